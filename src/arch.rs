@@ -1,0 +1,330 @@
+//! The architecture as data: layer specs, the shapes they produce and the per-layer
+//! receptive field, computed without running (or linking) the model. Both the candle model
+//! builder and the UI read this; it knows nothing of tensors.
+
+use serde::{Deserialize, Serialize};
+
+/// One layer of a preset, as written in `config.toml` (`[[models.NAME.layers]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum LayerSpec {
+    /// 2-D convolution; `out` output channels, square `kernel`.
+    Conv {
+        out: usize,
+        kernel: usize,
+        #[serde(default = "one")]
+        stride: usize,
+        #[serde(default)]
+        padding: usize,
+        #[serde(default)]
+        bias: bool,
+    },
+    /// BatchNorm2d with affine weight and bias (running statistics are buffers).
+    #[serde(alias = "bn")]
+    Batchnorm,
+    /// Dropout; `p` defaults to `train.dropout`.
+    Dropout {
+        #[serde(default)]
+        p: Option<f64>,
+    },
+    Relu,
+    /// Max pooling with a square window; `stride` defaults to `kernel`.
+    Maxpool {
+        kernel: usize,
+        #[serde(default)]
+        stride: Option<usize>,
+    },
+    /// Global average pooling to 1x1 (PyTorch's `AdaptiveAvgPool2d(1)`).
+    #[serde(alias = "global_avg_pool", alias = "gap")]
+    AvgpoolGlobal,
+}
+
+fn one() -> usize {
+    1
+}
+
+impl LayerSpec {
+    /// torchsummary's class name for the layer.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            LayerSpec::Conv { .. } => "Conv2d",
+            LayerSpec::Batchnorm => "BatchNorm2d",
+            LayerSpec::Dropout { .. } => "Dropout",
+            LayerSpec::Relu => "ReLU",
+            LayerSpec::Maxpool { .. } => "MaxPool2d",
+            LayerSpec::AvgpoolGlobal => "AdaptiveAvgPool2d",
+        }
+    }
+}
+
+/// Channels, height, width of one sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chw {
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+}
+
+impl Chw {
+    pub fn numel(&self) -> usize {
+        self.c * self.h * self.w
+    }
+}
+
+impl std::fmt::Display for Chw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[-1, {}, {}, {}]", self.c, self.h, self.w)
+    }
+}
+
+/// One row of the layer + receptive-field table: everything the UI and the summary show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerRow {
+    /// torchsummary's name, e.g. `Conv2d-1`.
+    pub name: String,
+    pub input: Chw,
+    pub output: Chw,
+    pub params: usize,
+    /// Kernel, stride and padding of the spatial window (1, 1, 0 for pointwise layers).
+    pub kernel: usize,
+    pub stride: usize,
+    pub padding: usize,
+    /// Distance in input pixels between adjacent outputs (cumulative stride), after the layer.
+    pub jump: usize,
+    /// Receptive field in input pixels, after the layer.
+    pub rf: usize,
+}
+
+/// The computed table of a whole architecture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub input: Chw,
+    pub rows: Vec<LayerRow>,
+    pub total_params: usize,
+    pub classes: usize,
+}
+
+/// An architecture whose shapes do not fit, naming the layer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("layer {index} ({name}): {reason}")]
+pub struct ShapeError {
+    /// 1-based position in the preset's `layers` list.
+    pub index: usize,
+    pub name: String,
+    pub reason: String,
+}
+
+/// Walk the layers from `input`, computing shapes, parameters and receptive fields.
+pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError> {
+    let mut rows = Vec::with_capacity(layers.len());
+    let (mut shape, mut jump, mut rf) = (input, 1usize, 1usize);
+    for (i, spec) in layers.iter().enumerate() {
+        let name = format!("{}-{}", spec.type_name(), i + 1);
+        let err = |reason: String| ShapeError {
+            index: i + 1,
+            name: name.clone(),
+            reason,
+        };
+        let (out, params, kernel, stride, padding) = match *spec {
+            LayerSpec::Conv {
+                out,
+                kernel,
+                stride,
+                padding,
+                bias,
+            } => {
+                if out == 0 || kernel == 0 || stride == 0 {
+                    return Err(err(format!(
+                        "out ({out}), kernel ({kernel}) and stride ({stride}) must be >= 1"
+                    )));
+                }
+                let (h, w) = window_out(shape, kernel, stride, padding).ok_or_else(|| {
+                    err(format!(
+                        "kernel {kernel} with padding {padding} is larger than its {}x{} input",
+                        shape.h, shape.w
+                    ))
+                })?;
+                let params = out * shape.c * kernel * kernel + if bias { out } else { 0 };
+                (Chw { c: out, h, w }, params, kernel, stride, padding)
+            }
+            LayerSpec::Batchnorm => (shape, 2 * shape.c, 1, 1, 0),
+            LayerSpec::Dropout { p } => {
+                if let Some(p) = p {
+                    if !(0.0..1.0).contains(&p) {
+                        return Err(err(format!("p = {p} must be in [0, 1)")));
+                    }
+                }
+                (shape, 0, 1, 1, 0)
+            }
+            LayerSpec::Relu => (shape, 0, 1, 1, 0),
+            LayerSpec::Maxpool { kernel, stride } => {
+                let stride = stride.unwrap_or(kernel);
+                if kernel == 0 || stride == 0 {
+                    return Err(err("kernel and stride must be >= 1".into()));
+                }
+                let (h, w) = window_out(shape, kernel, stride, 0).ok_or_else(|| {
+                    err(format!(
+                        "window {kernel} is larger than its {}x{} input",
+                        shape.h, shape.w
+                    ))
+                })?;
+                (Chw { c: shape.c, h, w }, 0, kernel, stride, 0)
+            }
+            LayerSpec::AvgpoolGlobal => {
+                if shape.h != shape.w {
+                    return Err(err(format!(
+                        "global pooling needs a square input, got {}x{}",
+                        shape.h, shape.w
+                    )));
+                }
+                // Same receptive field as a kernel covering the whole map.
+                (Chw { c: shape.c, h: 1, w: 1 }, 0, shape.h, shape.h, 0)
+            }
+        };
+        rf += (kernel - 1) * jump;
+        jump *= stride;
+        rows.push(LayerRow {
+            name,
+            input: shape,
+            output: out,
+            params,
+            kernel,
+            stride,
+            padding,
+            jump,
+            rf,
+        });
+        shape = out;
+    }
+    if shape.h != 1 || shape.w != 1 {
+        let last = rows.len();
+        return Err(ShapeError {
+            index: last,
+            name: rows.last().map_or("input".into(), |r| r.name.clone()),
+            reason: format!(
+                "the model must end in [-1, classes, 1, 1] (then log-softmax), but it ends in {shape}"
+            ),
+        });
+    }
+    let total_params = rows.iter().map(|r| r.params).sum();
+    Ok(Summary {
+        input,
+        rows,
+        total_params,
+        classes: shape.c,
+    })
+}
+
+fn window_out(shape: Chw, k: usize, s: usize, p: usize) -> Option<(usize, usize)> {
+    let (h, w) = (shape.h + 2 * p, shape.w + 2 * p);
+    if k > h || k > w {
+        return None;
+    }
+    Some(((h - k) / s + 1, (w - k) / s + 1))
+}
+
+impl Summary {
+    /// Index of the first layer whose receptive field covers the whole input.
+    pub fn full_rf_layer(&self) -> Option<usize> {
+        let side = self.input.h.max(self.input.w);
+        self.rows.iter().position(|r| r.rf >= side)
+    }
+
+    /// Bytes of one forward/backward pass per sample, as torchsummary estimates them (MB).
+    pub fn sizes_mb(&self) -> SizesMb {
+        const MB: f64 = 1024.0 * 1024.0;
+        let input = self.input.numel() as f64 * 4.0 / MB;
+        let outputs: usize = self.rows.iter().map(|r| r.output.numel()).sum();
+        let pass = 2.0 * outputs as f64 * 4.0 / MB;
+        let params = self.total_params as f64 * 4.0 / MB;
+        SizesMb {
+            input,
+            pass,
+            params,
+            total: input + pass + params,
+        }
+    }
+
+    /// The table exactly as torchsummary prints it.
+    pub fn torchsummary(&self) -> String {
+        let line = "-".repeat(64);
+        let eq = "=".repeat(64);
+        let mut s = format!(
+            "{line}\n{:>20}  {:>25} {:>15}\n{eq}\n",
+            "Layer (type)", "Output Shape", "Param #"
+        );
+        for r in &self.rows {
+            s += &format!(
+                "{:>20}  {:>25} {:>15}\n",
+                r.name,
+                r.output.to_string(),
+                thousands(r.params)
+            );
+        }
+        let z = self.sizes_mb();
+        s += &format!(
+            "{eq}\nTotal params: {t}\nTrainable params: {t}\nNon-trainable params: 0\n{line}\n",
+            t = thousands(self.total_params)
+        );
+        s += &format!(
+            "Input size (MB): {:.2}\nForward/backward pass size (MB): {:.2}\nParams size (MB): {:.2}\nEstimated Total Size (MB): {:.2}\n{line}\n",
+            z.input, z.pass, z.params, z.total
+        );
+        s
+    }
+
+    /// The receptive-field table: one row per layer.
+    pub fn rf_table(&self) -> String {
+        let mut s = format!(
+            "{:<22} {:>8} {:>8} {:>4} {:>3} {:>3} {:>3} {:>4} {:>4}\n",
+            "Layer", "In", "Out", "Ch", "K", "S", "P", "Jump", "RF"
+        );
+        let full = self.full_rf_layer();
+        for (i, r) in self.rows.iter().enumerate() {
+            s += &format!(
+                "{:<22} {:>8} {:>8} {:>4} {:>3} {:>3} {:>3} {:>4} {:>4}{}\n",
+                r.name,
+                format!("{}x{}", r.input.h, r.input.w),
+                format!("{}x{}", r.output.h, r.output.w),
+                r.output.c,
+                r.kernel,
+                r.stride,
+                r.padding,
+                r.jump,
+                r.rf,
+                if full == Some(i) {
+                    "  <- covers the whole input"
+                } else {
+                    ""
+                }
+            );
+        }
+        s
+    }
+}
+
+/// torchsummary's four size lines, in MB.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizesMb {
+    pub input: f64,
+    pub pass: f64,
+    pub params: f64,
+    pub total: f64,
+}
+
+/// `7878` -> `7,878`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
+

@@ -1,0 +1,47 @@
+//! Small text formatters shared by the headless log and the TUI (durations, rates).
+
+/// `75.2` -> `01:15`, `3725` -> `1:02:05`; tqdm's style.
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "?".into();
+    }
+    let s = seconds.round() as u64;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// A rate with a sensible number of digits: `4620.3` -> `4,620`, `3.14159` -> `3.14`.
+pub fn rate(x: f64) -> String {
+    if !x.is_finite() {
+        return "?".into();
+    }
+    if x >= 100.0 {
+        crate::arch::thousands(x.round() as usize)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_tqdm() {
+        assert_eq!(duration(0.0), "00:00");
+        assert_eq!(duration(75.2), "01:15");
+        assert_eq!(duration(3725.0), "1:02:05");
+        assert_eq!(duration(f64::NAN), "?");
+    }
+
+    #[test]
+    fn rates_keep_few_digits() {
+        assert_eq!(rate(4620.3), "4,620");
+        assert_eq!(rate(3.14159), "3.14");
+        assert_eq!(rate(f64::INFINITY), "?");
+    }
+}

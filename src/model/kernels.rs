@@ -1,0 +1,92 @@
+//! The hot-path operations of a forward pass behind one trait, so the trainer can swap
+//! candle's stock ops for faster kernels (and the bench can run both side by side) without
+//! touching the model, the events or the UI. All tensors are NCHW f32.
+
+pub mod stock;
+
+use candle_core::{Result, Tensor};
+
+/// BatchNorm2d's running statistics (buffers, not parameters), PyTorch's semantics:
+/// `running = (1 - momentum) * running + momentum * batch`, variance unbiased.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BnBuffers {
+    pub mean: Vec<f32>,
+    pub var: Vec<f32>,
+    pub momentum: f32,
+    pub eps: f32,
+}
+
+impl BnBuffers {
+    pub fn new(channels: usize) -> Self {
+        BnBuffers {
+            mean: vec![0.0; channels],
+            var: vec![1.0; channels],
+            momentum: 0.1,
+            eps: 1e-5,
+        }
+    }
+
+    /// Fold one training batch's per-channel mean and biased variance over `count` values.
+    pub fn update(&mut self, batch_mean: &[f32], batch_var_biased: &[f32], count: usize) {
+        let m = self.momentum;
+        let unbias = count as f32 / (count.max(2) - 1) as f32;
+        for c in 0..self.mean.len() {
+            self.mean[c] = (1.0 - m) * self.mean[c] + m * batch_mean[c];
+            self.var[c] = (1.0 - m) * self.var[c] + m * batch_var_biased[c] * unbias;
+        }
+    }
+}
+
+/// One implementation of the layer operations. Gradients flow through candle's autograd.
+pub trait Kernels: Send + Sync {
+    /// Shown in the bench and the run header, e.g. `stock` or `fast`.
+    fn name(&self) -> &'static str;
+
+    /// `x`: (N, C, H, W); `w`: (O, C, K, K) in PyTorch's layout. `input_grad` is false for
+    /// the first layer, whose input gradient nobody needs.
+    fn conv2d(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        bias: Option<&Tensor>,
+        stride: usize,
+        padding: usize,
+        input_grad: bool,
+    ) -> Result<Tensor>;
+
+    /// BatchNorm2d. In training mode it normalises with the batch statistics and folds them
+    /// into `buffers`; in eval mode it uses the running statistics.
+    fn batch_norm(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+    ) -> Result<Tensor>;
+
+    /// Inverted dropout with probability `p`; the mask is a pure function of `seed`, so a run
+    /// is reproducible.
+    fn dropout(&self, x: &Tensor, p: f32, seed: u64) -> Result<Tensor>;
+
+    fn relu(&self, x: &Tensor) -> Result<Tensor>;
+
+    /// Max pooling, window `kernel`, `stride` (floor mode, no padding).
+    fn max_pool(&self, x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor>;
+
+    /// (N, C, H, W) -> (N, C, 1, 1) mean over the spatial dimensions.
+    fn global_avg_pool(&self, x: &Tensor) -> Result<Tensor>;
+}
+
+/// The dropout keep-mask value for element `i` of a call seeded with `seed`: 0 or 1/(1-p).
+/// Shared by every implementation so they drop the same elements.
+#[inline]
+pub fn dropout_scale(seed: u64, i: usize, p: f32) -> f32 {
+    let r = crate::rng::splitmix64(seed ^ (i as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let u = (r >> 40) as f32 * (1.0 / (1u64 << 24) as f32);
+    if u < p {
+        0.0
+    } else {
+        1.0 / (1.0 - p)
+    }
+}
