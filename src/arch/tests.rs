@@ -2,32 +2,8 @@
 
 use super::*;
 
-/// The seed's model-2, as `config.toml` describes it.
-pub(crate) fn model2() -> Vec<LayerSpec> {
-    use LayerSpec::*;
-    let conv = |out, kernel| Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        bias: false,
-    };
-    let block = |out| vec![conv(out, 3), Batchnorm, Dropout { p: None }, Relu];
-    let mut l = Vec::new();
-    l.extend(block(10));
-    l.extend(block(20));
-    l.extend(block(12));
-    l.push(conv(10, 1));
-    l.push(Maxpool {
-        kernel: 2,
-        stride: None,
-    });
-    l.extend(block(12));
-    l.extend(block(12));
-    l.extend(block(10));
-    l.push(AvgpoolGlobal);
-    l.push(conv(10, 1));
-    l
+fn model2() -> Vec<LayerSpec> {
+    crate::config::presets::model2().layers
 }
 
 const MNIST: Chw = Chw { c: 1, h: 28, w: 28 };
