@@ -4,6 +4,7 @@
 //! (the trainer's plain-data contract), `fmt` (shared text formatting).
 
 pub mod arch;
+pub mod data;
 pub mod events;
 pub mod fmt;
 pub mod model;
