@@ -140,7 +140,13 @@ fn check_real(m: &Mnist) {
 #[test]
 fn data_real_mnist_loads_from_mnist_dir() {
     let Some(dir) = mnist_dir() else { return };
+    let t = std::time::Instant::now();
     let m = load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    println!(
+        "real MNIST loaded from {} in {:?}",
+        dir.display(),
+        t.elapsed()
+    );
     check_real(&m);
     assert_eq!(m.source, dir.display().to_string());
     // Through the resolver, with nothing on the command line or in the config: MNIST_DIR wins.
@@ -625,4 +631,20 @@ fn data_resolve_nothing_found_lists_every_place_and_how_to_fix_it() {
     ] {
         assert!(HOW_TO_FIX.contains(fix), "{fix}");
     }
+}
+
+#[cfg(not(feature = "hub"))]
+#[test]
+fn data_resolve_without_the_hub_feature_says_so() {
+    let root = TempDir::new("nohub");
+    let mut opts = options(None, None, None, &root.join("data/mnist"));
+    opts.hub = Some(HubOptions::from_env());
+    let msg = load_with(&opts).unwrap_err().to_string();
+    assert!(
+        msg.contains(
+            "\n  5. candle-datasets hub (ylecun/mnist): not available: convscope was built \
+             without the `hub` cargo feature\n"
+        ),
+        "{msg}"
+    );
 }
