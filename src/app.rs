@@ -52,7 +52,11 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     if let Some(Command::Summary) = cli.command {
         let s = config.preset().summarize().expect("validated");
-        println!("{}\nReceptive field per layer ({}):", s.torchsummary(), config.model);
+        println!(
+            "{}\nReceptive field per layer ({}):",
+            s.torchsummary(),
+            config.model
+        );
         print!("{}", s.rf_table());
         return ExitCode::SUCCESS;
     }

@@ -156,9 +156,9 @@ impl Config {
         text: &str,
         sets: &[(String, String)],
     ) -> Result<Config, ConfigError> {
-        let file: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError(format!("{origin}: {}", e.to_string().trim_end())))?;
+        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            ConfigError(format!("{origin}: {}", e.to_string().trim_end()))
+        })?;
         let mut table = toml::Table::try_from(Config::default())
             .map_err(|e| ConfigError(format!("internal: defaults do not serialise: {e}")))?;
         overrides::merge(&mut table, file);
@@ -166,8 +166,8 @@ impl Config {
             overrides::set(&mut table, key, value)
                 .map_err(|e| ConfigError(format!("--set {key}={value}: {e}")))?;
         }
-        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
-            .map_err(|e| {
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.into_inner().to_string();
                 let inner = inner.trim_end();

@@ -125,7 +125,7 @@ impl Printer<'_> {
             TrainEvent::Failed { reason, summary } => {
                 self.progress.finish(out)?;
                 if let Some(s) = summary {
-                    writeln!(out, "{}", s.line())?;
+                    writeln!(out, "{}", s.line_as("failed"))?;
                 }
                 out.flush()?;
                 return Ok(Some(Outcome::Failed {

@@ -16,7 +16,10 @@ pub struct RunDir {
 
 /// `2026-11-26 03:55:41 UTC` -> `20261126-035541`.
 pub fn timestamp(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -57,8 +60,8 @@ impl RunDir {
         };
         write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
         let metrics_path = path.join("metrics.jsonl");
-        let metrics = File::create(&metrics_path)
-            .map_err(|e| annotate(&metrics_path, "cannot create", e))?;
+        let metrics =
+            File::create(&metrics_path).map_err(|e| annotate(&metrics_path, "cannot create", e))?;
         Ok(RunDir {
             id,
             path,
@@ -143,7 +146,10 @@ mod tests {
         let a = RunDir::create(&root, "m", "x = 1\n").unwrap();
         let b = RunDir::create(&root, "m", "x = 1\n").unwrap();
         assert_ne!(a.id, b.id);
-        assert_eq!(fs::read_to_string(a.path.join("config.toml")).unwrap(), "x = 1\n");
+        assert_eq!(
+            fs::read_to_string(a.path.join("config.toml")).unwrap(),
+            "x = 1\n"
+        );
         let f = a.path.join("f.bin");
         write_atomic(&f, b"one").unwrap();
         write_atomic(&f, b"two").unwrap();

@@ -71,8 +71,11 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
             }));
             let failure = match result {
                 Ok(Ok(())) => None,
-                Ok(Err(e)) => Some((e.reason, e.summary)),
-                Err(panic) => Some((format!("trainer thread panicked: {}", panic_message(&*panic)), None)),
+                Ok(Err(e)) => Some((e.reason, e.summary.map(|s| *s))),
+                Err(panic) => Some((
+                    format!("trainer thread panicked: {}", panic_message(&*panic)),
+                    None,
+                )),
             };
             if let Some((reason, summary)) = failure {
                 out.emit(TrainEvent::Failed { reason, summary });
@@ -130,7 +133,7 @@ impl Emitter {
 /// A failed run: the reason, and what was achieved before it (best checkpoint kept).
 pub(crate) struct RunError {
     pub reason: String,
-    pub summary: Option<RunSummary>,
+    pub summary: Option<Box<RunSummary>>,
 }
 
 impl<E: std::fmt::Display> From<E> for RunError {

@@ -81,7 +81,10 @@ fn model2_receptive_fields_match_the_seed() {
     assert_eq!(seen, vec![3, 5, 7, 8, 12, 16, 20, 28, 28]);
     let pool = s.rows.iter().find(|r| r.name == "MaxPool2d-14").unwrap();
     assert_eq!((pool.jump, pool.rf), (2, 8));
-    assert_eq!(s.rows[s.full_rf_layer().unwrap()].name, "AdaptiveAvgPool2d-27");
+    assert_eq!(
+        s.rows[s.full_rf_layer().unwrap()].name,
+        "AdaptiveAvgPool2d-27"
+    );
 }
 
 #[test]

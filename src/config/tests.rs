@@ -61,7 +61,10 @@ fn out_of_range_values_quote_the_value() {
         ("train.dropout=1.0", "train.dropout: '1' must be in [0, 1)"),
         ("train.batch_size=0", "train.batch_size: '0' must be >= 1"),
         ("train.epochs=0", "train.epochs: '0' must be >= 1"),
-        ("train.schedule=cosine", "train.schedule: 'cosine' must be one of"),
+        (
+            "train.schedule=cosine",
+            "train.schedule: 'cosine' must be one of",
+        ),
         ("train.device=gpu", "train.device: 'gpu' must be one of"),
         ("model=model-9", "model: 'model-9' is not a preset"),
     ] {

@@ -56,7 +56,11 @@ pub fn check(c: &Config) -> Result<(), String> {
         return bad("ui.tick_ms", &c.ui.tick_ms, "must be in 10..=10000");
     }
     if !["braille", "dot", "block"].contains(&c.ui.marker.as_str()) {
-        return bad("ui.marker", &c.ui.marker, "must be one of: braille, dot, block");
+        return bad(
+            "ui.marker",
+            &c.ui.marker,
+            "must be one of: braille, dot, block",
+        );
     }
     let Some(preset) = c.models.get(&c.model) else {
         let names: Vec<&str> = c.models.keys().map(String::as_str).collect();
@@ -68,7 +72,10 @@ pub fn check(c: &Config) -> Result<(), String> {
     };
     for (name, p) in &c.models {
         if p.input.contains(&0) {
-            return Err(format!("models.{name}.input: '{:?}' must be >= 1 each", p.input));
+            return Err(format!(
+                "models.{name}.input: '{:?}' must be >= 1 each",
+                p.input
+            ));
         }
         p.summarize()
             .map_err(|e| format!("models.{name}.layers: {e}"))?;

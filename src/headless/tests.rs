@@ -89,7 +89,10 @@ fn piped_log_reads_like_the_seed_notebook() {
     assert_eq!(outcome, Outcome::Finished(summary()));
     assert!(text.contains("Total params: 7,878"), "{text}");
     assert!(text.contains("Receptive field per layer:"));
-    let tail: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("EPOCH")).collect();
+    let tail: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("EPOCH"))
+        .collect();
     assert_eq!(
         tail,
         vec![

@@ -46,9 +46,27 @@ fn forward_gives_log_probabilities() {
 fn same_seed_same_weights_and_dropout() {
     let (mut a, mut b, mut c) = (build(4), build(4), build(5));
     let x = batch(2);
-    let ya: Vec<f32> = a.forward(&x, true, 11).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-    let yb: Vec<f32> = b.forward(&x, true, 11).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-    let yc: Vec<f32> = c.forward(&x, true, 11).unwrap().flatten_all().unwrap().to_vec1().unwrap();
+    let ya: Vec<f32> = a
+        .forward(&x, true, 11)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    let yb: Vec<f32> = b
+        .forward(&x, true, 11)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    let yc: Vec<f32> = c
+        .forward(&x, true, 11)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
     assert_eq!(ya, yb);
     assert_ne!(ya, yc);
 }
@@ -56,12 +74,18 @@ fn same_seed_same_weights_and_dropout() {
 #[test]
 fn training_mode_updates_batchnorm_running_stats_eval_does_not() {
     let mut m = build(1);
-    let before = m.state_dict().unwrap()["1.running_mean"].to_vec1::<f32>().unwrap();
+    let before = m.state_dict().unwrap()["1.running_mean"]
+        .to_vec1::<f32>()
+        .unwrap();
     m.forward(&batch(4), false, 0).unwrap();
-    let same = m.state_dict().unwrap()["1.running_mean"].to_vec1::<f32>().unwrap();
+    let same = m.state_dict().unwrap()["1.running_mean"]
+        .to_vec1::<f32>()
+        .unwrap();
     assert_eq!(before, same);
     m.forward(&batch(4), true, 0).unwrap();
-    let after = m.state_dict().unwrap()["1.running_mean"].to_vec1::<f32>().unwrap();
+    let after = m.state_dict().unwrap()["1.running_mean"]
+        .to_vec1::<f32>()
+        .unwrap();
     assert_ne!(before, after);
 }
 
@@ -73,8 +97,20 @@ fn state_dict_round_trips_and_rejects_other_architectures() {
     let mut b = build(2);
     b.load_state_dict(&saved).unwrap();
     let x = batch(2);
-    let ya: Vec<f32> = a.forward(&x, false, 0).unwrap().flatten_all().unwrap().to_vec1().unwrap();
-    let yb: Vec<f32> = b.forward(&x, false, 0).unwrap().flatten_all().unwrap().to_vec1().unwrap();
+    let ya: Vec<f32> = a
+        .forward(&x, false, 0)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    let yb: Vec<f32> = b
+        .forward(&x, false, 0)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
     assert_eq!(ya, yb);
 
     let mut wider = model2();
@@ -82,9 +118,15 @@ fn state_dict_round_trips_and_rejects_other_architectures() {
         *out = 12;
     }
     wider.layers[1] = LayerSpec::Batchnorm;
-    let mut other =
-        Model::new(wider.input_chw(), &wider.layers, 0.1, 1, &Device::Cpu, Arc::new(Stock))
-            .unwrap();
+    let mut other = Model::new(
+        wider.input_chw(),
+        &wider.layers,
+        0.1,
+        1,
+        &Device::Cpu,
+        Arc::new(Stock),
+    )
+    .unwrap();
     let e = other.load_state_dict(&saved).unwrap_err().to_string();
     assert!(e.contains("'0.weight' has shape [10, 1, 3, 3]"), "{e}");
 }

@@ -23,13 +23,22 @@ impl Batcher {
     }
 
     /// The images and labels at `indices` as (N, 1, rows, cols) f32 and (N,) u32 tensors.
-    pub fn batch(&mut self, split: &Split, indices: &[usize], dev: &Device) -> Result<(Tensor, Tensor)> {
+    pub fn batch(
+        &mut self,
+        split: &Split,
+        indices: &[usize],
+        dev: &Device,
+    ) -> Result<(Tensor, Tensor)> {
         let px = split.rows * split.cols;
         self.buf.clear();
         self.labels.clear();
         for &i in indices {
-            self.buf
-                .extend(split.image(i).iter().map(|&v| v as f32 * self.scale + self.shift));
+            self.buf.extend(
+                split
+                    .image(i)
+                    .iter()
+                    .map(|&v| v as f32 * self.scale + self.shift),
+            );
             self.labels.push(split.labels[i] as u32);
         }
         let n = indices.len();

@@ -118,13 +118,18 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             step += 1;
             if !loss_v.is_finite() {
                 let reason = format!(
-                    "loss became {loss_v} at epoch {epoch}, batch {} (lr {lr}); lower train.lr",
-                    b + 1
+                    "loss became {loss_v} at epoch {epoch}, batch {} (lr {lr}, weight decay {}); lower train.lr or train.weight_decay",
+                    b + 1,
+                    t.weight_decay
                 );
                 return Err(RunError {
-                    summary: Some(finish_summary(
-                        out, &best, last_epoch.as_ref(), started, false,
-                    )),
+                    summary: Some(Box::new(finish_summary(
+                        out,
+                        &best,
+                        last_epoch.as_ref(),
+                        started,
+                        false,
+                    ))),
                     reason,
                 });
             }

@@ -20,7 +20,13 @@ fn short_run_learns_and_writes_a_complete_run_folder() {
     assert!(out.lines().last().unwrap().starts_with("run "), "{out}");
 
     let run = only_run(&dir);
-    for f in ["config.toml", "metrics.jsonl", "best.safetensors", "last.safetensors", "summary.json"] {
+    for f in [
+        "config.toml",
+        "metrics.jsonl",
+        "best.safetensors",
+        "last.safetensors",
+        "summary.json",
+    ] {
         assert!(run.join(f).is_file(), "missing {f}");
     }
     let m = metrics(&run);
@@ -46,7 +52,7 @@ fn short_run_learns_and_writes_a_complete_run_folder() {
 #[test]
 fn sigint_mid_run_stops_cleanly_with_exit_130_and_a_checkpoint() {
     let dir = scratch("sigint");
-    let mut child = quick_run(&dir, 60_000, 1000, 3)
+    let child = quick_run(&dir, 60_000, 1000, 3)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -68,7 +74,11 @@ fn sigint_mid_run_stops_cleanly_with_exit_130_and_a_checkpoint() {
     }
     std::thread::sleep(Duration::from_millis(500));
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
     let o = child.wait_with_output().unwrap();
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(130), "{out}\n{err}");
