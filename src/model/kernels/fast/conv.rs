@@ -1,10 +1,12 @@
 //! 2-D convolution as im2col + one GEMM per sample, with a backward that computes the weight
 //! gradient as GEMMs accumulated per thread and the input gradient as GEMM + col2im (skipped
-//! when nobody needs it). The batch is split over rayon's threads in every pass.
+//! when nobody needs it). The batch is split over the worker threads in every pass.
 
-use super::cpu::{matmul, samples_per_task, slice, tensor, with_scratch, with_slice, Mat};
+use super::cpu::{
+    for_chunks_mut, map_chunks_mut, map_tasks, matmul, samples_per_task, slice, tensor,
+    with_scratch, with_slice, Mat,
+};
 use candle_core::{bail, CpuStorage, CustomOp2, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
 
 /// The shapes of one convolution: input (n, c, h, w), weight (o, c, k, k), output (n, o, oh, ow).
 #[derive(Debug, Clone, Copy)]
@@ -156,9 +158,7 @@ pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0f32; g.n * g.out_len()];
     let per = samples_per_task(g.n);
     let (ckk, pix) = (g.ckk(), g.pix());
-    y.par_chunks_mut(per * g.out_len())
-        .enumerate()
-        .for_each(|(t, ys)| {
+    for_chunks_mut(&mut y, per * g.out_len(), |t, ys| {
             let scratch = if g.pointwise() { 0 } else { ckk * pix };
             with_scratch(scratch, |col| {
                 for (i, yn) in ys.chunks_mut(g.out_len()).enumerate() {
@@ -181,7 +181,7 @@ pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
                     );
                 }
             })
-        });
+    });
     y
 }
 
@@ -197,69 +197,62 @@ pub(super) fn backward(
     let (ckk, pix) = (g.ckk(), g.pix());
     let per = samples_per_task(g.n);
     let mut dx = input_grad.then(|| vec![0.0f32; g.n * g.in_len()]);
-    let tasks = g.n.div_ceil(per);
-    let dx_parts: Vec<Option<&mut [f32]>> = match dx.as_mut() {
-        Some(d) => d.chunks_mut(per * g.in_len()).map(Some).collect(),
-        None => (0..tasks).map(|_| None).collect(),
-    };
-    let dw = dx_parts
-        .into_par_iter()
-        .enumerate()
-        .map(|(t, mut dxs)| {
-            let mut dw = vec![0.0f32; g.o * ckk];
-            let n_end = ((t + 1) * per).min(g.n);
-            let col_len = if g.pointwise() { 0 } else { ckk * pix };
-            let dcol_len = if input_grad && !g.pointwise() {
-                ckk * pix
-            } else {
-                0
-            };
-            with_scratch(col_len + dcol_len, |buf| {
-                let (col_buf, dcol) = buf.split_at_mut(col_len);
-                for n in t * per..n_end {
-                    let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
-                    let dyn_ = &dy[n * g.out_len()..(n + 1) * g.out_len()];
-                    let col: &[f32] = if g.pointwise() {
-                        xn
+    let task = |t: usize, mut dxs: Option<&mut [f32]>| -> Vec<f32> {
+        let mut dw = vec![0.0f32; g.o * ckk];
+        let n_end = ((t + 1) * per).min(g.n);
+        let col_len = if g.pointwise() { 0 } else { ckk * pix };
+        let dcol_len = if input_grad && !g.pointwise() {
+            ckk * pix
+        } else {
+            0
+        };
+        with_scratch(col_len + dcol_len, |buf| {
+            let (col_buf, dcol) = buf.split_at_mut(col_len);
+            for n in t * per..n_end {
+                let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
+                let dyn_ = &dy[n * g.out_len()..(n + 1) * g.out_len()];
+                let col: &[f32] = if g.pointwise() {
+                    xn
+                } else {
+                    im2col(g, xn, col_buf);
+                    col_buf
+                };
+                // dW (o x ckk) += dy[n] (o x pix) * col^T (pix x ckk)
+                matmul(
+                    g.o,
+                    ckk,
+                    pix,
+                    &mut dw,
+                    true,
+                    Mat::rows(dyn_, pix),
+                    Mat::transposed(col, pix),
+                );
+                if let Some(dxs) = dxs.as_deref_mut() {
+                    let i = n - t * per;
+                    let dxn = &mut dxs[i * g.in_len()..(i + 1) * g.in_len()];
+                    // dcol (ckk x pix) = W^T (ckk x o) * dy[n] (o x pix)
+                    let wt = Mat::transposed(w, ckk);
+                    if g.pointwise() {
+                        matmul(ckk, pix, g.o, dxn, false, wt, Mat::rows(dyn_, pix));
                     } else {
-                        im2col(g, xn, col_buf);
-                        col_buf
-                    };
-                    // dW (o x ckk) += dy[n] (o x pix) * col^T (pix x ckk)
-                    matmul(
-                        g.o,
-                        ckk,
-                        pix,
-                        &mut dw,
-                        true,
-                        Mat::rows(dyn_, pix),
-                        Mat::transposed(col, pix),
-                    );
-                    if let Some(dxs) = dxs.as_deref_mut() {
-                        let i = n - t * per;
-                        let dxn = &mut dxs[i * g.in_len()..(i + 1) * g.in_len()];
-                        // dcol (ckk x pix) = W^T (ckk x o) * dy[n] (o x pix)
-                        let wt = Mat::transposed(w, ckk);
-                        if g.pointwise() {
-                            matmul(ckk, pix, g.o, dxn, false, wt, Mat::rows(dyn_, pix));
-                        } else {
-                            matmul(ckk, pix, g.o, dcol, false, wt, Mat::rows(dyn_, pix));
-                            col2im(g, dcol, dxn);
-                        }
+                        matmul(ckk, pix, g.o, dcol, false, wt, Mat::rows(dyn_, pix));
+                        col2im(g, dcol, dxn);
                     }
                 }
-            });
-            dw
-        })
-        .reduce(
-            || vec![0.0f32; g.o * ckk],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(&b) {
-                    *x += y;
-                }
-                a
-            },
-        );
+            }
+        });
+        dw
+    };
+    let partial = match dx.as_mut() {
+        Some(d) => map_chunks_mut(d, per * g.in_len(), |t, c| task(t, Some(c))),
+        None => map_tasks(g.n.div_ceil(per), |t| task(t, None)),
+    };
+    let mut dw = vec![0.0f32; g.o * ckk];
+    for p in &partial {
+        for (a, b) in dw.iter_mut().zip(p) {
+            *a += b;
+        }
+    }
     (dx, dw)
 }
 

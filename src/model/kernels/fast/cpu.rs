@@ -1,9 +1,11 @@
 //! The plumbing every fast op shares: f32 slices borrowed out of candle's CPU storages, CPU
-//! tensors built from plain vectors, a batch split over rayon's threads, per-thread scratch
+//! tensors built from plain vectors, a batch split over the worker threads, per-thread scratch
 //! buffers reused across calls, and a bounds-checked wrapper around the `gemm` crate.
 
 use candle_core::{bail, CpuStorage, Device, Layout, Result, Shape, Storage, Tensor};
+use rayon::prelude::*;
 use std::cell::RefCell;
+use std::sync::{Mutex, OnceLock};
 
 /// The contiguous f32 data a layout describes inside a CPU storage.
 pub(super) fn slice<'a>(s: &'a CpuStorage, l: &Layout) -> Result<&'a [f32]> {
@@ -29,11 +31,102 @@ pub(super) fn tensor(data: Vec<f32>, shape: impl Into<Shape>) -> Result<Tensor> 
     Tensor::from_vec(data, shape, &Device::Cpu)
 }
 
-/// How many samples each parallel task takes: a few tasks per thread so rayon can balance
-/// uneven work, but whole samples so every task owns disjoint output.
+/// Which worker threads run the fast kernels' parallel loops. candle 0.11 runs its own CPU
+/// ops on a spinning barrier pool; running ours on that same pool (the default) keeps one set
+/// of workers busy instead of two sets fighting over the cores. `CONVSCOPE_POOL=rayon` picks
+/// rayon's global pool instead (for comparison).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pool {
+    Candle,
+    Rayon,
+}
+
+fn pool() -> Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    *POOL.get_or_init(|| match std::env::var("CONVSCOPE_POOL").as_deref() {
+        Ok("rayon") => Pool::Rayon,
+        _ => Pool::Candle,
+    })
+}
+
+/// Threads the parallel loops spread over.
+pub(super) fn threads() -> usize {
+    match pool() {
+        Pool::Candle => candle_core::utils::barrier_pool().n_workers() + 1,
+        Pool::Rayon => rayon::current_num_threads(),
+    }
+    .max(1)
+}
+
+/// How many samples each parallel task takes: a few tasks per thread so uneven work
+/// balances, but whole samples so every task owns disjoint output.
 pub(super) fn samples_per_task(n: usize) -> usize {
-    let tasks = rayon::current_num_threads().max(1) * 4;
-    n.div_ceil(tasks).max(1)
+    n.div_ceil(threads() * 4).max(1)
+}
+
+/// `f(0), ..., f(n - 1)` in parallel, results in index order (so reductions over them are
+/// deterministic).
+pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if n <= 1 || threads() == 1 {
+        return (0..n).map(f).collect();
+    }
+    match pool() {
+        Pool::Rayon => (0..n).into_par_iter().map(|i| f(i)).collect(),
+        Pool::Candle => {
+            let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+            candle_core::utils::barrier_pool().execute_chunked(n, |range| {
+                for i in range {
+                    let v = f(i);
+                    *slots[i].lock().unwrap() = Some(v);
+                }
+            });
+            slots
+                .into_iter()
+                .map(|m| m.into_inner().unwrap().expect("every task ran"))
+                .collect()
+        }
+    }
+}
+
+/// A pointer the parallel tasks may share; each task derives a disjoint chunk from it.
+struct SharedMut(*mut f32);
+// SAFETY: only used by `map_chunks_mut`, whose tasks touch disjoint ranges.
+unsafe impl Sync for SharedMut {}
+unsafe impl Send for SharedMut {}
+
+impl SharedMut {
+    fn get(&self) -> *mut f32 {
+        self.0
+    }
+}
+
+/// `f(i, chunk_i)` for each `chunk_len`-sized chunk of `out` (the last may be shorter), in
+/// parallel; results in chunk order.
+pub(super) fn map_chunks_mut<T: Send>(
+    out: &mut [f32],
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [f32]) -> T + Sync,
+) -> Vec<T> {
+    assert!(chunk_len > 0);
+    let len = out.len();
+    let base = SharedMut(out.as_mut_ptr());
+    map_tasks(len.div_ceil(chunk_len), |i| {
+        let start = i * chunk_len;
+        let n = chunk_len.min(len - start);
+        // SAFETY: `map_tasks` runs each index exactly once, the chunks [start, start + n) are
+        // disjoint and inside `out`, which stays mutably borrowed until all tasks finish.
+        let chunk = unsafe { std::slice::from_raw_parts_mut(base.get().add(start), n) };
+        f(i, chunk)
+    })
+}
+
+/// `map_chunks_mut` without results.
+pub(super) fn for_chunks_mut(
+    out: &mut [f32],
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [f32]) + Sync,
+) {
+    map_chunks_mut(out, chunk_len, f);
 }
 
 thread_local! {

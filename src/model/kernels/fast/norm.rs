@@ -2,10 +2,9 @@
 //! the per-channel statistics, one writing the activated output, and a backward that needs
 //! no stored mask (a kept element is exactly one whose output is positive).
 
-use super::cpu::{samples_per_task, slice, tensor, with_slice};
+use super::cpu::{for_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice};
 use crate::model::kernels::dropout_scale;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 
 /// The per-channel statistics a forward used, kept for its backward and the running update.
@@ -48,43 +47,73 @@ impl Dims {
 /// Per-channel (sum, sum of squares) of x in f64, in parallel over the batch.
 fn channel_moments(d: &Dims, x: &[f32]) -> (Vec<f64>, Vec<f64>) {
     let per = samples_per_task(d.n);
-    x.par_chunks(per * d.c * d.hw)
-        .map(|xs| {
-            let mut s = vec![0.0f64; d.c];
-            let mut q = vec![0.0f64; d.c];
-            for xn in xs.chunks(d.c * d.hw) {
-                for (c, plane) in xn.chunks(d.hw).enumerate() {
-                    // f32 partial sums per plane (at most a few thousand values), then f64.
-                    let (mut ps, mut pq) = ([0.0f32; 8], [0.0f32; 8]);
-                    let mut it = plane.chunks_exact(8);
-                    for v in &mut it {
-                        for j in 0..8 {
-                            ps[j] += v[j];
-                            pq[j] += v[j] * v[j];
-                        }
-                    }
-                    let mut ts: f64 = it.remainder().iter().map(|&v| v as f64).sum();
-                    let mut tq: f64 = it.remainder().iter().map(|&v| (v * v) as f64).sum();
-                    for j in 0..8 {
-                        ts += ps[j] as f64;
-                        tq += pq[j] as f64;
-                    }
-                    s[c] += ts;
-                    q[c] += tq;
-                }
+    let sample = d.c * d.hw;
+    let parts = map_tasks(d.n.div_ceil(per), |t| {
+        let mut s = vec![0.0f64; d.c];
+        let mut q = vec![0.0f64; d.c];
+        let xs = &x[t * per * sample..((t + 1) * per).min(d.n) * sample];
+        for xn in xs.chunks(sample) {
+            for (c, plane) in xn.chunks(d.hw).enumerate() {
+                let (ts, tq) = lane_sums(plane, |v| v, |v| v * v);
+                s[c] += ts;
+                q[c] += tq;
             }
-            (s, q)
-        })
-        .reduce(
-            || (vec![0.0; d.c], vec![0.0; d.c]),
-            |(mut s, mut q), (s2, q2)| {
-                for c in 0..d.c {
-                    s[c] += s2[c];
-                    q[c] += q2[c];
-                }
-                (s, q)
-            },
-        )
+        }
+        (s, q)
+    });
+    let (mut s, mut q) = (vec![0.0; d.c], vec![0.0; d.c]);
+    for (s2, q2) in parts {
+        for c in 0..d.c {
+            s[c] += s2[c];
+            q[c] += q2[c];
+        }
+    }
+    (s, q)
+}
+
+/// (sum f(v), sum g(v)) over one plane: f32 partial sums in 8 lanes (vectorisable, at most a
+/// few hundred values each), totalled in f64.
+#[inline]
+fn lane_sums(v: &[f32], f: impl Fn(f32) -> f32, g: impl Fn(f32) -> f32) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0f32; 8], [0.0f32; 8]);
+    let mut it = v.chunks_exact(8);
+    for ch in &mut it {
+        for j in 0..8 {
+            a[j] += f(ch[j]);
+            b[j] += g(ch[j]);
+        }
+    }
+    let mut ta: f64 = it.remainder().iter().map(|&x| f(x) as f64).sum();
+    let mut tb: f64 = it.remainder().iter().map(|&x| g(x) as f64).sum();
+    for j in 0..8 {
+        ta += a[j] as f64;
+        tb += b[j] as f64;
+    }
+    (ta, tb)
+}
+
+/// (sum g, sum g * (x - mu)) over one plane, 8 lanes as in [`lane_sums`].
+#[inline]
+fn grad_sums(g: &[f32], x: &[f32], mu: f32) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0f32; 8], [0.0f32; 8]);
+    let (mut gi, mut xi) = (g.chunks_exact(8), x.chunks_exact(8));
+    for (gc, xc) in (&mut gi).zip(&mut xi) {
+        for j in 0..8 {
+            a[j] += gc[j];
+            b[j] += gc[j] * (xc[j] - mu);
+        }
+    }
+    let mut ta = 0.0f64;
+    let mut tb = 0.0f64;
+    for (&gv, &xv) in gi.remainder().iter().zip(xi.remainder()) {
+        ta += gv as f64;
+        tb += (gv * (xv - mu)) as f64;
+    }
+    for j in 0..8 {
+        ta += a[j] as f64;
+        tb += b[j] as f64;
+    }
+    (ta, tb)
 }
 
 impl BnAct {
@@ -122,30 +151,28 @@ impl BnAct {
         let per = samples_per_task(d.n);
         let sample = d.c * d.hw;
         let (relu, drop) = (self.relu, self.dropout.filter(|(p, _)| *p > 0.0));
-        y.par_chunks_mut(per * sample)
-            .zip(x.par_chunks(per * sample))
-            .enumerate()
-            .for_each(|(t, (ys, xs))| {
-                let base = t * per * sample;
-                for (j, (yp, xp)) in ys.chunks_mut(d.hw).zip(xs.chunks(d.hw)).enumerate() {
-                    let c = j % d.c;
-                    let (mu, a, b) = (mean[c], scale[c], beta[c]);
-                    for (yv, &xv) in yp.iter_mut().zip(xp) {
-                        *yv = (xv - mu) * a + b;
-                    }
-                    if let Some((p, seed)) = drop {
-                        let start = base + j * d.hw;
-                        for (i, yv) in yp.iter_mut().enumerate() {
-                            *yv *= dropout_scale(seed, start + i, p);
-                        }
-                    }
-                    if relu {
-                        for yv in yp.iter_mut() {
-                            *yv = yv.max(0.0);
-                        }
+        for_chunks_mut(&mut y, per * sample, |t, ys| {
+            let base = t * per * sample;
+            let xs = &x[base..base + ys.len()];
+            for (j, (yp, xp)) in ys.chunks_mut(d.hw).zip(xs.chunks(d.hw)).enumerate() {
+                let c = j % d.c;
+                let (mu, a, b) = (mean[c], scale[c], beta[c]);
+                for (yv, &xv) in yp.iter_mut().zip(xp) {
+                    *yv = (xv - mu) * a + b;
+                }
+                if let Some((p, seed)) = drop {
+                    let start = base + j * d.hw;
+                    for (i, yv) in yp.iter_mut().enumerate() {
+                        *yv *= dropout_scale(seed, start + i, p);
                     }
                 }
-            });
+                if relu {
+                    for yv in yp.iter_mut() {
+                        *yv = yv.max(0.0);
+                    }
+                }
+            }
+        });
         *self.stats.lock().unwrap() = Stats { mean, var, inv_std };
         Ok(y)
     }
@@ -164,83 +191,76 @@ impl BnAct {
         let drop = self.dropout.filter(|(p, _)| *p > 0.0);
         let relu = self.relu;
         let sample = d.c * d.hw;
-        // The gradient reaching the normalised value, element `i` (flat index).
-        let g_at = |i: usize| -> f32 {
+        // The gradient reaching the normalised values of the plane starting at flat index
+        // `start`, written into `g`.
+        let fill_g = |g: &mut [f32], start: usize| {
+            let (ys, dys) = (&y[start..start + g.len()], &dy[start..start + g.len()]);
             if relu {
-                if y[i] > 0.0 {
-                    dy[i] * keep
-                } else {
-                    0.0
+                for ((gv, &yv), &dv) in g.iter_mut().zip(ys).zip(dys) {
+                    *gv = if yv > 0.0 { dv * keep } else { 0.0 };
                 }
             } else if let Some((p, seed)) = drop {
-                dy[i] * dropout_scale(seed, i, p)
+                for (i, (gv, &dv)) in g.iter_mut().zip(dys).enumerate() {
+                    *gv = dv * dropout_scale(seed, start + i, p);
+                }
             } else {
-                dy[i]
+                g.copy_from_slice(dys);
             }
         };
         let per = samples_per_task(d.n);
-        let tasks = d.n.div_ceil(per);
         // Pass 1: per-channel sums of g and g * xhat.
-        let (sg, sgx) = (0..tasks)
-            .into_par_iter()
-            .map(|t| {
-                let mut sg = vec![0.0f64; d.c];
-                let mut sgx = vec![0.0f64; d.c];
-                for n in t * per..((t + 1) * per).min(d.n) {
-                    for c in 0..d.c {
-                        let (mu, is) = (st.mean[c], st.inv_std[c]);
-                        let start = n * sample + c * d.hw;
-                        let (mut a, mut b) = (0.0f32, 0.0f32);
-                        for i in start..start + d.hw {
-                            let g = g_at(i);
-                            a += g;
-                            b += g * (x[i] - mu) * is;
-                        }
-                        sg[c] += a as f64;
-                        sgx[c] += b as f64;
-                    }
+        let parts = map_tasks(d.n.div_ceil(per), |t| {
+            let mut sg = vec![0.0f64; d.c];
+            let mut sgx = vec![0.0f64; d.c];
+            let mut g = vec![0.0f32; d.hw];
+            for n in t * per..((t + 1) * per).min(d.n) {
+                for c in 0..d.c {
+                    let start = n * sample + c * d.hw;
+                    fill_g(&mut g, start);
+                    let (a, b) = grad_sums(&g, &x[start..start + d.hw], st.mean[c]);
+                    sg[c] += a;
+                    sgx[c] += b * st.inv_std[c] as f64;
                 }
-                (sg, sgx)
-            })
-            .reduce(
-                || (vec![0.0; d.c], vec![0.0; d.c]),
-                |(mut a, mut b), (a2, b2)| {
-                    for c in 0..d.c {
-                        a[c] += a2[c];
-                        b[c] += b2[c];
-                    }
-                    (a, b)
-                },
-            );
+            }
+            (sg, sgx)
+        });
+        let (mut sg, mut sgx) = (vec![0.0f64; d.c], vec![0.0f64; d.c]);
+        for (a, b) in parts {
+            for c in 0..d.c {
+                sg[c] += a[c];
+                sgx[c] += b[c];
+            }
+        }
         let dbeta: Vec<f32> = sg.iter().map(|&v| v as f32).collect();
         let dgamma: Vec<f32> = sgx.iter().map(|&v| v as f32).collect();
-        // Pass 2: dx.
+        // Pass 2: dx = gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in training,
+        // gamma * inv_std * g with fixed statistics.
         let m = (d.n * d.hw) as f32;
         let train = self.running.is_none();
         let mut dx = vec![0.0f32; x.len()];
-        dx.par_chunks_mut(per * sample)
-            .enumerate()
-            .for_each(|(t, dxs)| {
-                let base = t * per * sample;
-                for (j, dp) in dxs.chunks_mut(d.hw).enumerate() {
-                    let c = j % d.c;
-                    let (mu, is) = (st.mean[c], st.inv_std[c]);
-                    let k = gamma[c] * is;
-                    let start = base + j * d.hw;
-                    if train {
-                        let (mg, mgx) = (dbeta[c] / m, dgamma[c] / m);
-                        for (o, dv) in dp.iter_mut().enumerate() {
-                            let i = start + o;
-                            let xhat = (x[i] - mu) * is;
-                            *dv = k * (g_at(i) - mg - xhat * mgx);
-                        }
-                    } else {
-                        for (o, dv) in dp.iter_mut().enumerate() {
-                            *dv = k * g_at(start + o);
-                        }
+        for_chunks_mut(&mut dx, per * sample, |t, dxs| {
+            let base = t * per * sample;
+            let mut g = vec![0.0f32; d.hw];
+            for (j, dp) in dxs.chunks_mut(d.hw).enumerate() {
+                let c = j % d.c;
+                let start = base + j * d.hw;
+                fill_g(&mut g, start);
+                let (mu, is) = (st.mean[c], st.inv_std[c]);
+                let k = gamma[c] * is;
+                let xp = &x[start..start + d.hw];
+                if train {
+                    let mg = dbeta[c] / m;
+                    let mgx = dgamma[c] / m * is;
+                    for ((dv, &gv), &xv) in dp.iter_mut().zip(&g).zip(xp) {
+                        *dv = k * (gv - mg - (xv - mu) * mgx);
+                    }
+                } else {
+                    for (dv, &gv) in dp.iter_mut().zip(&g) {
+                        *dv = k * gv;
                     }
                 }
-            });
+            }
+        });
         (dx, dgamma, dbeta)
     }
 }

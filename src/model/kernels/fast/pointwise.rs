@@ -1,11 +1,10 @@
 //! ReLU and dropout as standalone ops (the model's blocks use the fused BatchNorm op instead),
-//! element-parallel over rayon's threads; dropout's mask is recomputed from its seed in the
+//! element-parallel; dropout's mask is recomputed from its seed in the
 //! backward rather than stored.
 
-use super::cpu::{slice, tensor, with_slice};
+use super::cpu::{for_chunks_mut, slice, tensor, with_slice};
 use crate::model::kernels::dropout_scale;
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
 
 /// Elements per parallel task: large enough that scheduling costs nothing.
 const GRAIN: usize = 1 << 14;
@@ -20,13 +19,11 @@ impl CustomOp1 for Relu {
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
         let x = slice(s, l)?;
         let mut y = vec![0.0f32; x.len()];
-        y.par_chunks_mut(GRAIN)
-            .zip(x.par_chunks(GRAIN))
-            .for_each(|(ys, xs)| {
-                for (y, &x) in ys.iter_mut().zip(xs) {
-                    *y = x.max(0.0);
-                }
-            });
+        for_chunks_mut(&mut y, GRAIN, |t, ys| {
+            for (y, &x) in ys.iter_mut().zip(&x[t * GRAIN..]) {
+                *y = x.max(0.0);
+            }
+        });
         Ok((CpuStorage::F32(y), l.shape().clone()))
     }
 
@@ -34,13 +31,12 @@ impl CustomOp1 for Relu {
         let dx = with_slice(res, |ys| {
             with_slice(dy, |gs| {
                 let mut dx = vec![0.0f32; ys.len()];
-                dx.par_chunks_mut(GRAIN)
-                    .zip(ys.par_chunks(GRAIN).zip(gs.par_chunks(GRAIN)))
-                    .for_each(|(ds, (ys, gs))| {
-                        for (d, (&y, &g)) in ds.iter_mut().zip(ys.iter().zip(gs)) {
-                            *d = if y > 0.0 { g } else { 0.0 };
-                        }
-                    });
+                for_chunks_mut(&mut dx, GRAIN, |t, ds| {
+                    let (ys, gs) = (&ys[t * GRAIN..], &gs[t * GRAIN..]);
+                    for (d, (&y, &g)) in ds.iter_mut().zip(ys.iter().zip(gs)) {
+                        *d = if y > 0.0 { g } else { 0.0 };
+                    }
+                });
                 Ok(dx)
             })
         })?;
@@ -57,14 +53,11 @@ impl Dropout {
     /// `out[i] = src[i] * dropout_scale(seed, i, p)`, in parallel.
     fn apply(&self, src: &[f32]) -> Vec<f32> {
         let mut out = vec![0.0f32; src.len()];
-        out.par_chunks_mut(GRAIN)
-            .zip(src.par_chunks(GRAIN))
-            .enumerate()
-            .for_each(|(t, (os, xs))| {
-                for (j, (o, &x)) in os.iter_mut().zip(xs).enumerate() {
-                    *o = x * dropout_scale(self.seed, t * GRAIN + j, self.p);
-                }
-            });
+        for_chunks_mut(&mut out, GRAIN, |t, os| {
+            for (j, (o, &x)) in os.iter_mut().zip(&src[t * GRAIN..]).enumerate() {
+                *o = x * dropout_scale(self.seed, t * GRAIN + j, self.p);
+            }
+        });
         out
     }
 }

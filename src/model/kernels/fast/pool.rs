@@ -2,9 +2,8 @@
 //! first arg-max of its window, unscaled, as PyTorch does (candle 0.11 divides it by k*k).
 //! The arg-max is recomputed from the saved input, so no index buffer outlives the forward.
 
-use super::cpu::{samples_per_task, slice, tensor, with_slice};
+use super::cpu::{for_chunks_mut, samples_per_task, slice, tensor, with_slice};
 use candle_core::{bail, CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
-use rayon::prelude::*;
 
 pub(super) struct MaxPool {
     pub kernel: usize,
@@ -69,17 +68,16 @@ impl CustomOp1 for MaxPool {
         let (ip, op) = (g.h * g.w, g.oh * g.ow);
         let per = samples_per_task(g.n) * g.c;
         let mut y = vec![0.0f32; g.n * g.c * op];
-        y.par_chunks_mut(per * op)
-            .zip(x.par_chunks(per * ip))
-            .for_each(|(ys, xs)| {
-                for (yp, xp) in ys.chunks_mut(op).zip(xs.chunks(ip)) {
-                    for oy in 0..g.oh {
-                        for ox in 0..g.ow {
-                            yp[oy * g.ow + ox] = xp[self.arg_max(&g, xp, oy, ox)];
-                        }
+        for_chunks_mut(&mut y, per * op, |t, ys| {
+            let xs = &x[t * per * ip..];
+            for (yp, xp) in ys.chunks_mut(op).zip(xs.chunks(ip)) {
+                for oy in 0..g.oh {
+                    for ox in 0..g.ow {
+                        yp[oy * g.ow + ox] = xp[self.arg_max(&g, xp, oy, ox)];
                     }
                 }
-            });
+            }
+        });
         Ok((CpuStorage::F32(y), Shape::from((g.n, g.c, g.oh, g.ow))))
     }
 
@@ -90,20 +88,17 @@ impl CustomOp1 for MaxPool {
         let dx = with_slice(x, |xs| {
             with_slice(dy, |dys| {
                 let mut dx = vec![0.0f32; xs.len()];
-                dx.par_chunks_mut(per * ip)
-                    .zip(xs.par_chunks(per * ip))
-                    .zip(dys.par_chunks(per * op))
-                    .for_each(|((dxs, xs), dys)| {
-                        for ((dp, xp), gp) in
-                            dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(dys.chunks(op))
-                        {
-                            for oy in 0..g.oh {
-                                for ox in 0..g.ow {
-                                    dp[self.arg_max(&g, xp, oy, ox)] += gp[oy * g.ow + ox];
-                                }
+                for_chunks_mut(&mut dx, per * ip, |t, dxs| {
+                    let (xs, gs) = (&xs[t * per * ip..], &dys[t * per * op..]);
+                    for ((dp, xp), gp) in dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(gs.chunks(op))
+                    {
+                        for oy in 0..g.oh {
+                            for ox in 0..g.ow {
+                                dp[self.arg_max(&g, xp, oy, ox)] += gp[oy * g.ow + ox];
                             }
                         }
-                    });
+                    }
+                });
                 Ok(dx)
             })
         })?;

@@ -458,7 +458,9 @@ fn bench_report() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
     let mut rows = Vec::new();
-    for k in [&Stock as &dyn Kernels, &Fast] {
+    let only_fast = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "fast");
+    let all: [&dyn Kernels; 2] = [&Stock, &Fast];
+    for &k in &all[usize::from(only_fast)..] {
         let t = bench_step(k, 128, iters);
         let e = bench_eval(k, 1000, iters.div_ceil(3));
         println!(
@@ -473,7 +475,7 @@ fn bench_report() {
         );
         rows.push((t, e));
     }
-    let (s, f) = (&rows[0], &rows[1]);
+    let [s, f] = &rows[..] else { return };
     println!(
         "fast/stock: fwd {:.3}  bwd {:.3}  step {:.3}  eval {:.3}",
         f.0.forward_ms / s.0.forward_ms,
