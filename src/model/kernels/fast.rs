@@ -3,6 +3,7 @@
 //! dropout, all parallel over the batch. Anything not on a CPU, or not f32, falls back to
 //! the stock ops, so the `cuda` build keeps working unchanged.
 
+mod alloc;
 mod conv;
 mod cpu;
 mod norm;
@@ -15,6 +16,8 @@ use super::stock::Stock;
 use super::{BnBuffers, Kernels};
 use candle_core::{DType, Result, Tensor};
 use std::sync::{Arc, Mutex};
+
+pub use alloc::tune_allocator;
 
 pub struct Fast;
 

@@ -72,6 +72,25 @@ impl Geom {
         self.k == 1 && self.stride == 1 && self.pad == 0
     }
 
+    fn mode(&self) -> Mode {
+        if self.pointwise() {
+            Mode::Pointwise
+        } else if self.stride == 1 && self.pad == 0 {
+            Mode::Wide
+        } else {
+            Mode::General
+        }
+    }
+
+    /// Columns of the patch matrix: output pixels, or in `Mode::Wide` the span from the first
+    /// to the last output pixel laid out on input rows, `(oh - 1) * w + ow`.
+    fn span(&self) -> usize {
+        match self.mode() {
+            Mode::Wide => (self.oh - 1) * self.w + self.ow,
+            _ => self.pix(),
+        }
+    }
+
     /// For kernel column `kj`: the output columns `lo..hi` that read inside the input row, and
     /// the input column output column 0 maps to (may be negative).
     fn valid_cols(&self, kj: usize) -> (usize, usize, isize) {
@@ -84,6 +103,71 @@ impl Geom {
         let lo = (lo as usize).min(self.ow);
         let hi = (hi as usize).min(self.ow).max(lo);
         (lo, hi, off)
+    }
+}
+
+/// How a convolution builds its patch matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// 1x1, stride 1, no padding: the image itself.
+    Pointwise,
+    /// Stride 1, no padding (every 3x3 conv of the model): patch row (c, ki, kj) is one
+    /// contiguous run of the image, `x[c][ki * w + kj..][..span]`, read as if the output were
+    /// `w` wide; the `w - ow` extra columns per row are dropped from the output (forward) or
+    /// carry zero gradient (backward). One long copy per row instead of `oh` short ones.
+    Wide,
+    /// Anything else: classic im2col with zero padding and strides.
+    General,
+}
+
+/// [`Mode::Wide`]'s patch matrix: (c*k*k, span), every element written.
+fn im2col_wide(g: &Geom, x: &[f32], col: &mut [f32]) {
+    let (k, span, hw) = (g.k, g.span(), g.h * g.w);
+    for c in 0..g.c {
+        for ki in 0..k {
+            for kj in 0..k {
+                let src = &x[c * hw + ki * g.w + kj..][..span];
+                col[((c * k + ki) * k + kj) * span..][..span].copy_from_slice(src);
+            }
+        }
+    }
+}
+
+/// The adjoint of [`im2col_wide`]: adds each patch row back onto its run of the image.
+fn col2im_wide(g: &Geom, col: &[f32], x: &mut [f32]) {
+    let (k, span, hw) = (g.k, g.span(), g.h * g.w);
+    for c in 0..g.c {
+        for ki in 0..k {
+            for kj in 0..k {
+                let src = &col[((c * k + ki) * k + kj) * span..][..span];
+                let dst = &mut x[c * hw + ki * g.w + kj..][..span];
+                for (d, v) in dst.iter_mut().zip(src) {
+                    *d += v;
+                }
+            }
+        }
+    }
+}
+
+/// (o, span) rows laid out `w` wide -> the (o, oh*ow) output, dropping the extra columns.
+fn narrow_rows(g: &Geom, wide: &[f32], y: &mut [f32]) {
+    let (span, pix) = (g.span(), g.pix());
+    for o in 0..g.o {
+        for oy in 0..g.oh {
+            y[o * pix + oy * g.ow..][..g.ow].copy_from_slice(&wide[o * span + oy * g.w..][..g.ow]);
+        }
+    }
+}
+
+/// The adjoint of [`narrow_rows`]: the (o, oh*ow) gradient laid out `w` wide, zeros between.
+fn widen_rows(g: &Geom, dy: &[f32], wide: &mut [f32]) {
+    let (span, pix) = (g.span(), g.pix());
+    for o in 0..g.o {
+        let row = &mut wide[o * span..(o + 1) * span];
+        row.fill(0.0);
+        for oy in 0..g.oh {
+            row[oy * g.w..][..g.ow].copy_from_slice(&dy[o * pix + oy * g.ow..][..g.ow]);
+        }
     }
 }
 
@@ -153,39 +237,39 @@ fn col2im(g: &Geom, col: &[f32], x: &mut [f32]) {
     }
 }
 
-/// Forward: y[n] = W (o x ckk) * im2col(x[n]) (ckk x pix), in parallel over the batch.
+/// Forward: y[n] = W (o x ckk) * patches(x[n]) (ckk x span), in parallel over the batch.
 pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0f32; g.n * g.out_len()];
     let per = samples_per_task(g.n);
-    let (ckk, pix) = (g.ckk(), g.pix());
+    let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
+    let col_len = if mode == Mode::Pointwise { 0 } else { ckk * span };
+    let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
+    let wm = Mat::rows(w, ckk);
     for_chunks_mut(&mut y, per * g.out_len(), |t, ys| {
-            let scratch = if g.pointwise() { 0 } else { ckk * pix };
-            with_scratch(scratch, |col| {
-                for (i, yn) in ys.chunks_mut(g.out_len()).enumerate() {
-                    let n = t * per + i;
-                    let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
-                    let col: &[f32] = if g.pointwise() {
-                        xn
-                    } else {
+        with_scratch(col_len + wide_len, |buf| {
+            let (col, wide) = buf.split_at_mut(col_len);
+            for (i, yn) in ys.chunks_mut(g.out_len()).enumerate() {
+                let n = t * per + i;
+                let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
+                match mode {
+                    Mode::Pointwise => matmul(g.o, pix, ckk, yn, false, wm, Mat::rows(xn, pix)),
+                    Mode::General => {
                         im2col(g, xn, col);
-                        col
-                    };
-                    matmul(
-                        g.o,
-                        pix,
-                        ckk,
-                        yn,
-                        false,
-                        Mat::rows(w, ckk),
-                        Mat::rows(col, pix),
-                    );
+                        matmul(g.o, pix, ckk, yn, false, wm, Mat::rows(col, pix));
+                    }
+                    Mode::Wide => {
+                        im2col_wide(g, xn, col);
+                        matmul(g.o, span, ckk, wide, false, wm, Mat::rows(col, span));
+                        narrow_rows(g, wide, yn);
+                    }
                 }
-            })
+            }
+        })
     });
     y
 }
 
-/// Backward: the weight gradient sum_n dy[n] * im2col(x[n])^T, and, when `input_grad`,
+/// Backward: the weight gradient sum_n dy[n] * patches(x[n])^T, and, when `input_grad`,
 /// dx[n] = col2im(W^T * dy[n]). One pass over the batch computes both, per thread.
 pub(super) fn backward(
     g: &Geom,
@@ -194,49 +278,51 @@ pub(super) fn backward(
     dy: &[f32],
     input_grad: bool,
 ) -> (Option<Vec<f32>>, Vec<f32>) {
-    let (ckk, pix) = (g.ckk(), g.pix());
+    let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
     let per = samples_per_task(g.n);
+    let col_len = if mode == Mode::Pointwise { 0 } else { ckk * span };
+    let dcol_len = if input_grad { col_len } else { 0 };
+    let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
     let mut dx = input_grad.then(|| vec![0.0f32; g.n * g.in_len()]);
     let task = |t: usize, mut dxs: Option<&mut [f32]>| -> Vec<f32> {
         let mut dw = vec![0.0f32; g.o * ckk];
         let n_end = ((t + 1) * per).min(g.n);
-        let col_len = if g.pointwise() { 0 } else { ckk * pix };
-        let dcol_len = if input_grad && !g.pointwise() {
-            ckk * pix
-        } else {
-            0
-        };
-        with_scratch(col_len + dcol_len, |buf| {
-            let (col_buf, dcol) = buf.split_at_mut(col_len);
+        with_scratch(col_len + dcol_len + wide_len, |buf| {
+            let (col_buf, rest) = buf.split_at_mut(col_len);
+            let (dcol, wide) = rest.split_at_mut(dcol_len);
             for n in t * per..n_end {
                 let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
                 let dyn_ = &dy[n * g.out_len()..(n + 1) * g.out_len()];
-                let col: &[f32] = if g.pointwise() {
-                    xn
-                } else {
-                    im2col(g, xn, col_buf);
-                    col_buf
+                let (col, dyv): (&[f32], &[f32]) = match mode {
+                    Mode::Pointwise => (xn, dyn_),
+                    Mode::General => {
+                        im2col(g, xn, col_buf);
+                        (col_buf, dyn_)
+                    }
+                    Mode::Wide => {
+                        im2col_wide(g, xn, col_buf);
+                        widen_rows(g, dyn_, wide);
+                        (col_buf, wide)
+                    }
                 };
-                // dW (o x ckk) += dy[n] (o x pix) * col^T (pix x ckk)
-                matmul(
-                    g.o,
-                    ckk,
-                    pix,
-                    &mut dw,
-                    true,
-                    Mat::rows(dyn_, pix),
-                    Mat::transposed(col, pix),
-                );
+                // dW (o x ckk) += dy[n] (o x span) * col^T (span x ckk)
+                let dym = Mat::rows(dyv, span);
+                matmul(g.o, ckk, span, &mut dw, true, dym, Mat::transposed(col, span));
                 if let Some(dxs) = dxs.as_deref_mut() {
                     let i = n - t * per;
                     let dxn = &mut dxs[i * g.in_len()..(i + 1) * g.in_len()];
-                    // dcol (ckk x pix) = W^T (ckk x o) * dy[n] (o x pix)
+                    // dcol (ckk x span) = W^T (ckk x o) * dy[n] (o x span)
                     let wt = Mat::transposed(w, ckk);
-                    if g.pointwise() {
-                        matmul(ckk, pix, g.o, dxn, false, wt, Mat::rows(dyn_, pix));
-                    } else {
-                        matmul(ckk, pix, g.o, dcol, false, wt, Mat::rows(dyn_, pix));
-                        col2im(g, dcol, dxn);
+                    match mode {
+                        Mode::Pointwise => matmul(ckk, pix, g.o, dxn, false, wt, dym),
+                        Mode::General => {
+                            matmul(ckk, pix, g.o, dcol, false, wt, dym);
+                            col2im(g, dcol, dxn);
+                        }
+                        Mode::Wide => {
+                            matmul(ckk, span, g.o, dcol, false, wt, dym);
+                            col2im_wide(g, dcol, dxn);
+                        }
                     }
                 }
             }

@@ -457,6 +457,9 @@ fn bench_report() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
+    if std::env::var("BENCH_MALLOC").as_deref() != Ok("default") {
+        assert!(super::tune_allocator());
+    }
     let mut rows = Vec::new();
     let only_fast = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "fast");
     let all: [&dyn Kernels; 2] = [&Stock, &Fast];
