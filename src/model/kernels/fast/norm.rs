@@ -3,7 +3,7 @@
 //! no stored mask (a kept element is exactly one whose output is positive).
 
 use super::cpu::{for_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice};
-use crate::model::kernels::dropout_scale;
+use super::pointwise::Mask;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use std::sync::{Arc, Mutex};
 
@@ -29,14 +29,14 @@ pub(super) struct BnAct {
     pub stats: Arc<Mutex<Stats>>,
 }
 
-struct Dims {
+pub(super) struct Dims {
     n: usize,
     c: usize,
     hw: usize,
 }
 
 impl Dims {
-    fn of(dims: &[usize]) -> Result<Self> {
+    pub(super) fn of(dims: &[usize]) -> Result<Self> {
         match dims {
             &[n, c, h, w] => Ok(Dims { n, c, hw: h * w }),
             d => bail!("batch_norm: expected a 4-D input, got {d:?}"),
@@ -117,6 +117,12 @@ fn grad_sums(g: &[f32], x: &[f32], mu: f32) -> (f64, f64) {
 }
 
 impl BnAct {
+    fn mask(&self) -> Option<Mask> {
+        self.dropout
+            .filter(|(p, _)| *p > 0.0)
+            .map(|(p, seed)| Mask::new(seed, p))
+    }
+
     fn keep_scale(&self) -> f32 {
         match self.dropout {
             Some((p, _)) if p > 0.0 => 1.0 / (1.0 - p),
@@ -124,7 +130,7 @@ impl BnAct {
         }
     }
 
-    fn forward(&self, d: &Dims, x: &[f32], gamma: &[f32], beta: &[f32]) -> Result<Vec<f32>> {
+    pub(super) fn forward(&self, d: &Dims, x: &[f32], gamma: &[f32], beta: &[f32]) -> Result<Vec<f32>> {
         if gamma.len() != d.c || beta.len() != d.c {
             bail!("batch_norm: {} channels but gamma/beta of {}/{}", d.c, gamma.len(), beta.len());
         }
@@ -150,7 +156,7 @@ impl BnAct {
         let mut y = vec![0.0f32; x.len()];
         let per = samples_per_task(d.n);
         let sample = d.c * d.hw;
-        let (relu, drop) = (self.relu, self.dropout.filter(|(p, _)| *p > 0.0));
+        let (relu, mask) = (self.relu, self.mask());
         for_chunks_mut(&mut y, per * sample, |t, ys| {
             let base = t * per * sample;
             let xs = &x[base..base + ys.len()];
@@ -160,10 +166,10 @@ impl BnAct {
                 for (yv, &xv) in yp.iter_mut().zip(xp) {
                     *yv = (xv - mu) * a + b;
                 }
-                if let Some((p, seed)) = drop {
+                if let Some(mask) = mask {
                     let start = base + j * d.hw;
                     for (i, yv) in yp.iter_mut().enumerate() {
-                        *yv *= dropout_scale(seed, start + i, p);
+                        *yv *= mask.scale(start + i);
                     }
                 }
                 if relu {
@@ -178,7 +184,7 @@ impl BnAct {
     }
 
     /// (dx, dgamma, dbeta) from the saved statistics, the input, the output and its gradient.
-    fn backward(
+    pub(super) fn backward(
         &self,
         d: &Dims,
         x: &[f32],
@@ -188,7 +194,7 @@ impl BnAct {
     ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
         let st = self.stats.lock().unwrap().clone();
         let keep = self.keep_scale();
-        let drop = self.dropout.filter(|(p, _)| *p > 0.0);
+        let mask = self.mask();
         let relu = self.relu;
         let sample = d.c * d.hw;
         // The gradient reaching the normalised values of the plane starting at flat index
@@ -199,9 +205,9 @@ impl BnAct {
                 for ((gv, &yv), &dv) in g.iter_mut().zip(ys).zip(dys) {
                     *gv = if yv > 0.0 { dv * keep } else { 0.0 };
                 }
-            } else if let Some((p, seed)) = drop {
+            } else if let Some(mask) = mask {
                 for (i, (gv, &dv)) in g.iter_mut().zip(dys).enumerate() {
-                    *gv = dv * dropout_scale(seed, start + i, p);
+                    *gv = dv * mask.scale(start + i);
                 }
             } else {
                 g.copy_from_slice(dys);

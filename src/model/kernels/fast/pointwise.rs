@@ -3,7 +3,6 @@
 //! backward rather than stored.
 
 use super::cpu::{for_chunks_mut, slice, tensor, with_slice};
-use crate::model::kernels::dropout_scale;
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
 
 /// Elements per parallel task: large enough that scheduling costs nothing.
@@ -44,6 +43,38 @@ impl CustomOp1 for Relu {
     }
 }
 
+/// [`crate::model::kernels::dropout_scale`] with the per-call work hoisted out of the
+/// element loop: `u < p` on the 24-bit uniform is the same as comparing its integer against
+/// `ceil(p * 2^24)` (both scalings by 2^24 are exact in f32), and `1 / (1 - p)` is computed
+/// once. Bit-identical masks (a test checks it).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mask {
+    seed: u64,
+    threshold: u64,
+    keep: f32,
+}
+
+impl Mask {
+    pub fn new(seed: u64, p: f32) -> Self {
+        Mask {
+            seed,
+            threshold: (p * (1u64 << 24) as f32).ceil() as u64,
+            keep: 1.0 / (1.0 - p),
+        }
+    }
+
+    /// 0 or 1/(1-p) for flat element `i`.
+    #[inline]
+    pub fn scale(&self, i: usize) -> f32 {
+        let r = crate::rng::splitmix64(self.seed ^ (i as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+        if (r >> 40) < self.threshold {
+            0.0
+        } else {
+            self.keep
+        }
+    }
+}
+
 pub(super) struct Dropout {
     pub p: f32,
     pub seed: u64,
@@ -53,9 +84,10 @@ impl Dropout {
     /// `out[i] = src[i] * dropout_scale(seed, i, p)`, in parallel.
     fn apply(&self, src: &[f32]) -> Vec<f32> {
         let mut out = vec![0.0f32; src.len()];
+        let mask = Mask::new(self.seed, self.p);
         for_chunks_mut(&mut out, GRAIN, |t, os| {
             for (j, (o, &x)) in os.iter_mut().zip(&src[t * GRAIN..]).enumerate() {
-                *o = x * dropout_scale(self.seed, t * GRAIN + j, self.p);
+                *o = x * mask.scale(t * GRAIN + j);
             }
         });
         out

@@ -350,6 +350,19 @@ fn dropout_uses_exactly_the_stock_mask() {
 }
 
 #[test]
+fn hoisted_mask_is_bit_identical_to_dropout_scale() {
+    for p in [0.0f32, 1e-7, 0.1, 1.0 / 3.0, 0.5, 0.9, 0.999_999, 1.0, 1.5, -0.2] {
+        for seed in [0u64, 42, u64::MAX] {
+            let m = super::pointwise::Mask::new(seed, p);
+            for i in (0..200_000).chain([usize::MAX - 1, 1 << 40]) {
+                let (a, b) = (m.scale(i), dropout_scale(seed, i, p));
+                assert_eq!(a.to_bits(), b.to_bits(), "p={p} seed={seed} i={i}");
+            }
+        }
+    }
+}
+
+#[test]
 fn relu_matches_stock() {
     let mut rng = Rng::new(10);
     let x = rand(&mut rng, &[3, 4, 17, 9]);
@@ -486,4 +499,75 @@ fn bench_report() {
         f.0.step_ms() / s.0.step_ms(),
         f.1 / s.1
     );
+}
+
+/// Not a test: `cargo test --release --lib op_profile -- --ignored --nocapture` times each raw
+/// fast kernel at model-2's training shapes (batch 128), to see where a step goes.
+#[test]
+#[ignore]
+fn op_profile() {
+    use super::{conv, norm};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    fn med(mut f: impl FnMut()) -> f64 {
+        let mut v: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v[4]
+    }
+    let mut rng = Rng::new(99);
+    let mut vecr = |n: usize| -> Vec<f32> { (0..n).map(|_| rng.uniform(-1.0, 1.0)).collect() };
+    let n = 128;
+    // (c, h, o, k, bn)
+    let layers = [
+        (1, 28, 10, 3, true),
+        (10, 26, 20, 3, true),
+        (20, 24, 12, 3, true),
+        (12, 22, 10, 1, false),
+        (10, 11, 12, 3, true),
+        (12, 9, 12, 3, true),
+        (12, 7, 10, 3, true),
+    ];
+    let (mut tf, mut tb, mut nf, mut nb) = (0.0, 0.0, 0.0, 0.0);
+    for (i, &(c, h, o, k, bn)) in layers.iter().enumerate() {
+        let g = conv::Geom::new(&[n, c, h, h], &[o, c, k, k], 1, 0).unwrap();
+        let (x, w) = (vecr(n * c * h * h), vecr(o * c * k * k));
+        let oh = h + 1 - k;
+        let dy = vecr(n * o * oh * oh);
+        let f = med(|| {
+            conv::forward(&g, &x, &w);
+        });
+        let b = med(|| {
+            conv::backward(&g, &x, &w, &dy, i > 0);
+        });
+        print!("conv{i} {c:>2}->{o:>2} {h:>2}x{h:<2} k{k}: fwd {f:6.2} bwd {b:6.2} ms");
+        tf += f;
+        tb += b;
+        if bn {
+            let d = norm::Dims::of(&[n, o, oh, oh]).unwrap();
+            let op = norm::BnAct {
+                running: None,
+                eps: 1e-5,
+                relu: true,
+                dropout: Some((0.1, 7)),
+                stats: Arc::new(Mutex::new(norm::Stats::default())),
+            };
+            let (gm, bt) = (vecr(o), vecr(o));
+            let mut y = Vec::new();
+            let f = med(|| y = op.forward(&d, &dy, &gm, &bt).unwrap());
+            let b = med(|| {
+                op.backward(&d, &dy, &gm, &y, &dy);
+            });
+            print!(" | bn+drop+relu fwd {f:6.2} bwd {b:6.2} ms");
+            nf += f;
+            nb += b;
+        }
+        println!();
+    }
+    println!("conv total fwd {tf:.2} bwd {tb:.2} | bn total fwd {nf:.2} bwd {nb:.2} ms");
 }
