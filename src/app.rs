@@ -5,7 +5,7 @@
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::headless::{self, Outcome};
-use crate::model::kernels::{stock::Stock, Kernels};
+use crate::model::kernels::{fast::Fast, stock::Stock, Kernels};
 use crate::train::{self, RunRequest};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -40,9 +40,10 @@ pub fn load_config(cli: &Cli) -> Result<Config, String> {
     Config::load(path.as_deref(), &sets).map_err(|e| e.to_string())
 }
 
-/// The kernels for a device: the fast CPU kernels where they apply, candle's ops elsewhere.
+/// The kernels for a run: the fast CPU kernels (which fall back to candle's ops on other
+/// devices).
 pub fn kernels_for(_config: &Config) -> Arc<dyn Kernels> {
-    Arc::new(Stock)
+    Arc::new(Fast)
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     }
+    crate::model::kernels::fast::tune_allocator();
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
