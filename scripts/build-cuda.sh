@@ -8,6 +8,7 @@
 # `cargo build --release --locked --features cuda`. The default build and CI never use it.
 #
 #   scripts/build-cuda.sh [extra cargo build args]      e.g. --bin convscope
+#   scripts/build-cuda.sh clippy --all-targets -- -D warnings   (any cargo subcommand)
 #
 # Environment:
 #   CONVSCOPE_CUDA_CACHE  toolkit cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/convscope-cuda)
@@ -82,8 +83,11 @@ export LIBRARY_PATH="$LINK/lib${LIBRARY_PATH:+:$LIBRARY_PATH}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/cuda}"
 log "nvcc $(nvcc --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'), compute cap $CUDA_COMPUTE_CAP, target dir $CARGO_TARGET_DIR"
 
+cmd=build
+if [[ $# -gt 0 && $1 != -* ]]; then cmd=$1; shift; fi
 start=$SECONDS
-cargo build --release --locked --features cuda "$@"
+cargo "$cmd" --release --locked --features cuda "$@"
+[[ $cmd == build ]] || exit 0
 bin="$CARGO_TARGET_DIR/release/convscope"
 log "built $bin in $((SECONDS - start)) s; it needs at run time:"
 readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p' | grep -E 'cu|nvrtc' >&2 || true
