@@ -53,8 +53,8 @@ TK="$("$VENV/bin/python" -c 'import nvidia, os; print(os.path.join(nvidia.__path
 [[ -x "$TK/bin/nvcc" ]] || { log "no nvcc at $TK/bin/nvcc"; exit 1; }
 
 # The linker wants lib*.so; the wheels ship only lib*.so.N. And libcuda.so is the
-# driver's: link against a stub that exports every cu* entry point of this cuda.h (the
-# real libcuda.so.1 is found at run time). Rebuilt when the toolkit changes.
+# driver's: link against a stub that exports every cu* entry point of this cuda.h, each
+# failing as NVIDIA's own stub does (the real libcuda.so.1 is found at run time).
 LINK="$CACHE/link"
 if [[ ! -f "$LINK/.done" || "$LINK/.done" -ot "$VENV/.convscope-pins" ]]; then
   rm -rf "$LINK"
@@ -69,8 +69,9 @@ if [[ ! -f "$LINK/.done" || "$LINK/.done" -ot "$VENV/.convscope-pins" ]]; then
     cc -E -P -I"$TK/include" -x c "$TK/include/cuda.h"
     cc -E -P -D__CUDA_API_VERSION_INTERNAL -I"$TK/include" -x c "$TK/include/cuda.h"
   } | grep -oE '\bcu[A-Z][A-Za-z0-9_]*[[:space:]]*\(' | tr -d '( \t' | sort -u |
-    sed 's/.*/void &(void) {}/' >"$LINK/cuda_stub.c"
+    sed 's/.*/int &(void) { return 34; }/' >"$LINK/cuda_stub.c" # CUDA_ERROR_STUB_LIBRARY
   cc -shared -fPIC -Wl,-soname,libcuda.so.1 -o "$LINK/lib/libcuda.so" "$LINK/cuda_stub.c"
+  ln -s libcuda.so "$LINK/lib/libcuda.so.1" # for the smoke test below
   log "stub libcuda.so: $(grep -c . "$LINK/cuda_stub.c") entry points"
   touch "$LINK/.done"
 fi
@@ -91,3 +92,22 @@ cargo "$cmd" --release --locked --features cuda "$@"
 bin="$CARGO_TARGET_DIR/release/convscope"
 log "built $bin in $((SECONDS - start)) s; it needs at run time:"
 readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  \1/p' | grep -E 'cu|nvrtc' >&2 || true
+
+# Smoke test, here with no GPU: against the stub driver, `--device cuda` must exit 2 with a
+# one-line message (needs MNIST: $MNIST_DIR, else ../shared/data/mnist).
+data="${MNIST_DIR:-../shared/data/mnist}"
+if [[ -f "$data/t10k-labels-idx1-ubyte.gz" ]]; then
+  runs="$(mktemp -d)"
+  code=0
+  err="$(LD_LIBRARY_PATH="$LINK/lib:$TK/lib" RUST_BACKTRACE=0 "$bin" --headless --device cuda \
+    --data-dir "$data" --runs-dir "$runs" 2>&1 >/dev/null)" || code=$?
+  rm -rf "$runs"
+  if [[ $code == 2 && $err == "convscope: error: no usable CUDA device 0: "* ]]; then
+    log "smoke test passed: without a GPU, --device cuda says: $err"
+  else
+    log "smoke test FAILED (exit $code): $err"
+    exit 1
+  fi
+else
+  log "no MNIST at $data: smoke test skipped"
+fi

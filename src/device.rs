@@ -40,7 +40,12 @@ fn cuda(n: usize) -> Result<Device, String> {
     // cudarc panics rather than erroring when the driver library is missing.
     match std::panic::catch_unwind(|| Device::new_cuda(n)) {
         Ok(Ok(d)) => Ok(d),
-        Ok(Err(e)) => Err(format!("no usable CUDA device {n}: {e}")),
+        // One line: with RUST_BACKTRACE set candle appends a backtrace, which would also
+        // land in `auto`'s device label.
+        Ok(Err(e)) => Err(format!(
+            "no usable CUDA device {n}: {}",
+            e.to_string().lines().next().unwrap_or("")
+        )),
         Err(_) => Err(format!(
             "no usable CUDA device {n}: the CUDA driver (libcuda.so) could not be loaded"
         )),
