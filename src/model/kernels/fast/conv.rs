@@ -242,7 +242,11 @@ pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
     let mut y = vec![0.0f32; g.n * g.out_len()];
     let per = samples_per_task(g.n);
     let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
-    let col_len = if mode == Mode::Pointwise { 0 } else { ckk * span };
+    let col_len = if mode == Mode::Pointwise {
+        0
+    } else {
+        ckk * span
+    };
     let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
     let wm = Mat::rows(w, ckk);
     for_chunks_mut(&mut y, per * g.out_len(), |t, ys| {
@@ -280,7 +284,11 @@ pub(super) fn backward(
 ) -> (Option<Vec<f32>>, Vec<f32>) {
     let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
     let per = samples_per_task(g.n);
-    let col_len = if mode == Mode::Pointwise { 0 } else { ckk * span };
+    let col_len = if mode == Mode::Pointwise {
+        0
+    } else {
+        ckk * span
+    };
     let dcol_len = if input_grad { col_len } else { 0 };
     let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
     let mut dx = input_grad.then(|| vec![0.0f32; g.n * g.in_len()]);
@@ -307,7 +315,15 @@ pub(super) fn backward(
                 };
                 // dW (o x ckk) += dy[n] (o x span) * col^T (span x ckk)
                 let dym = Mat::rows(dyv, span);
-                matmul(g.o, ckk, span, &mut dw, true, dym, Mat::transposed(col, span));
+                matmul(
+                    g.o,
+                    ckk,
+                    span,
+                    &mut dw,
+                    true,
+                    dym,
+                    Mat::transposed(col, span),
+                );
                 if let Some(dxs) = dxs.as_deref_mut() {
                     let i = n - t * per;
                     let dxn = &mut dxs[i * g.in_len()..(i + 1) * g.in_len()];

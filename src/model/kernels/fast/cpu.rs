@@ -71,7 +71,7 @@ pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
         return (0..n).map(f).collect();
     }
     match pool() {
-        Pool::Rayon => (0..n).into_par_iter().map(|i| f(i)).collect(),
+        Pool::Rayon => (0..n).into_par_iter().map(&f).collect(),
         Pool::Candle => {
             let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
             candle_core::utils::barrier_pool().execute_chunked(n, |range| {
@@ -156,12 +156,20 @@ pub(super) struct Mat<'a> {
 impl<'a> Mat<'a> {
     /// Row-major with `cols` columns.
     pub fn rows(data: &'a [f32], cols: usize) -> Self {
-        Mat { data, rs: cols, cs: 1 }
+        Mat {
+            data,
+            rs: cols,
+            cs: 1,
+        }
     }
 
     /// The transpose of a row-major matrix with `cols` columns.
     pub fn transposed(data: &'a [f32], cols: usize) -> Self {
-        Mat { data, rs: 1, cs: cols }
+        Mat {
+            data,
+            rs: 1,
+            cs: cols,
+        }
     }
 
     fn check(&self, r: usize, c: usize) {

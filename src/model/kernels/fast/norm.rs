@@ -130,9 +130,20 @@ impl BnAct {
         }
     }
 
-    pub(super) fn forward(&self, d: &Dims, x: &[f32], gamma: &[f32], beta: &[f32]) -> Result<Vec<f32>> {
+    pub(super) fn forward(
+        &self,
+        d: &Dims,
+        x: &[f32],
+        gamma: &[f32],
+        beta: &[f32],
+    ) -> Result<Vec<f32>> {
         if gamma.len() != d.c || beta.len() != d.c {
-            bail!("batch_norm: {} channels but gamma/beta of {}/{}", d.c, gamma.len(), beta.len());
+            bail!(
+                "batch_norm: {} channels but gamma/beta of {}/{}",
+                d.c,
+                gamma.len(),
+                beta.len()
+            );
         }
         if self.dropout.is_some() && !self.relu {
             bail!("batch_norm: the fused dropout needs the fused relu");
@@ -143,7 +154,10 @@ impl BnAct {
                 let m = (d.n * d.hw) as f64;
                 let (s, q) = channel_moments(d, x);
                 let mean: Vec<f64> = s.iter().map(|s| s / m).collect();
-                let var = q.iter().zip(&mean).map(|(q, mu)| (q / m - mu * mu).max(0.0));
+                let var = q
+                    .iter()
+                    .zip(&mean)
+                    .map(|(q, mu)| (q / m - mu * mu).max(0.0));
                 (
                     mean.iter().map(|&v| v as f32).collect(),
                     var.map(|v| v as f32).collect(),

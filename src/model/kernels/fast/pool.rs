@@ -90,8 +90,7 @@ impl CustomOp1 for MaxPool {
                 let mut dx = vec![0.0f32; xs.len()];
                 for_chunks_mut(&mut dx, per * ip, |t, dxs| {
                     let (xs, gs) = (&xs[t * per * ip..], &dys[t * per * op..]);
-                    for ((dp, xp), gp) in dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(gs.chunks(op))
-                    {
+                    for ((dp, xp), gp) in dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(gs.chunks(op)) {
                         for oy in 0..g.oh {
                             for ox in 0..g.ow {
                                 dp[self.arg_max(&g, xp, oy, ox)] += gp[oy * g.ow + ox];

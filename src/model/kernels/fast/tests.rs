@@ -114,7 +114,9 @@ fn finite_differences(
 
 /// (n, c, h, w, o, k, stride, padding). Strided cases keep (h + 2p - k) % s equal for h and
 /// w: candle's backward cannot do otherwise (see the test pinning that below).
-const CONV_CASES: [(usize, usize, usize, usize, usize, usize, usize, usize); 10] = [
+type ConvCase = (usize, usize, usize, usize, usize, usize, usize, usize);
+
+const CONV_CASES: [ConvCase; 10] = [
     (2, 3, 7, 9, 4, 3, 1, 0),
     (1, 2, 8, 8, 3, 3, 2, 1),
     (3, 1, 28, 28, 10, 3, 1, 0),
@@ -144,7 +146,9 @@ fn conv_matches_stock_forward_and_backward() {
         let x = rand(&mut rng, &[n, c, h, w]);
         let wt = rand(&mut rng, &[o, c, k, k]);
         let what = format!("conv {:?}", (n, c, h, w, o, k, s, p));
-        let fast = run(&[x.clone(), wt.clone()], |ts| conv_with(&Fast, ts, s, p, true));
+        let fast = run(&[x.clone(), wt.clone()], |ts| {
+            conv_with(&Fast, ts, s, p, true)
+        });
         let stock = run(&[x, wt], |ts| conv_with(&Stock, ts, s, p, true));
         compare(&what, &fast, &stock, 1e-4);
     }
@@ -166,7 +170,10 @@ fn conv_with_bias_matches_stock() {
 #[test]
 fn conv_without_input_grad_skips_it_and_keeps_the_weight_grad() {
     let mut rng = Rng::new(3);
-    let ins = [rand(&mut rng, &[4, 1, 10, 10]), rand(&mut rng, &[6, 1, 3, 3])];
+    let ins = [
+        rand(&mut rng, &[4, 1, 10, 10]),
+        rand(&mut rng, &[6, 1, 3, 3]),
+    ];
     let fast = run(&ins, |ts| conv_with(&Fast, ts, 1, 0, false));
     let stock = run(&ins, |ts| conv_with(&Stock, ts, 1, 0, true));
     assert!(fast.grads[0].is_none(), "input gradient computed anyway");
@@ -205,9 +212,13 @@ fn candle_conv2d_backward_fails_when_strided_h_and_w_remainders_differ() {
         ([1, 3, 7, 8], [2, 3, 1, 1], 3, 1),
     ] {
         let ins = [rand(&mut rng, &x), rand(&mut rng, &w)];
-        finite_differences(&format!("fast conv {x:?} s={s} p={p}"), &ins, 1e-2, 2e-3, |ts| {
-            conv_with(&Fast, ts, s, p, true)
-        });
+        finite_differences(
+            &format!("fast conv {x:?} s={s} p={p}"),
+            &ins,
+            1e-2,
+            2e-3,
+            |ts| conv_with(&Fast, ts, s, p, true),
+        );
     }
 }
 
@@ -318,9 +329,16 @@ fn stock_batch_norm_matches_finite_differences() {
 #[test]
 fn running_statistics_follow_pytorch() {
     // Constant-per-channel input: batch mean = the constant, batch variance 0.
-    let x = Tensor::from_vec(vec![2.0f32, 2.0, 2.0, 2.0, -1.0, -1.0, -1.0, -1.0], (1, 2, 2, 2), &Device::Cpu)
-        .unwrap();
-    let (g, b) = (Tensor::ones(2, DType::F32, &Device::Cpu).unwrap(), Tensor::zeros(2, DType::F32, &Device::Cpu).unwrap());
+    let x = Tensor::from_vec(
+        vec![2.0f32, 2.0, 2.0, 2.0, -1.0, -1.0, -1.0, -1.0],
+        (1, 2, 2, 2),
+        &Device::Cpu,
+    )
+    .unwrap();
+    let (g, b) = (
+        Tensor::ones(2, DType::F32, &Device::Cpu).unwrap(),
+        Tensor::zeros(2, DType::F32, &Device::Cpu).unwrap(),
+    );
     let mut buf = BnBuffers::new(2);
     Fast.batch_norm(&x, &g, &b, &mut buf, true).unwrap();
     assert_close("running mean", &buf.mean, &[0.2, -0.1], 1e-6);
@@ -338,7 +356,10 @@ fn dropout_uses_exactly_the_stock_mask() {
         let fast = run(std::slice::from_ref(&x), |t| Fast.dropout(&t[0], p, seed));
         let stock = run(std::slice::from_ref(&x), |t| Stock.dropout(&t[0], p, seed));
         assert_eq!(fast.out, stock.out, "p={p}: forward must be bit-identical");
-        assert_eq!(fast.grads, stock.grads, "p={p}: backward must be bit-identical");
+        assert_eq!(
+            fast.grads, stock.grads,
+            "p={p}: backward must be bit-identical"
+        );
         let xs = flat(&x);
         for (i, (y, x)) in fast.out.iter().zip(&xs).enumerate() {
             assert_eq!(*y, x * dropout_scale(seed, i, p));
@@ -351,7 +372,18 @@ fn dropout_uses_exactly_the_stock_mask() {
 
 #[test]
 fn hoisted_mask_is_bit_identical_to_dropout_scale() {
-    for p in [0.0f32, 1e-7, 0.1, 1.0 / 3.0, 0.5, 0.9, 0.999_999, 1.0, 1.5, -0.2] {
+    for p in [
+        0.0f32,
+        1e-7,
+        0.1,
+        1.0 / 3.0,
+        0.5,
+        0.9,
+        0.999_999,
+        1.0,
+        1.5,
+        -0.2,
+    ] {
         for seed in [0u64, 42, u64::MAX] {
             let m = super::pointwise::Mask::new(seed, p);
             for i in (0..200_000).chain([usize::MAX - 1, 1 << 40]) {
@@ -418,7 +450,9 @@ fn overlapping_max_pool_matches_candle_forward_and_finite_differences() {
 fn stock_max_pool_matches_finite_differences() {
     let mut rng = Rng::new(14);
     let x = distinct(&mut rng, &[2, 2, 7, 6], 0.05);
-    finite_differences("stock max_pool", &[x], 1e-2, 1e-3, |t| Stock.max_pool(&t[0], 2, 2));
+    finite_differences("stock max_pool", &[x], 1e-2, 1e-3, |t| {
+        Stock.max_pool(&t[0], 2, 2)
+    });
 }
 
 /// candle 0.11's `max_pool2d` backward multiplies the gradient by (number of maxima in the
@@ -433,7 +467,10 @@ fn candle_max_pool2d_backward_is_scaled_by_one_over_k_squared() {
         let candle = run(std::slice::from_ref(&x), |t| t[0].max_pool2d(k));
         let right = run(std::slice::from_ref(&x), |t| Stock.max_pool(&t[0], k, k));
         assert_eq!(candle.out, right.out);
-        let (c, r) = (candle.grads[0].as_ref().unwrap(), right.grads[0].as_ref().unwrap());
+        let (c, r) = (
+            candle.grads[0].as_ref().unwrap(),
+            right.grads[0].as_ref().unwrap(),
+        );
         assert!(r.iter().any(|v| *v != 0.0));
         let scaled: Vec<f32> = r.iter().map(|v| v / (k * k) as f32).collect();
         assert_close(&format!("candle max_pool2d k={k}"), c, &scaled, 1e-6);
@@ -455,7 +492,11 @@ fn global_avg_pool_matches_stock() {
 fn bench_runs_both_kernel_sets() {
     for k in [&Fast as &dyn Kernels, &Stock] {
         let t = bench_step(k, 3, 2);
-        assert!(t.forward_ms > 0.0 && t.backward_ms > 0.0, "{}: {t:?}", k.name());
+        assert!(
+            t.forward_ms > 0.0 && t.backward_ms > 0.0,
+            "{}: {t:?}",
+            k.name()
+        );
         assert!(t.images_per_s().is_finite());
         assert!(bench_eval(k, 5, 1) > 0.0);
     }
@@ -476,9 +517,26 @@ fn bench_report() {
     let mut rows = Vec::new();
     let only_fast = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "fast");
     let all: [&dyn Kernels; 2] = [&Stock, &Fast];
+    // Minor page faults so far (field 10 of /proc/self/stat).
+    let faults = || -> u64 {
+        let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let rest = s.rsplit(')').next().unwrap_or("");
+        rest.split_whitespace()
+            .nth(7)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
     for &k in &all[usize::from(only_fast)..] {
+        let f0 = faults();
         let t = bench_step(k, 128, iters);
+        let f1 = faults();
         let e = bench_eval(k, 1000, iters.div_ceil(3));
+        println!(
+            "{:>5}: minor page faults per training step {:.0}, per eval batch {:.0}",
+            k.name(),
+            (f1 - f0) as f64 / (iters + 2) as f64,
+            (faults() - f1) as f64 / (iters.div_ceil(3) + 1) as f64
+        );
         println!(
             "{:>5}: train batch 128: fwd {:7.2} ms  bwd {:7.2} ms  step {:7.2} ms  {:7.0} img/s | eval batch 1000: {:7.2} ms {:7.0} img/s",
             k.name(),
