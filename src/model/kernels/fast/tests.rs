@@ -567,6 +567,7 @@ fn op_profile() {
     use super::{conv, norm};
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
+    assert!(super::tune_allocator());
     fn med(mut f: impl FnMut()) -> f64 {
         let mut v: Vec<f64> = (0..9)
             .map(|_| {
