@@ -489,6 +489,29 @@ fn global_avg_pool_matches_stock() {
 // ---------------------------------------------------------------- the whole step
 
 #[test]
+fn whole_model_step_matches_stock() {
+    for (batch, seed) in [(8, 1u64), (1, 2)] {
+        let (lf, gf, bf) =
+            crate::model::kernels::bench::step_gradients(&Fast, batch, seed).unwrap();
+        let (ls, gs, bs) =
+            crate::model::kernels::bench::step_gradients(&Stock, batch, seed).unwrap();
+        assert!(
+            (lf - ls).abs() <= 1e-4 * ls.abs().max(1.0),
+            "loss {lf} vs {ls}"
+        );
+        assert_eq!(gf.len(), 8 + 2 * 6);
+        for (i, (a, b)) in gf.iter().zip(&gs).enumerate() {
+            assert!(b.iter().any(|v| *v != 0.0), "parameter {i}: zero gradient");
+            assert_close(&format!("batch {batch} parameter {i} gradient"), a, b, 2e-3);
+        }
+        for (i, (a, b)) in bf.iter().zip(&bs).enumerate() {
+            assert_close(&format!("bn {i} running mean"), &a.mean, &b.mean, 1e-4);
+            assert_close(&format!("bn {i} running var"), &a.var, &b.var, 1e-4);
+        }
+    }
+}
+
+#[test]
 fn bench_runs_both_kernel_sets() {
     for k in [&Fast as &dyn Kernels, &Stock] {
         let t = bench_step(k, 3, 2);
