@@ -8,3 +8,5 @@ pub mod events;
 pub mod fmt;
 pub mod model;
 pub mod rng;
+#[cfg(feature = "tui")]
+pub mod ui;
