@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn labels_and_logs() {
-        assert_eq!(loss_label(2.3026), "2.30");
+        assert_eq!(loss_label(2.3456), "2.35");
         assert_eq!(loss_label(0.04567), "0.046");
         assert_eq!(loss_label(0.0), "0");
         assert_eq!(log10(0.0), -6.0);

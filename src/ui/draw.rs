@@ -10,6 +10,9 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+/// A panel's draw function.
+type Draw = fn(&App, Rect, &mut Buffer);
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         render(self, area, buf);
@@ -24,7 +27,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         too_small(app, area, buf);
         return;
     };
-    let panels: [(Rect, fn(&App, Rect, &mut Buffer)); 5] = [
+    let panels: [(Rect, Draw); 5] = [
         (a.status, status::render),
         (a.layers, layers::render),
         (a.loss, loss::render),
