@@ -26,7 +26,6 @@ mod fixture;
 mod tests;
 
 pub use app::App;
-pub use history::History;
 
 use crate::events::{Control, RunSummary, TrainEvent};
 use crossbeam_channel::{select, Receiver, Sender};
@@ -51,6 +50,31 @@ impl Marker {
             Marker::Dot => ratatui::symbols::Marker::Dot,
             Marker::Block => ratatui::symbols::Marker::Block,
         }
+    }
+}
+
+impl Marker {
+    /// Braille under a UTF-8 locale, dots otherwise: `locale` is the first non-empty of
+    /// `LC_ALL`, `LC_CTYPE`, `LANG` (see [`Marker::from_env`]).
+    pub fn for_locale(locale: Option<&str>) -> Marker {
+        let utf8 = locale.is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        });
+        if utf8 {
+            Marker::Braille
+        } else {
+            Marker::Dot
+        }
+    }
+
+    /// [`Marker::for_locale`] of this process's environment.
+    pub fn from_env() -> Marker {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty());
+        Marker::for_locale(locale.as_deref())
     }
 }
 

@@ -206,3 +206,14 @@ fn a_summary_after_stop_reads_as_stopped() {
     assert_eq!(app.state_label(), "stopped");
     assert!(screen(&mut app, 120, 40).contains("● stopped"));
 }
+
+#[test]
+fn markers_parse_and_fall_back_to_dots_without_utf8() {
+    assert_eq!("dot".parse::<Marker>(), Ok(Marker::Dot));
+    assert_eq!("Braille".parse::<Marker>(), Ok(Marker::Braille));
+    assert!("ascii".parse::<Marker>().unwrap_err().contains("'ascii'"));
+    assert_eq!(Marker::for_locale(Some("en_US.UTF-8")), Marker::Braille);
+    assert_eq!(Marker::for_locale(Some("C.utf8")), Marker::Braille);
+    assert_eq!(Marker::for_locale(Some("C")), Marker::Dot);
+    assert_eq!(Marker::for_locale(None), Marker::Dot);
+}

@@ -14,6 +14,8 @@ pub const CHILD_ENV: &str = "CONVSCOPE_TUI_CHILD";
 pub const OUTCOME_ENV: &str = "CONVSCOPE_TUI_OUTCOME";
 pub const BATCHES: usize = 50;
 pub const PANIC_MESSAGE: &str = "fake trainer exploded";
+/// Epochs of the `short` mode (the other modes run until stopped).
+pub const SHORT_EPOCHS: usize = 2;
 
 /// The seed's model-2 (as in `src/arch/tests.rs`).
 fn model2() -> Vec<LayerSpec> {
@@ -43,7 +45,7 @@ fn model2() -> Vec<LayerSpec> {
     l
 }
 
-fn info() -> RunInfo {
+fn info(epochs: usize) -> RunInfo {
     RunInfo {
         run_id: "fake-run".into(),
         run_dir: "/tmp/fake-run".into(),
@@ -52,7 +54,7 @@ fn info() -> RunInfo {
         summary: summarize(Chw { c: 1, h: 28, w: 28 }, &model2()).unwrap(),
         train_size: 50 * BATCHES,
         test_size: 100,
-        epochs: 1000,
+        epochs,
         batch_size: 50,
         batches_per_epoch: BATCHES,
         data_source: "fake".into(),
@@ -66,9 +68,10 @@ pub fn child_main(mode: &str) {
     let (ev_tx, ev_rx) = crossbeam_channel::unbounded();
     let (ctl_tx, ctl_rx) = crossbeam_channel::unbounded();
     let panics = mode == "panic";
+    let epochs = if mode == "short" { SHORT_EPOCHS } else { 1000 };
     let trainer = std::thread::Builder::new()
         .name("trainer".into())
-        .spawn(move || train(&ev_tx, &ctl_rx, panics))
+        .spawn(move || train(&ev_tx, &ctl_rx, panics, epochs))
         .unwrap();
     let opts = UiOptions {
         tick: Duration::from_millis(50),
@@ -85,7 +88,7 @@ pub fn child_main(mode: &str) {
     std::fs::write(std::env::var(OUTCOME_ENV).unwrap(), line).unwrap();
 }
 
-fn summary(epochs_done: usize) -> RunSummary {
+fn summary(epochs_done: usize, stopped: bool) -> RunSummary {
     RunSummary {
         run_id: "fake-run".into(),
         run_dir: "/tmp/fake-run".into(),
@@ -96,17 +99,17 @@ fn summary(epochs_done: usize) -> RunSummary {
         final_gap_pp: 0.0,
         wall_seconds: 1.0,
         checkpoint: None,
-        stopped: true,
+        stopped,
     }
 }
 
 /// Returns when stopped, or when the dashboard has gone (a send fails).
-fn train(tx: &Sender<TrainEvent>, ctl: &Receiver<Control>, panics: bool) {
+fn train(tx: &Sender<TrainEvent>, ctl: &Receiver<Control>, panics: bool, epochs: usize) {
     let send = |ev| tx.send(ev).is_ok();
-    if !send(TrainEvent::Started(Box::new(info()))) {
+    if !send(TrainEvent::Started(Box::new(info(epochs)))) {
         return;
     }
-    for epoch in 1..=1000 {
+    for epoch in 1..=epochs {
         for batch in 1..=BATCHES {
             if panics && batch == 20 {
                 panic!("{PANIC_MESSAGE}");
@@ -126,7 +129,7 @@ fn train(tx: &Sender<TrainEvent>, ctl: &Receiver<Control>, panics: bool) {
                     }
                 }
                 if c == Control::Stop {
-                    send(TrainEvent::Finished(summary(epoch - 1)));
+                    send(TrainEvent::Finished(summary(epoch - 1, true)));
                     return;
                 }
             }
@@ -147,7 +150,7 @@ fn train(tx: &Sender<TrainEvent>, ctl: &Receiver<Control>, panics: bool) {
         }
         let e = EpochStats {
             epoch,
-            epochs: 1000,
+            epochs,
             train_loss: 0.5,
             train_correct: 2000,
             train_total: 2500,
@@ -162,4 +165,5 @@ fn train(tx: &Sender<TrainEvent>, ctl: &Receiver<Control>, panics: bool) {
             return;
         }
     }
+    send(TrainEvent::Finished(summary(epochs, false)));
 }

@@ -2,7 +2,7 @@
 //! counter stops) and resumes, quitting asks, stops the trainer and restores the terminal,
 //! and a panicking trainer thread shows as failed without breaking the screen.
 
-use crate::fake::{CHILD_ENV, OUTCOME_ENV, PANIC_MESSAGE};
+use crate::fake::{CHILD_ENV, OUTCOME_ENV, PANIC_MESSAGE, SHORT_EPOCHS};
 use crate::require_tmux;
 use crate::tmux::Session;
 use std::path::PathBuf;
@@ -144,5 +144,28 @@ fn a_panicking_trainer_shows_failed_and_keeps_the_screen_until_quit() {
             "failure=Some(\"trainer thread ended unexpectedly: thread 'trainer' panicked at"
         ),
         "{outcome}"
+    );
+}
+
+#[test]
+fn a_finished_run_stays_on_screen_until_q_which_needs_no_confirmation() {
+    require_tmux!();
+    let c = spawn("short");
+    let s = &c.session;
+    let done = s.wait_for("the end of the run", 30, |sc| sc.contains("● finished"));
+    assert!(
+        done.contains(&format!("epoch {SHORT_EPOCHS}/{SHORT_EPOCHS}")),
+        "{done}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(s.alternate_on(), "the dashboard stays open after the run");
+    assert!(!c.dir.join("code").exists(), "still running");
+    s.send("q");
+    assert_eq!(c.exit_code(), 0);
+    assert!(!s.alternate_on());
+    let outcome = std::fs::read_to_string(c.dir.join("outcome")).unwrap();
+    assert_eq!(
+        outcome.trim(),
+        "interrupted=false stopped=Some(false) failure=None"
     );
 }
