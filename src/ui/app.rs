@@ -232,9 +232,14 @@ impl App {
         }
     }
 
+    /// Add a message to the log pane; a multi-line message becomes several lines (raw
+    /// newlines and tabs would break the pane's layout).
     pub fn push_log(&mut self, at: Instant, level: Level, text: String) {
         let at = at.saturating_duration_since(self.opened).as_secs_f64();
-        self.log.push(LogLine { at, level, text });
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let text = line.replace('\t', "    ");
+            self.log.push(LogLine { at, level, text });
+        }
         if self.log.len() > LOG_CAP {
             self.log.drain(..self.log.len() - LOG_CAP);
         }
@@ -294,7 +299,10 @@ impl App {
         match (self.state, self.pause_requested) {
             (RunState::Failed, _) => format!(
                 "failed: {}",
-                self.failure.as_deref().unwrap_or("unknown reason")
+                self.failure
+                    .as_deref()
+                    .and_then(|f| f.lines().next())
+                    .unwrap_or("unknown reason")
             ),
             (RunState::Paused, false) => "resuming…".into(),
             (s, true) if !s.is_terminal() && s != RunState::Paused && !self.stop_sent => {

@@ -217,3 +217,20 @@ fn markers_parse_and_fall_back_to_dots_without_utf8() {
     assert_eq!(Marker::for_locale(Some("C")), Marker::Dot);
     assert_eq!(Marker::for_locale(None), Marker::Dot);
 }
+
+#[test]
+fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
+    let mut app = mid_run();
+    let at = app.now;
+    let before = app.log.len();
+    app.on_event(
+        TrainEvent::Failed {
+            reason: "out of memory\n\tat conv2d\n".into(),
+            summary: None,
+        },
+        at,
+    );
+    let texts: Vec<&str> = app.log[before..].iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, vec!["failed: out of memory", "    at conv2d"]);
+    assert_eq!(app.state_label(), "failed: out of memory");
+}
