@@ -89,6 +89,7 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
     let both: Vec<(f64, f64)> = train.iter().chain(&test).copied().collect();
     let [lo, hi] = axes::padded(y_range(&both), Some(0.0));
     let bounds = [lo, hi.min(100.0).max(lo + 0.1)];
+    let d = axes::decimals(bounds, 1);
     let marker = app.marker.symbol();
     let datasets = vec![
         Dataset::default()
@@ -106,7 +107,7 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
     ];
     Chart::new(datasets)
         .x_axis(axes::epochs(start, end).0)
-        .y_axis(axes::values(bounds, |v| format!("{v:.1}")))
+        .y_axis(axes::values(bounds, move |v| format!("{v:.d$}")))
         .legend_position(Some(LegendPosition::BottomRight))
         .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
         .render(area, buf);

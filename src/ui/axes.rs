@@ -47,6 +47,15 @@ pub fn log10(y: f64) -> f64 {
     y.max(1e-6).log10()
 }
 
+/// Decimals that tell three labels spread over `[lo, hi]` apart (at least `min`, at most 6).
+pub fn decimals(bounds: [f64; 2], min: usize) -> usize {
+    let half = (bounds[1] - bounds[0]).abs() / 2.0;
+    if half <= 0.0 || !half.is_finite() {
+        return min;
+    }
+    ((-half.log10()).ceil().max(0.0) as usize + 1).clamp(min, 6)
+}
+
 /// A loss value: three significant digits.
 pub fn loss_label(y: f64) -> String {
     if y == 0.0 {
@@ -82,6 +91,10 @@ mod tests {
         assert_eq!(loss_label(2.3456), "2.35");
         assert_eq!(loss_label(0.04567), "0.046");
         assert_eq!(loss_label(0.0), "0");
+        assert_eq!(decimals([2.30, 2.32], 2), 3);
+        assert_eq!(decimals([0.0, 2.4], 2), 2);
+        assert_eq!(decimals([95.0, 100.0], 1), 1);
+        assert_eq!(decimals([99.1, 99.2], 1), 3);
         assert_eq!(log10(0.0), -6.0);
     }
 }

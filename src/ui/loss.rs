@@ -56,7 +56,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let y_axis = if app.log_scale {
         axes::values(bounds, |v| axes::loss_label(10f64.powf(v)))
     } else {
-        axes::values(bounds, axes::loss_label)
+        let d = axes::decimals(bounds, 2);
+        axes::values(bounds, move |v| {
+            if v == 0.0 {
+                "0".into()
+            } else {
+                format!("{v:.d$}")
+            }
+        })
     };
     let marker = app.marker.symbol();
     let datasets = vec![

@@ -50,7 +50,7 @@ fn spawn(mode: &str) -> Child {
 }
 
 /// `(epoch, batch)` from the status panel's gauges.
-fn progress(screen: &str) -> Option<(usize, usize)> {
+pub fn progress(screen: &str) -> Option<(usize, usize)> {
     let num_after = |key: &str| -> Option<usize> {
         let rest = &screen[screen.find(key)? + key.len()..];
         rest.split('/').next()?.trim().parse().ok()
