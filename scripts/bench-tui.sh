@@ -5,14 +5,16 @@
 #
 #   cargo build --release && scripts/bench-tui.sh
 #
-# Environment: EPOCHS (3), LIMIT (data.limit_train, 20000), IDLE (seconds idle, 10), BIN.
+# Environment: EPOCHS (3), LIMIT (data.limit_train, 20000), LIMIT_TEST (data.limit_test,
+# 2000), IDLE (seconds idle, 10), BIN. The first epoch is left out of the throughput (warm-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/convscope}
 EPOCHS=${EPOCHS:-3}
 LIMIT=${LIMIT:-20000}
+LIMIT_TEST=${LIMIT_TEST:-2000}
 IDLE=${IDLE:-10}
-ARGS="--epochs $EPOCHS --set data.limit_train=$LIMIT"
+ARGS="--epochs $EPOCHS --set data.limit_train=$LIMIT --set data.limit_test=$LIMIT_TEST"
 TMP=$(mktemp -d)
 SOCK="convscope-bench-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT

@@ -7,8 +7,9 @@
 #   apt-get update && apt-get install -y xvfb xterm imagemagick x11-apps fonts-dejavu-core tmux
 #   cargo build --release && scripts/screenshots.sh
 #
-# Environment: CONVSCOPE_CMD (the command to run; default: the release binary on a short
-# real-MNIST run), OUT (default screenshots), COLS/ROWS (default 120x40).
+# Environment: CONVSCOPE_CMD (the command to run; default: the release binary BIN on a short
+# real-MNIST run, data from config.toml/$MNIST_DIR), OUT (default screenshots), COLS/ROWS
+# (default 120x40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,7 +17,8 @@ OUT=${OUT:-screenshots}
 COLS=${COLS:-120}
 ROWS=${ROWS:-40}
 BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/convscope}
-CMD=${CONVSCOPE_CMD:-"'$BIN' --epochs 3 --set data.limit_train=6000"}
+TMP=$(mktemp -d)
+CMD=${CONVSCOPE_CMD:-"'$BIN' --epochs 4 --set data.limit_train=4000 --set data.limit_test=2000 --runs-dir '$TMP/runs'"}
 
 for tool in Xvfb xterm import tmux; do
   command -v "$tool" >/dev/null || {
@@ -25,7 +27,6 @@ for tool in Xvfb xterm import tmux; do
   }
 done
 
-TMP=$(mktemp -d)
 SOCK="convscope-shots-$$"
 DISPLAY_NUM=${DISPLAY_NUM:-$((90 + $$ % 100))}
 cleanup() {
@@ -79,7 +80,7 @@ shoot() {
 
 mkdir -p "$OUT"
 for _ in $(seq 100); do [ -s "$TMP/wid" ] && break; sleep 0.1; done
-wait_for 120 'epoch 2/'           # mid-run: the first epoch's accuracy and gap are in
+wait_for 900 'epoch 3/'           # mid-run: two epochs' accuracy and gap are in
 wait_for 60 'batch [1-9][0-9]*/'
 shoot dashboard-running
 tmux -L "$SOCK" send-keys -t shot '?'
