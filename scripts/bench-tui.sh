@@ -17,7 +17,7 @@ IDLE=${IDLE:-10}
 ARGS="--epochs $EPOCHS --set data.limit_train=$LIMIT --set data.limit_test=$LIMIT_TEST"
 TMP=$(mktemp -d)
 SOCK="convscope-bench-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; rm -rf "$TMP"' EXIT
 command -v tmux >/dev/null || { echo "bench-tui: needs tmux" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench-tui: needs python3" >&2; exit 1; }
 

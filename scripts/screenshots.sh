@@ -31,6 +31,7 @@ SOCK="convscope-shots-$$"
 DISPLAY_NUM=${DISPLAY_NUM:-$((90 + $$ % 100))}
 cleanup() {
   tmux -L "$SOCK" kill-server 2>/dev/null || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
   [ -n "${XTERM_PID:-}" ] && kill "$XTERM_PID" 2>/dev/null || true
   [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true
   rm -rf "$TMP"

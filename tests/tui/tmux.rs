@@ -124,6 +124,11 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        let socket = self.tmux_ok(&["display-message", "-p", "#{socket_path}"]);
         self.tmux(&["kill-server"]);
+        let socket = socket.trim();
+        if !socket.is_empty() {
+            let _ = std::fs::remove_file(socket);
+        }
     }
 }
