@@ -6,8 +6,7 @@ use super::axes;
 use super::history::y_range;
 use super::layout::inner;
 use super::theme;
-use super::verdict::{verdict, Verdict};
-use crate::events::EpochStats;
+use super::verdict::{points, verdict, Verdict};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -42,9 +41,9 @@ pub fn visible_rows(app: &App, rect: Rect) -> usize {
 
 /// Every epoch's verdict so far.
 pub fn verdicts(app: &App) -> Vec<Verdict> {
-    let gaps: Vec<f64> = app.epochs.iter().map(EpochStats::gap_pp).collect();
-    (0..gaps.len())
-        .map(|k| verdict(&gaps, k, app.first_epoch()))
+    let points = points(&app.epochs);
+    (0..points.len())
+        .map(|k| verdict(&points, k, app.first_epoch()))
         .collect()
 }
 

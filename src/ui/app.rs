@@ -247,9 +247,9 @@ impl App {
     }
 
     fn epoch_line(&self, e: &EpochStats) -> String {
-        let mut gaps: Vec<f64> = self.epochs.iter().map(EpochStats::gap_pp).collect();
-        gaps.push(e.gap_pp());
-        let v = super::verdict::verdict(&gaps, gaps.len() - 1, self.first_epoch());
+        let mut points = super::verdict::points(&self.epochs);
+        points.extend(super::verdict::points(std::slice::from_ref(e)));
+        let v = super::verdict::verdict(&points, points.len() - 1, self.first_epoch());
         format!(
             "epoch {}/{}: train loss {:.4} acc {:.2}%, test loss {:.4} acc {:.2}%, gap {:+.2} pp: {}",
             e.epoch,
