@@ -178,7 +178,17 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
                     )));
                 }
                 // Same receptive field as a kernel covering the whole map.
-                (Chw { c: shape.c, h: 1, w: 1 }, 0, shape.h, shape.h, 0)
+                (
+                    Chw {
+                        c: shape.c,
+                        h: 1,
+                        w: 1,
+                    },
+                    0,
+                    shape.h,
+                    shape.h,
+                    0,
+                )
             }
         };
         rf += (kernel - 1) * jump;
@@ -317,7 +327,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -327,4 +337,3 @@ pub fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests;
-

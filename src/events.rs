@@ -12,12 +12,24 @@ pub enum TrainEvent {
     Started(Box<RunInfo>),
     Batch(BatchStats),
     /// Progress through the test pass after an epoch's training.
-    Eval { epoch: usize, done: usize, total: usize },
+    Eval {
+        epoch: usize,
+        done: usize,
+        total: usize,
+    },
     Epoch(EpochStats),
-    State { state: RunState },
-    Log { level: Level, message: String },
+    State {
+        state: RunState,
+    },
+    Log {
+        level: Level,
+        message: String,
+    },
     Finished(RunSummary),
-    Failed { reason: String, summary: Option<RunSummary> },
+    Failed {
+        reason: String,
+        summary: Option<RunSummary>,
+    },
 }
 
 /// Everything known before the first batch.
@@ -149,13 +161,23 @@ pub struct RunSummary {
 impl RunSummary {
     /// The one line printed after a run, in every mode.
     pub fn line(&self) -> String {
-        let how = if self.stopped { "stopped" } else { "finished" };
+        self.line_as(if self.stopped { "stopped" } else { "finished" })
+    }
+
+    /// As `line`, with `how` the run ended (`finished`, `stopped`, `failed`).
+    pub fn line_as(&self, how: &str) -> String {
         let ckpt = self.checkpoint.as_deref().unwrap_or("no checkpoint");
+        let took = crate::fmt::duration(self.wall_seconds);
+        if self.epochs_done == 0 {
+            return format!(
+                "run {} {how} before its first epoch ended, after {took}; {ckpt}",
+                self.run_id
+            );
+        }
         format!(
-            "run {} {how} after {} epoch(s) in {}: best test acc {:.2}% (epoch {}), last {:.2}%, gap {:+.2} pp; {ckpt}",
+            "run {} {how} after {} epoch(s) in {took}: best test acc {:.2}% (epoch {}), last {:.2}%, gap {:+.2} pp; {ckpt}",
             self.run_id,
             self.epochs_done,
-            crate::fmt::duration(self.wall_seconds),
             100.0 * self.best_test_acc,
             self.best_epoch,
             100.0 * self.last_test_acc,

@@ -41,7 +41,7 @@ mod tests {
     #[test]
     fn rates_keep_few_digits() {
         assert_eq!(rate(4620.3), "4,620");
-        assert_eq!(rate(3.14159), "3.14");
+        assert_eq!(rate(2.5), "2.50");
         assert_eq!(rate(f64::INFINITY), "?");
     }
 }

@@ -1,12 +1,21 @@
 //! convscope: train small convolutional networks with candle and watch why they learn.
 //!
-//! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `events`
-//! (the trainer's plain-data contract), `fmt` (shared text formatting).
+//! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `config`,
+//! `data`, `model` (candle), `train` (the training thread), `events` (its plain-data
+//! contract), `headless` and `ui` (two consumers of the same events), `app` (wiring).
 
+pub mod app;
 pub mod arch;
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod device;
 pub mod events;
 pub mod fmt;
+pub mod headless;
 pub mod model;
 pub mod rng;
+pub mod rundir;
+pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;

@@ -28,9 +28,9 @@ impl Rng {
 
     /// A generator for a named purpose, independent of the others drawn from the same seed.
     pub fn derive(seed: u64, stream: &str) -> Self {
-        let h = stream
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        let h = stream.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
         Rng::new(seed ^ splitmix64(h))
     }
 
@@ -67,7 +67,7 @@ impl Rng {
 
     /// Uniform in 0..n (n > 0), without modulo bias worth caring about for n < 2^32.
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Fisher-Yates shuffle.
@@ -85,18 +85,25 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream_different_seed_different_stream() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         let c = Rng::new(8).next_u64();
         assert_eq!(a, b);
         assert_ne!(a[0], c);
-        assert_ne!(Rng::derive(1, "init").next_u64(), Rng::derive(1, "shuffle").next_u64());
+        assert_ne!(
+            Rng::derive(1, "init").next_u64(),
+            Rng::derive(1, "shuffle").next_u64()
+        );
     }
 
     #[test]

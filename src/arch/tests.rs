@@ -2,32 +2,8 @@
 
 use super::*;
 
-/// The seed's model-2, as `config.toml` describes it.
-pub(crate) fn model2() -> Vec<LayerSpec> {
-    use LayerSpec::*;
-    let conv = |out, kernel| Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        bias: false,
-    };
-    let block = |out| vec![conv(out, 3), Batchnorm, Dropout { p: None }, Relu];
-    let mut l = Vec::new();
-    l.extend(block(10));
-    l.extend(block(20));
-    l.extend(block(12));
-    l.push(conv(10, 1));
-    l.push(Maxpool {
-        kernel: 2,
-        stride: None,
-    });
-    l.extend(block(12));
-    l.extend(block(12));
-    l.extend(block(10));
-    l.push(AvgpoolGlobal);
-    l.push(conv(10, 1));
-    l
+fn model2() -> Vec<LayerSpec> {
+    crate::config::presets::model2().layers
 }
 
 const MNIST: Chw = Chw { c: 1, h: 28, w: 28 };
@@ -105,7 +81,10 @@ fn model2_receptive_fields_match_the_seed() {
     assert_eq!(seen, vec![3, 5, 7, 8, 12, 16, 20, 28, 28]);
     let pool = s.rows.iter().find(|r| r.name == "MaxPool2d-14").unwrap();
     assert_eq!((pool.jump, pool.rf), (2, 8));
-    assert_eq!(s.rows[s.full_rf_layer().unwrap()].name, "AdaptiveAvgPool2d-27");
+    assert_eq!(
+        s.rows[s.full_rf_layer().unwrap()].name,
+        "AdaptiveAvgPool2d-27"
+    );
 }
 
 #[test]

@@ -1,0 +1,139 @@
+//! From parsed arguments to an exit code: load and validate the config, load the data,
+//! start the trainer, hand its events to the dashboard or the headless printer.
+//! Exit codes: 0 done, 1 training failed, 2 bad config/data/arguments, 130 interrupted.
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::headless::{self, Outcome};
+use crate::model::kernels::{stock::Stock, Kernels};
+use crate::train::{self, RunRequest};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("convscope: error: {msg}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// The configuration the arguments ask for: file (or ./config.toml, or defaults), then
+/// `--epochs`, `--device` and each `--set`, validated together.
+pub fn load_config(cli: &Cli) -> Result<Config, String> {
+    let path = cli.config.clone().or_else(|| {
+        let p = PathBuf::from("config.toml");
+        p.is_file().then_some(p)
+    });
+    let mut sets = Vec::new();
+    if let Some(n) = cli.epochs {
+        sets.push(("train.epochs".to_string(), n.to_string()));
+    }
+    if let Some(d) = &cli.device {
+        sets.push(("train.device".to_string(), format!("{d:?}")));
+    }
+    sets.extend(cli.sets.iter().cloned());
+    Config::load(path.as_deref(), &sets).map_err(|e| e.to_string())
+}
+
+/// The kernels for a device: the fast CPU kernels where they apply, candle's ops elsewhere.
+pub fn kernels_for(_config: &Config) -> Arc<dyn Kernels> {
+    Arc::new(Stock)
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let config = match load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    if let Some(Command::Summary) = cli.command {
+        let s = config.preset().summarize().expect("validated");
+        println!(
+            "{}\nReceptive field per layer ({}):",
+            s.torchsummary(),
+            config.model
+        );
+        print!("{}", s.rf_table());
+        return ExitCode::SUCCESS;
+    }
+    let config_dir = Some(config.data.dir.as_str())
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from);
+    let data = match crate::data::load(cli.data_dir.as_deref(), config_dir.as_deref()) {
+        Ok(d) => Arc::new(d),
+        Err(e) => return usage_error(e),
+    };
+    let kernels = kernels_for(&config);
+    let tui = !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui");
+    let trainer = match train::spawn(RunRequest {
+        config: config.clone(),
+        data,
+        runs_root: cli.runs_dir.clone(),
+        kernels,
+    }) {
+        Ok(t) => t,
+        Err(e) => return usage_error(e),
+    };
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let (flag, control) = (interrupted.clone(), trainer.control.clone());
+        // A second signal means "now": the run folder's files are each written atomically.
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED as i32);
+            }
+            let _ = control.send(crate::events::Control::Stop);
+        });
+    }
+
+    if tui {
+        return run_tui(trainer, &config, &interrupted);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let outcome = headless::run(
+        &trainer.events,
+        &trainer.control,
+        &mut std::io::stdout().lock(),
+        tty,
+    );
+    trainer.join();
+    match outcome {
+        Outcome::Finished(_) if interrupted.load(Ordering::SeqCst) => {
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
+        Outcome::Finished(_) | Outcome::OutputClosed => ExitCode::SUCCESS,
+        Outcome::Failed { reason, .. } => {
+            eprintln!("convscope: training failed: {reason}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+#[cfg(not(feature = "tui"))]
+fn run_tui(_: train::Trainer, _: &Config, _: &AtomicBool) -> ExitCode {
+    unreachable!("the dashboard is only chosen with the tui feature")
+}
+
+#[cfg(feature = "tui")]
+fn run_tui(trainer: train::Trainer, _config: &Config, _interrupted: &AtomicBool) -> ExitCode {
+    // The dashboard lands with the TUI issue; until then the terminal gets the plain log.
+    let outcome = headless::run(
+        &trainer.events,
+        &trainer.control,
+        &mut std::io::stdout().lock(),
+        true,
+    );
+    trainer.join();
+    match outcome {
+        Outcome::Failed { reason, .. } => {
+            eprintln!("convscope: training failed: {reason}");
+            ExitCode::from(EXIT_FAILED)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}

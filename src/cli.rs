@@ -1,0 +1,51 @@
+//! Command-line arguments (clap derive). Parsing only; `app` turns them into a validated
+//! configuration.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "convscope",
+    version,
+    about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables"
+)]
+pub struct Cli {
+    /// Configuration file [default: ./config.toml if present, else built-in defaults]
+    #[arg(long, value_name = "FILE", global = true, overrides_with = "config")]
+    pub config: Option<PathBuf>,
+
+    /// Print a plain log instead of the dashboard (automatic when stdout is not a terminal)
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Folder with the MNIST IDX files (before config data.dir, $MNIST_DIR, ./data/mnist, hub)
+    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Number of epochs (overrides train.epochs)
+    #[arg(long, value_name = "N", overrides_with = "epochs")]
+    pub epochs: Option<usize>,
+
+    /// cpu, cuda, cuda:N or auto (overrides train.device)
+    #[arg(long, value_name = "D", overrides_with = "device")]
+    pub device: Option<String>,
+
+    /// Override any config key, e.g. --set train.lr=0.02 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE", global = true, value_parser = crate::config::parse_set)]
+    pub sets: Vec<(String, String)>,
+
+    /// Where run folders are created
+    #[arg(long, value_name = "DIR", default_value = "runs")]
+    pub runs_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the layer table (torchsummary's format) and the receptive-field table, then exit
+    Summary,
+}

@@ -1,0 +1,196 @@
+//! `config.toml` + `--set` overrides -> one validated `Config`: parse, then validate, so the
+//! rest of the program never sees a value it has not checked.
+
+mod overrides;
+pub mod presets;
+mod validate;
+
+use crate::arch::{Chw, LayerSpec, Summary};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use overrides::parse_set;
+
+/// Everything a run needs to know, as `config.toml` holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The preset in `[models]` to train.
+    pub model: String,
+    pub train: TrainConfig,
+    pub data: DataConfig,
+    pub ui: UiConfig,
+    pub models: BTreeMap<String, ModelPreset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub momentum: f64,
+    pub nesterov: bool,
+    pub weight_decay: f64,
+    /// Probability for every dropout layer that does not set its own `p`.
+    pub dropout: f64,
+    /// `constant` or `step` (multiply lr by `gamma` every `step_size` epochs).
+    pub schedule: String,
+    pub step_size: usize,
+    pub gamma: f64,
+    pub seed: u64,
+    /// `cpu`, `cuda`, `cuda:N` or `auto`.
+    pub device: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// Folder with the four MNIST IDX files; empty means "look elsewhere".
+    pub dir: String,
+    /// Train on the first N training images only (0 = all 60,000).
+    pub limit_train: usize,
+    /// Evaluate on the first N test images only (0 = all 10,000).
+    pub limit_test: usize,
+    pub eval_batch_size: usize,
+    /// Input normalisation: (x/255 - mean) / std.
+    pub mean: f64,
+    pub std: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// Redraw period of the dashboard, milliseconds.
+    pub tick_ms: u64,
+    /// Plot marker: `braille`, `dot` (for fonts without braille) or `block`.
+    pub marker: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPreset {
+    /// Channels, height, width of one input image.
+    pub input: [usize; 3],
+    pub layers: Vec<LayerSpec>,
+}
+
+impl ModelPreset {
+    pub fn input_chw(&self) -> Chw {
+        Chw {
+            c: self.input[0],
+            h: self.input[1],
+            w: self.input[2],
+        }
+    }
+
+    pub fn summarize(&self) -> Result<Summary, crate::arch::ShapeError> {
+        crate::arch::summarize(self.input_chw(), &self.layers)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            model: "model-2".into(),
+            train: TrainConfig {
+                epochs: 15,
+                batch_size: 128,
+                lr: 0.01,
+                momentum: 0.9,
+                nesterov: false,
+                weight_decay: 0.0,
+                dropout: 0.1,
+                schedule: "constant".into(),
+                step_size: 6,
+                gamma: 0.1,
+                seed: 1,
+                device: "cpu".into(),
+            },
+            data: DataConfig {
+                dir: String::new(),
+                limit_train: 0,
+                limit_test: 0,
+                eval_batch_size: 1000,
+                mean: 0.1307,
+                std: 0.3081,
+            },
+            ui: UiConfig {
+                tick_ms: 100,
+                marker: "braille".into(),
+            },
+            models: presets::builtin(),
+        }
+    }
+}
+
+/// A config problem, already phrased for the user: names the file and key, quotes the value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// The preset selected by `model` (validated to exist).
+    pub fn preset(&self) -> &ModelPreset {
+        &self.models[&self.model]
+    }
+
+    /// Load `path` (or only the built-in defaults when `None`), apply `--set` overrides, and
+    /// validate. Keys missing from the file keep their defaults; unknown keys are errors.
+    pub fn load(path: Option<&Path>, sets: &[(String, String)]) -> Result<Config, ConfigError> {
+        let (origin, text) = match path {
+            Some(p) => (
+                p.display().to_string(),
+                std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError(format!("{}: cannot read: {e}", p.display())))?,
+            ),
+            None => ("built-in defaults".to_string(), String::new()),
+        };
+        Self::from_toml(&origin, &text, sets)
+    }
+
+    /// As `load`, from text; `origin` names the source in errors.
+    pub fn from_toml(
+        origin: &str,
+        text: &str,
+        sets: &[(String, String)],
+    ) -> Result<Config, ConfigError> {
+        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            ConfigError(format!("{origin}: {}", e.to_string().trim_end()))
+        })?;
+        let mut table = toml::Table::try_from(Config::default())
+            .map_err(|e| ConfigError(format!("internal: defaults do not serialise: {e}")))?;
+        overrides::merge(&mut table, file);
+        for (key, value) in sets {
+            overrides::set(&mut table, key, value)
+                .map_err(|e| ConfigError(format!("--set {key}={value}: {e}")))?;
+        }
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner().to_string();
+                let inner = inner.trim_end();
+                if path == "." {
+                    ConfigError(format!("{origin}: {inner}"))
+                } else {
+                    ConfigError(format!("{origin}: {path}: {inner}"))
+                }
+            })?;
+        validate::check(&config).map_err(|e| ConfigError(format!("{origin}: {e}")))?;
+        Ok(config)
+    }
+
+    /// The effective configuration as TOML, as written into each run folder.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# could not serialise config: {e}\n"))
+    }
+
+    /// Dropout probability of a layer: its own `p`, else `train.dropout`.
+    pub fn dropout_p(&self, spec_p: Option<f64>) -> f64 {
+        spec_p.unwrap_or(self.train.dropout)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! `--headless`: the same event stream as the dashboard, printed as the seed notebook printed
+//! it (tables, `EPOCH: n`, a tqdm-like line, train/test lines, the gap). Chosen automatically
+//! when stdout is not a terminal. A closed pipe (`| head`) stops the run quietly.
+
+mod progress;
+
+use crate::events::{Control, EpochStats, Level, RunSummary, TrainEvent};
+use crossbeam_channel::{Receiver, Sender};
+use progress::Progress;
+use std::io::{self, Write};
+
+/// How the consumed run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Finished(RunSummary),
+    Failed {
+        reason: String,
+        summary: Option<RunSummary>,
+    },
+    /// stdout was closed by its reader; the run was stopped.
+    OutputClosed,
+}
+
+/// Print events until the run ends. `tty` redraws the progress line in place (10 Hz at most);
+/// otherwise it is printed once per epoch.
+pub fn run(
+    events: &Receiver<TrainEvent>,
+    control: &Sender<Control>,
+    out: &mut dyn Write,
+    tty: bool,
+) -> Outcome {
+    let mut printer = Printer {
+        progress: Progress::new(tty),
+        out,
+    };
+    loop {
+        let event = match events.recv() {
+            Ok(e) => e,
+            Err(_) => {
+                return Outcome::Failed {
+                    reason: "the training thread ended without a result".into(),
+                    summary: None,
+                }
+            }
+        };
+        match printer.print(&event) {
+            Ok(Some(outcome)) => return outcome,
+            Ok(None) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                let _ = control.send(Control::Stop);
+                // Let the trainer finish writing its run folder.
+                for e in events.iter() {
+                    if matches!(e, TrainEvent::Finished(_) | TrainEvent::Failed { .. }) {
+                        break;
+                    }
+                }
+                return Outcome::OutputClosed;
+            }
+            Err(e) => {
+                let _ = control.send(Control::Stop);
+                return Outcome::Failed {
+                    reason: format!("cannot write to stdout: {e}"),
+                    summary: None,
+                };
+            }
+        }
+    }
+}
+
+struct Printer<'a> {
+    progress: Progress,
+    out: &'a mut dyn Write,
+}
+
+impl Printer<'_> {
+    fn print(&mut self, event: &TrainEvent) -> io::Result<Option<Outcome>> {
+        let out = &mut *self.out;
+        match event {
+            TrainEvent::Started(info) => {
+                write!(out, "{}", info.summary.torchsummary())?;
+                writeln!(out, "\nReceptive field per layer:")?;
+                write!(out, "{}", info.summary.rf_table())?;
+                writeln!(
+                    out,
+                    "\nrun {} ({}), device {}, data {}: {} train / {} test images, batch {}, {} epochs",
+                    info.run_id,
+                    info.preset,
+                    info.device,
+                    info.data_source,
+                    info.train_size,
+                    info.test_size,
+                    info.batch_size,
+                    info.epochs
+                )?;
+                writeln!(out, "run folder: {}", info.run_dir)?;
+            }
+            TrainEvent::Batch(b) => {
+                if b.batch == 1 {
+                    writeln!(out, "EPOCH: {}", b.epoch)?;
+                }
+                self.progress.batch(out, b)?;
+            }
+            TrainEvent::Eval { .. } | TrainEvent::State { .. } => {
+                self.progress.finish(out)?;
+            }
+            TrainEvent::Epoch(e) => {
+                self.progress.finish(out)?;
+                epoch_lines(out, e)?;
+            }
+            TrainEvent::Log { level, message } => {
+                self.progress.finish(out)?;
+                let tag = match level {
+                    Level::Info => "info",
+                    Level::Warn => "warning",
+                    Level::Error => "error",
+                };
+                writeln!(out, "{tag}: {message}")?;
+            }
+            TrainEvent::Finished(s) => {
+                self.progress.finish(out)?;
+                writeln!(out, "{}", s.line())?;
+                out.flush()?;
+                return Ok(Some(Outcome::Finished(s.clone())));
+            }
+            TrainEvent::Failed { reason, summary } => {
+                self.progress.finish(out)?;
+                if let Some(s) = summary {
+                    writeln!(out, "{}", s.line_as("failed"))?;
+                }
+                out.flush()?;
+                return Ok(Some(Outcome::Failed {
+                    reason: reason.clone(),
+                    summary: summary.clone(),
+                }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The seed's two result lines per epoch, and the gap.
+fn epoch_lines(out: &mut dyn Write, e: &EpochStats) -> io::Result<()> {
+    writeln!(
+        out,
+        "Training set: Average loss: {:.4}, Accuracy: {}/{} ({:.2}%)",
+        e.train_loss,
+        e.train_correct,
+        e.train_total,
+        100.0 * e.train_acc()
+    )?;
+    writeln!(
+        out,
+        "Test set: Average loss: {:.4}, Accuracy: {}/{} ({:.2}%)",
+        e.test_loss,
+        e.test_correct,
+        e.test_total,
+        100.0 * e.test_acc()
+    )?;
+    let verdict = if e.gap_pp() <= 0.0 {
+        "test >= train: not overfitting"
+    } else {
+        "train > test"
+    };
+    writeln!(
+        out,
+        "Gap (train - test): {:+.2} pp ({verdict}); epoch took {} + {} eval\n",
+        e.gap_pp(),
+        crate::fmt::duration(e.train_seconds),
+        crate::fmt::duration(e.eval_seconds)
+    )
+}
+
+#[cfg(test)]
+mod tests;

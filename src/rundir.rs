@@ -1,0 +1,160 @@
+//! A run's folder, `runs/<run-id>/`: the effective config, the metrics stream, checkpoints
+//! and the summary. Files that must survive a crash are written atomically (temp file,
+//! fsync, rename), so a kill mid-write leaves the previous version intact.
+
+use crate::events::{RunSummary, TrainEvent};
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub struct RunDir {
+    pub id: String,
+    pub path: PathBuf,
+    metrics: BufWriter<File>,
+}
+
+/// `2026-11-26 03:55:41 UTC` -> `20261126-035541`.
+pub fn timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+impl RunDir {
+    /// Create a fresh folder under `root` named after the time and preset, with the
+    /// effective config written into it.
+    pub fn create(root: &Path, preset: &str, config_toml: &str) -> std::io::Result<RunDir> {
+        fs::create_dir_all(root).map_err(|e| annotate(root, "cannot create runs folder", e))?;
+        let base = format!("{}-{preset}", timestamp(SystemTime::now()));
+        let mut id = base.clone();
+        let mut n = 1;
+        let path = loop {
+            let p = root.join(&id);
+            match fs::create_dir(&p) {
+                Ok(()) => break p,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                Err(e) => return Err(annotate(&p, "cannot create run folder", e)),
+            }
+        };
+        write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
+        let metrics_path = path.join("metrics.jsonl");
+        let metrics =
+            File::create(&metrics_path).map_err(|e| annotate(&metrics_path, "cannot create", e))?;
+        Ok(RunDir {
+            id,
+            path,
+            metrics: BufWriter::new(metrics),
+        })
+    }
+
+    /// Append one event as a JSON line. Batch lines are buffered; the rest are flushed.
+    pub fn record(&mut self, event: &TrainEvent) -> std::io::Result<()> {
+        let line = serde_json::to_string(event).map_err(std::io::Error::other)?;
+        writeln!(self.metrics, "{line}")?;
+        if !matches!(event, TrainEvent::Batch(_)) {
+            self.metrics.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.metrics.flush()
+    }
+
+    pub fn checkpoint_path(&self, name: &str) -> PathBuf {
+        self.path.join(format!("{name}.safetensors"))
+    }
+
+    pub fn write_summary(&self, s: &RunSummary) -> std::io::Result<()> {
+        let json = serde_json::to_string_pretty(s).map_err(std::io::Error::other)?;
+        write_atomic(&self.path.join("summary.json"), json.as_bytes())
+    }
+}
+
+fn annotate(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{}: {what}: {e}", path.display()))
+}
+
+/// Write `bytes` to `path` so that a reader (or a crash) sees the old file or the new one,
+/// never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |tmp| File::create(tmp)?.write_all(bytes))
+}
+
+/// As `write_atomic`, with the content written by `fill` to the temporary path it is given.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let result = (|| {
+        fill(&tmp)?;
+        File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Some(dir) = path.parent() {
+            // Persist the rename itself; not all platforms allow opening a directory.
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e| annotate(path, "cannot write", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_civil_utc() {
+        assert_eq!(timestamp(UNIX_EPOCH), "19700101-000000");
+        let t = UNIX_EPOCH + std::time::Duration::from_secs(1_795_665_341);
+        assert_eq!(timestamp(t), "20261126-035541");
+        let leap = UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(timestamp(leap), "20000229-000000");
+    }
+
+    #[test]
+    fn run_ids_never_collide_and_atomic_write_replaces() {
+        let root = std::env::temp_dir().join(format!("convscope-rundir-{}", std::process::id()));
+        let a = RunDir::create(&root, "m", "x = 1\n").unwrap();
+        let b = RunDir::create(&root, "m", "x = 1\n").unwrap();
+        assert_ne!(a.id, b.id);
+        assert_eq!(
+            fs::read_to_string(a.path.join("config.toml")).unwrap(),
+            "x = 1\n"
+        );
+        let f = a.path.join("f.bin");
+        write_atomic(&f, b"one").unwrap();
+        write_atomic(&f, b"two").unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert!(!f.with_extension("tmp").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+}

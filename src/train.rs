@@ -1,0 +1,146 @@
+//! The training thread: owns the model, talks to the rest of the program only through
+//! crossbeam channels (events out, `Control` in), records every event into the run folder.
+//! It never imports the UI or the headless printer.
+
+mod batch;
+mod checkpoint;
+pub mod optimizer;
+mod run;
+pub mod schedule;
+
+use crate::config::Config;
+use crate::data::Mnist;
+use crate::events::{Control, Level, RunSummary, TrainEvent};
+use crate::model::kernels::Kernels;
+use crate::rundir::RunDir;
+use crossbeam_channel::{Receiver, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+pub use batch::Batcher;
+pub use checkpoint::{load_checkpoint, save_checkpoint};
+
+/// A running trainer: read `events` until `Finished`/`Failed`, send `Control`s.
+pub struct Trainer {
+    pub events: Receiver<TrainEvent>,
+    pub control: Sender<Control>,
+    pub run_id: String,
+    pub run_dir: String,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Trainer {
+    /// Wait for the thread to end (it ends soon after `Stop` or after its last event).
+    pub fn join(mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Everything a run needs, validated beforehand.
+pub struct RunRequest {
+    pub config: Config,
+    pub data: Arc<Mnist>,
+    pub runs_root: std::path::PathBuf,
+    pub kernels: Arc<dyn Kernels>,
+}
+
+/// Open the device and the run folder (errors here are the user's to fix: exit 2), then
+/// start the training thread.
+pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
+    let spec = crate::device::parse(&req.config.train.device)?;
+    let (device, device_label) = crate::device::open(spec)?;
+    let dir = RunDir::create(&req.runs_root, &req.config.model, &req.config.to_toml())
+        .map_err(|e| e.to_string())?;
+    let (etx, erx) = crossbeam_channel::unbounded();
+    let (ctx, crx) = crossbeam_channel::unbounded();
+    let (run_id, run_dir) = (dir.id.clone(), dir.path.display().to_string());
+    let handle = std::thread::Builder::new()
+        .name("convscope-train".into())
+        .spawn(move || {
+            let mut out = Emitter { tx: etx, dir };
+            let ctx = run::Ctx {
+                req,
+                device,
+                device_label,
+                control: crx,
+            };
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run::train(&ctx, &mut out)
+            }));
+            let failure = match result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some((e.reason, e.summary.map(|s| *s))),
+                Err(panic) => Some((
+                    format!("trainer thread panicked: {}", panic_message(&*panic)),
+                    None,
+                )),
+            };
+            if let Some((reason, summary)) = failure {
+                out.emit(TrainEvent::Failed { reason, summary });
+            }
+            let _ = out.dir.flush();
+        })
+        .map_err(|e| format!("cannot start the training thread: {e}"))?;
+    Ok(Trainer {
+        events: erx,
+        control: ctx,
+        run_id,
+        run_dir,
+        handle: Some(handle),
+    })
+}
+
+/// The text of a panic payload.
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".into()
+    }
+}
+
+/// Records each event into `metrics.jsonl`, then sends it. A consumer that has gone away
+/// is not an error: the run still finishes and is recorded.
+pub(crate) struct Emitter {
+    tx: Sender<TrainEvent>,
+    dir: RunDir,
+}
+
+impl Emitter {
+    pub(crate) fn emit(&mut self, e: TrainEvent) -> bool {
+        if let Err(err) = self.dir.record(&e) {
+            let _ = self.tx.send(TrainEvent::Log {
+                level: Level::Error,
+                message: format!("cannot write metrics.jsonl: {err}"),
+            });
+        }
+        self.tx.send(e).is_ok()
+    }
+
+    pub(crate) fn log(&mut self, level: Level, message: String) {
+        self.emit(TrainEvent::Log { level, message });
+    }
+
+    pub(crate) fn dir(&self) -> &RunDir {
+        &self.dir
+    }
+}
+
+/// A failed run: the reason, and what was achieved before it (best checkpoint kept).
+pub(crate) struct RunError {
+    pub reason: String,
+    pub summary: Option<Box<RunSummary>>,
+}
+
+impl<E: std::fmt::Display> From<E> for RunError {
+    fn from(e: E) -> Self {
+        RunError {
+            reason: e.to_string(),
+            summary: None,
+        }
+    }
+}

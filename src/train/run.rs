@@ -1,0 +1,295 @@
+//! One run, epoch by epoch: shuffle, train with the schedule's lr, evaluate, checkpoint,
+//! report. Control messages are honoured between batches.
+
+use super::batch::Batcher;
+use super::checkpoint::save_checkpoint;
+use super::optimizer::Sgd;
+use super::{Emitter, RunError, RunRequest};
+use crate::events::{
+    BatchStats, Control, EpochStats, Level, RunInfo, RunState, RunSummary, TrainEvent,
+};
+use crate::model::Model;
+use crate::rng::{splitmix64, Rng};
+use candle_core::{DType, Device, Tensor, D};
+use crossbeam_channel::{Receiver, TryRecvError};
+use std::time::Instant;
+
+pub(crate) struct Ctx {
+    pub req: RunRequest,
+    pub device: Device,
+    pub device_label: String,
+    pub control: Receiver<Control>,
+}
+
+/// What the control channel asked for at a check point.
+enum Flow {
+    Go,
+    Stop,
+}
+
+/// Sum of NLL and count of correct predictions over one batch.
+fn loss_and_correct(logp: &Tensor, y: &Tensor) -> candle_core::Result<(Tensor, u32)> {
+    let loss = candle_nn::loss::nll(logp, y)?;
+    let correct = logp
+        .argmax(D::Minus1)?
+        .eq(y)?
+        .to_dtype(DType::U32)?
+        .sum_all()?
+        .to_scalar::<u32>()?;
+    Ok((loss, correct))
+}
+
+struct Best {
+    acc: f64,
+    epoch: usize,
+    saved: bool,
+}
+
+pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
+    let cfg = &ctx.req.config;
+    let t = &cfg.train;
+    let data = &ctx.req.data;
+    let started = Instant::now();
+    let preset = cfg.preset();
+    let summary = preset.summarize()?;
+    let mut model = Model::new(
+        preset.input_chw(),
+        &preset.layers,
+        t.dropout,
+        t.seed,
+        &ctx.device,
+        ctx.req.kernels.clone(),
+    )?;
+    let vars = model.vars();
+    let mut opt = Sgd::new(vars.len(), t.momentum, t.nesterov, t.weight_decay);
+    let n_train = limit(data.train.len(), cfg.data.limit_train);
+    let n_test = limit(data.test.len(), cfg.data.limit_test);
+    let batches = n_train.div_ceil(t.batch_size);
+    let run_id = out.dir().id.clone();
+    let run_dir = out.dir().path.display().to_string();
+    out.emit(TrainEvent::Started(Box::new(RunInfo {
+        run_id: run_id.clone(),
+        run_dir: run_dir.clone(),
+        preset: cfg.model.clone(),
+        device: format!("{} ({} kernels)", ctx.device_label, model.kernels_name()),
+        summary,
+        train_size: n_train,
+        test_size: n_test,
+        epochs: t.epochs,
+        batch_size: t.batch_size,
+        batches_per_epoch: batches,
+        data_source: data.source.clone(),
+        config_toml: cfg.to_toml(),
+        start_epoch: 0,
+    })));
+    out.emit(TrainEvent::State {
+        state: RunState::Running,
+    });
+
+    let mut batcher = Batcher::new(cfg.data.mean, cfg.data.std);
+    let mut shuffle = Rng::derive(t.seed, "shuffle");
+    let mut order: Vec<usize> = (0..n_train).collect();
+    let mut best = Best {
+        acc: -1.0,
+        epoch: 0,
+        saved: false,
+    };
+    let mut last_epoch: Option<EpochStats> = None;
+    let mut step: u64 = 0;
+    let mut stopped = false;
+
+    'epochs: for epoch in 1..=t.epochs {
+        let lr = super::schedule::lr_at(t, epoch - 1);
+        shuffle.shuffle(&mut order);
+        let epoch_start = Instant::now();
+        let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
+        for (b, idx) in order.chunks(t.batch_size).enumerate() {
+            if let Flow::Stop = check_control(ctx, out, RunState::Running) {
+                stopped = true;
+                break 'epochs;
+            }
+            let t0 = Instant::now();
+            let (x, y) = batcher.batch(&data.train, idx, &ctx.device)?;
+            let logp = model.forward(&x, true, splitmix64(t.seed ^ step.wrapping_mul(0x9E37)))?;
+            let (loss, c) = loss_and_correct(&logp, &y)?;
+            let grads = loss.backward()?;
+            opt.step(&vars, &grads, lr)?;
+            let loss_v = loss.to_scalar::<f32>()?;
+            step += 1;
+            if !loss_v.is_finite() {
+                let reason = format!(
+                    "loss became {loss_v} at epoch {epoch}, batch {} (lr {lr}, weight decay {}); lower train.lr or train.weight_decay",
+                    b + 1,
+                    t.weight_decay
+                );
+                return Err(RunError {
+                    summary: Some(Box::new(finish_summary(
+                        out,
+                        &best,
+                        last_epoch.as_ref(),
+                        started,
+                        false,
+                    ))),
+                    reason,
+                });
+            }
+            loss_sum += loss_v as f64 * idx.len() as f64;
+            correct += c as usize;
+            seen += idx.len();
+            let dt = t0.elapsed().as_secs_f64().max(1e-9);
+            out.emit(TrainEvent::Batch(BatchStats {
+                epoch,
+                batch: b + 1,
+                batches,
+                loss: loss_v,
+                running_acc: correct as f32 / seen as f32,
+                lr,
+                images_per_sec: (idx.len() as f64 / dt) as f32,
+                epoch_elapsed: epoch_start.elapsed().as_secs_f64(),
+            }));
+        }
+        let train_seconds = epoch_start.elapsed().as_secs_f64();
+
+        out.emit(TrainEvent::State {
+            state: RunState::Evaluating,
+        });
+        let eval_start = Instant::now();
+        let (mut test_loss, mut test_correct) = (0.0f64, 0usize);
+        let idx: Vec<usize> = (0..n_test).collect();
+        let mut done = 0;
+        for chunk in idx.chunks(cfg.data.eval_batch_size) {
+            if let Flow::Stop = check_control(ctx, out, RunState::Evaluating) {
+                stopped = true;
+                break 'epochs;
+            }
+            let (x, y) = batcher.batch(&data.test, chunk, &ctx.device)?;
+            let logp = model.forward(&x, false, 0)?;
+            let (loss, c) = loss_and_correct(&logp, &y)?;
+            test_loss += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
+            test_correct += c as usize;
+            done += chunk.len();
+            out.emit(TrainEvent::Eval {
+                epoch,
+                done,
+                total: n_test,
+            });
+        }
+        let stats = EpochStats {
+            epoch,
+            epochs: t.epochs,
+            train_loss: loss_sum / seen.max(1) as f64,
+            train_correct: correct,
+            train_total: seen,
+            test_loss: test_loss / n_test.max(1) as f64,
+            test_correct,
+            test_total: n_test,
+            train_seconds,
+            eval_seconds: eval_start.elapsed().as_secs_f64(),
+            lr,
+        };
+        let acc = stats.test_acc();
+        out.emit(TrainEvent::Epoch(stats.clone()));
+        last_epoch = Some(stats);
+        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
+        if acc > best.acc {
+            best = Best {
+                acc,
+                epoch,
+                saved: true,
+            };
+            save_checkpoint(&model, &out.dir().checkpoint_path("best"))?;
+        }
+        out.emit(TrainEvent::State {
+            state: RunState::Running,
+        });
+    }
+
+    if stopped {
+        // Keep the weights of an interrupted epoch too, so a stop never leaves nothing.
+        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
+    }
+    let summary = finish_summary(out, &best, last_epoch.as_ref(), started, stopped);
+    out.dir()
+        .write_summary(&summary)
+        .map_err(|e| format!("cannot write summary.json: {e}"))?;
+    out.emit(TrainEvent::State {
+        state: if stopped {
+            RunState::Stopped
+        } else {
+            RunState::Finished
+        },
+    });
+    out.emit(TrainEvent::Finished(summary));
+    Ok(())
+}
+
+fn limit(n: usize, lim: usize) -> usize {
+    if lim == 0 {
+        n
+    } else {
+        n.min(lim)
+    }
+}
+
+fn finish_summary(
+    out: &Emitter,
+    best: &Best,
+    last: Option<&EpochStats>,
+    started: Instant,
+    stopped: bool,
+) -> RunSummary {
+    let dir = out.dir();
+    let checkpoint = if best.saved {
+        Some(dir.checkpoint_path("best"))
+    } else {
+        Some(dir.checkpoint_path("last")).filter(|p| p.exists())
+    };
+    RunSummary {
+        run_id: dir.id.clone(),
+        run_dir: dir.path.display().to_string(),
+        epochs_done: last.map_or(0, |e| e.epoch),
+        best_test_acc: best.acc.max(0.0),
+        best_epoch: best.epoch,
+        last_test_acc: last.map_or(0.0, |e| e.test_acc()),
+        final_gap_pp: last.map_or(0.0, |e| e.gap_pp()),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        checkpoint: checkpoint.map(|p| p.display().to_string()),
+        stopped,
+    }
+}
+
+/// Apply pending control messages; while paused, block until resumed or stopped.
+fn check_control(ctx: &Ctx, out: &mut Emitter, resume_state: RunState) -> Flow {
+    loop {
+        match ctx.control.try_recv() {
+            Ok(Control::Stop) | Err(TryRecvError::Disconnected) => return stop(out),
+            Ok(Control::Resume) => continue,
+            Ok(Control::Pause) => {
+                out.emit(TrainEvent::State {
+                    state: RunState::Paused,
+                });
+                loop {
+                    match ctx.control.recv() {
+                        Ok(Control::Resume) => {
+                            out.emit(TrainEvent::State {
+                                state: resume_state,
+                            });
+                            break;
+                        }
+                        Ok(Control::Pause) => {}
+                        Ok(Control::Stop) | Err(_) => return stop(out),
+                    }
+                }
+            }
+            Err(TryRecvError::Empty) => return Flow::Go,
+        }
+    }
+}
+
+fn stop(out: &mut Emitter) -> Flow {
+    out.emit(TrainEvent::State {
+        state: RunState::Stopping,
+    });
+    out.log(Level::Info, "stop requested: finishing cleanly".into());
+    Flow::Stop
+}
