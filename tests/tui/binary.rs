@@ -83,7 +83,9 @@ fn the_binary_shows_the_dashboard_pauses_resumes_and_quits_cleanly() {
         "terminal left the alternate screen:\n{screen}"
     );
     assert!(
-        screen.contains("stopped after"),
+        screen
+            .lines()
+            .any(|l| l.starts_with("run ") && l.contains(" stopped ")),
         "summary line printed:\n{screen}"
     );
     let _ = std::fs::remove_dir_all(&dir);
