@@ -51,7 +51,7 @@ fn the_binary_shows_the_dashboard_pauses_resumes_and_quits_cleanly() {
         "the dashboard uses the alternate screen:\n{first}"
     );
     let start = s.wait_for("the first batches", 120, |sc| {
-        progress(sc).is_some_and(|p| p.1 > 0)
+        progress(sc).is_some_and(|p| p.2 > 0)
     });
     let start = progress(&start);
     s.wait_for("batches to advance", 60, |sc| progress(sc) > start);

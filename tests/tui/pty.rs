@@ -49,13 +49,18 @@ fn spawn(mode: &str) -> Child {
     }
 }
 
-/// `(epoch, batch)` from the status panel's gauges.
-pub fn progress(screen: &str) -> Option<(usize, usize)> {
+/// `(epoch, phase, n)` from the status panel's gauges: phase 0 is training (`batch n/N`),
+/// 1 the test pass (`eval n/N`), so later progress compares greater.
+pub fn progress(screen: &str) -> Option<(usize, usize, usize)> {
     let num_after = |key: &str| -> Option<usize> {
         let rest = &screen[screen.find(key)? + key.len()..];
         rest.split('/').next()?.trim().parse().ok()
     };
-    Some((num_after("epoch ")?, num_after("batch ")?))
+    let epoch = num_after("epoch ")?;
+    match num_after("eval ") {
+        Some(n) => Some((epoch, 1, n)),
+        None => Some((epoch, 0, num_after("batch ")?)),
+    }
 }
 
 #[test]
@@ -105,7 +110,7 @@ fn ctrl_c_twice_stops_and_reports_an_interrupt() {
     require_tmux!();
     let c = spawn("run");
     let s = &c.session;
-    s.wait_for("batches", 30, |sc| progress(sc).is_some_and(|p| p.1 > 0));
+    s.wait_for("batches", 30, |sc| progress(sc).is_some_and(|p| p.2 > 0));
     s.send("C-c");
     s.wait_for("the quit question", 10, |sc| sc.contains("quit?"));
     s.send("C-c");
