@@ -128,20 +128,20 @@ impl ModelPreset {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            model: "model-2".into(),
+            model: "model-3".into(),
             train: TrainConfig {
                 epochs: 15,
                 batch_size: 128,
-                lr: 0.01,
+                lr: 0.1,
                 optimizer: "sgd".into(),
                 momentum: 0.9,
                 nesterov: false,
                 weight_decay: 0.0,
-                dropout: 0.1,
+                dropout: 0.05,
                 beta1: 0.9,
                 beta2: 0.999,
                 eps: 1e-8,
-                schedule: "constant".into(),
+                schedule: "onecycle".into(),
                 step_size: 6,
                 gamma: 0.1,
                 pct_start: 0.3,
@@ -151,7 +151,7 @@ impl Default for Config {
                 plateau_factor: 0.1,
                 plateau_patience: 10,
                 label_smoothing: 0.0,
-                rotate_degrees: 0.0,
+                rotate_degrees: 7.0,
                 translate_px: 0.0,
                 seed: 1,
                 device: "cpu".into(),

@@ -19,7 +19,7 @@ fn empty_file_gives_defaults_and_partial_file_keeps_the_rest() {
     let c = load("[train]\nlr = 0.05\n", &[]).unwrap();
     assert_eq!(c.train.lr, 0.05);
     assert_eq!(c.train.momentum, 0.9);
-    assert_eq!(c.preset().summarize().unwrap().total_params, 7878);
+    assert_eq!(c.preset().summarize().unwrap().total_params, 7726);
 }
 
 #[test]
