@@ -14,7 +14,7 @@ fn short_run_learns_and_writes_a_complete_run_folder() {
         .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}\n{err}");
-    assert!(out.contains("Total params: 7,878"), "{out}");
+    assert!(out.contains("Total params: 7,726"), "{out}");
     assert!(out.contains("EPOCH: 2"), "{out}");
     assert!(out.contains("Test set: Average loss: "), "{out}");
     assert!(out.lines().last().unwrap().starts_with("run "), "{out}");
