@@ -5,7 +5,7 @@
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::headless::{self, Outcome};
-use crate::model::kernels::{stock::Stock, Kernels};
+use crate::model::kernels::{fast::Fast, stock::Stock, Kernels};
 use crate::train::{self, RunRequest};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -40,12 +40,19 @@ pub fn load_config(cli: &Cli) -> Result<Config, String> {
     Config::load(path.as_deref(), &sets).map_err(|e| e.to_string())
 }
 
-/// The kernels for a device: the fast CPU kernels where they apply, candle's ops elsewhere.
+/// The kernels for a run: the fast CPU kernels (which fall back to candle's ops on other
+/// devices).
 pub fn kernels_for(_config: &Config) -> Arc<dyn Kernels> {
-    Arc::new(Stock)
+    Arc::new(Fast)
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // candle's CPU matmul re-reads /proc/cpuinfo on every call when this is unset.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    }
+    crate::model::kernels::fast::tune_allocator();
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
@@ -67,6 +74,14 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(d) => Arc::new(d),
         Err(e) => return usage_error(e),
     };
+    if let Some(Command::Bench {
+        steps,
+        eval_batches,
+        compare_stock,
+    }) = cli.command
+    {
+        return bench(&config, &data, steps, eval_batches, compare_stock);
+    }
     let kernels = kernels_for(&config);
     let tui = !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui");
     let trainer = match train::spawn(RunRequest {
@@ -112,6 +127,46 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+fn bench(
+    config: &Config,
+    data: &crate::data::Mnist,
+    steps: usize,
+    eval_batches: usize,
+    compare_stock: bool,
+) -> ExitCode {
+    if steps == 0 || eval_batches == 0 {
+        return usage_error("bench: --steps and --eval-batches must be >= 1");
+    }
+    println!(
+        "bench: preset {}, batch {}, {steps} steps, {eval_batches} eval batches of {}, {} threads",
+        config.model,
+        config.train.batch_size,
+        config.data.eval_batch_size,
+        std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "?".into())
+    );
+    let mut kernels = vec![kernels_for(config)];
+    if compare_stock {
+        kernels.push(Arc::new(Stock));
+    }
+    let mut results = Vec::new();
+    for k in kernels {
+        match crate::bench::run(config, data, k, steps, eval_batches) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!("convscope: bench failed: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+        }
+        if results.len() == 1 {
+            if let Some(mb) = crate::bench::peak_rss_mb() {
+                println!("peak RSS after {} kernels: {mb:.0} MB", results[0].kernels);
+            }
+        }
+    }
+    print!("{}", crate::bench::table(&results));
+    ExitCode::SUCCESS
 }
 
 #[cfg(not(feature = "tui"))]

@@ -48,4 +48,16 @@ pub struct Cli {
 pub enum Command {
     /// Print the layer table (torchsummary's format) and the receptive-field table, then exit
     Summary,
+    /// Measure training and evaluation throughput (median ms per step, images/s, peak RSS)
+    Bench {
+        /// Training steps to time (after 3 warm-up steps)
+        #[arg(long, default_value_t = 30)]
+        steps: usize,
+        /// Evaluation batches to time
+        #[arg(long, default_value_t = 5)]
+        eval_batches: usize,
+        /// Also time candle's stock ops in the same process and print the ratio
+        #[arg(long)]
+        compare_stock: bool,
+    },
 }

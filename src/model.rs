@@ -122,9 +122,39 @@ impl Model {
     /// and dropout; `dropout_seed` makes the masks of this call reproducible.
     pub fn forward(&mut self, x: &Tensor, train: bool, dropout_seed: u64) -> Result<Tensor> {
         let k = self.kernels.clone();
+        let mask_seed = |i: usize| crate::rng::splitmix64(dropout_seed ^ ((i as u64) << 48));
         let mut x = x.clone();
-        for (i, layer) in self.layers.iter_mut().enumerate() {
-            x = match layer {
+        let mut i = 0;
+        while i < self.layers.len() {
+            // BatchNorm -> [Dropout] -> ReLU goes to the kernels in one call, so they can fuse it.
+            let (p, relu_at) = match self.layers.get(i + 1) {
+                Some(Layer::Dropout(p)) => (*p, i + 2),
+                _ => (0.0, i + 1),
+            };
+            let fused = matches!(self.layers[i], Layer::Bn { .. })
+                && matches!(self.layers.get(relu_at), Some(Layer::Relu));
+            if let (
+                true,
+                Layer::Bn {
+                    gamma,
+                    beta,
+                    buffers,
+                },
+            ) = (fused, &mut self.layers[i])
+            {
+                x = k.bn_dropout_relu(
+                    &x,
+                    gamma.as_tensor(),
+                    beta.as_tensor(),
+                    buffers,
+                    train,
+                    p,
+                    mask_seed(i + 1),
+                )?;
+                i = relu_at + 1;
+                continue;
+            }
+            x = match &mut self.layers[i] {
                 Layer::Conv {
                     w,
                     b,
@@ -144,15 +174,13 @@ impl Model {
                     beta,
                     buffers,
                 } => k.batch_norm(&x, gamma.as_tensor(), beta.as_tensor(), buffers, train)?,
-                Layer::Dropout(p) if train && *p > 0.0 => {
-                    let seed = crate::rng::splitmix64(dropout_seed ^ (i as u64) << 48);
-                    k.dropout(&x, *p, seed)?
-                }
+                Layer::Dropout(p) if train && *p > 0.0 => k.dropout(&x, *p, mask_seed(i))?,
                 Layer::Dropout(_) => x,
                 Layer::Relu => k.relu(&x)?,
                 Layer::MaxPool { kernel, stride } => k.max_pool(&x, *kernel, *stride)?,
                 Layer::Gap => k.global_avg_pool(&x)?,
             };
+            i += 1;
         }
         let logits = x.flatten_from(1)?;
         candle_nn::ops::log_softmax(&logits, D::Minus1)

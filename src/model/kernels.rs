@@ -2,6 +2,8 @@
 //! candle's stock ops for faster kernels (and the bench can run both side by side) without
 //! touching the model, the events or the UI. All tensors are NCHW f32.
 
+pub mod bench;
+pub mod fast;
 pub mod stock;
 
 use candle_core::{Result, Tensor};
@@ -70,6 +72,31 @@ pub trait Kernels: Send + Sync {
     fn dropout(&self, x: &Tensor, p: f32, seed: u64) -> Result<Tensor>;
 
     fn relu(&self, x: &Tensor) -> Result<Tensor>;
+
+    /// The block every 3x3 conv is followed by, BatchNorm -> Dropout(p) -> ReLU, in one call
+    /// so an implementation can fuse it (Fast does: one pass for the statistics, one for the
+    /// output, and a backward that needs no mask). Dropout applies only when `train` and
+    /// `p > 0`, with exactly the mask `dropout(x, p, seed)` draws; `buffers` are updated as by
+    /// `batch_norm`. The default composes the unfused ops.
+    #[allow(clippy::too_many_arguments)]
+    fn bn_dropout_relu(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        p: f32,
+        seed: u64,
+    ) -> Result<Tensor> {
+        let y = self.batch_norm(x, gamma, beta, buffers, train)?;
+        let y = if train && p > 0.0 {
+            self.dropout(&y, p, seed)?
+        } else {
+            y
+        };
+        self.relu(&y)
+    }
 
     /// Max pooling, window `kernel`, `stride` (floor mode, no padding).
     fn max_pool(&self, x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor>;

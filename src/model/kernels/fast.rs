@@ -1,0 +1,149 @@
+//! Fast CPU kernels behind the `Kernels` trait: candle custom ops (forward and backward)
+//! for convolution, the fused BatchNorm + dropout + ReLU block, max pooling, ReLU and
+//! dropout, all parallel over the batch. Anything not on a CPU, or not f32, falls back to
+//! the stock ops, so the `cuda` build keeps working unchanged.
+
+mod alloc;
+mod conv;
+mod cpu;
+mod norm;
+mod pointwise;
+mod pool;
+#[cfg(test)]
+mod tests;
+
+use super::stock::Stock;
+use super::{BnBuffers, Kernels};
+use candle_core::{DType, Result, Tensor};
+use std::sync::{Arc, Mutex};
+
+pub use alloc::tune_allocator;
+
+pub struct Fast;
+
+/// True when every tensor can take the custom CPU path.
+fn on_cpu(ts: &[&Tensor]) -> bool {
+    ts.iter()
+        .all(|t| t.device().is_cpu() && t.dtype() == DType::F32)
+}
+
+impl Fast {
+    /// The shared BatchNorm path; `act` = (ReLU?, dropout (p, seed)?) fused in after it.
+    fn bn_act(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        (relu, dropout): (bool, Option<(f32, u64)>),
+    ) -> Result<Tensor> {
+        let stats = Arc::new(Mutex::new(norm::Stats::default()));
+        let op = norm::BnAct {
+            running: (!train).then(|| (buffers.mean.clone(), buffers.var.clone())),
+            eps: buffers.eps,
+            relu,
+            dropout,
+            stats: stats.clone(),
+        };
+        let y = x
+            .contiguous()?
+            .apply_op3(&gamma.contiguous()?, &beta.contiguous()?, op)?;
+        if train {
+            let (n, _, h, w) = x.dims4()?;
+            let st = stats.lock().unwrap();
+            buffers.update(&st.mean, &st.var, n * h * w);
+        }
+        Ok(y)
+    }
+}
+
+impl Kernels for Fast {
+    fn name(&self) -> &'static str {
+        "fast"
+    }
+
+    fn conv2d(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        bias: Option<&Tensor>,
+        stride: usize,
+        padding: usize,
+        input_grad: bool,
+    ) -> Result<Tensor> {
+        if !on_cpu(&[x, w]) {
+            return Stock.conv2d(x, w, bias, stride, padding, input_grad);
+        }
+        let op = conv::Conv2d {
+            stride,
+            padding,
+            input_grad,
+        };
+        let y = x.contiguous()?.apply_op2(&w.contiguous()?, op)?;
+        match bias {
+            Some(b) => y.broadcast_add(&b.reshape((1, (), 1, 1))?),
+            None => Ok(y),
+        }
+    }
+
+    fn batch_norm(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+    ) -> Result<Tensor> {
+        if !on_cpu(&[x, gamma, beta]) {
+            return Stock.batch_norm(x, gamma, beta, buffers, train);
+        }
+        self.bn_act(x, gamma, beta, buffers, train, (false, None))
+    }
+
+    fn bn_dropout_relu(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        p: f32,
+        seed: u64,
+    ) -> Result<Tensor> {
+        if !on_cpu(&[x, gamma, beta]) {
+            return Stock.bn_dropout_relu(x, gamma, beta, buffers, train, p, seed);
+        }
+        let dropout = (train && p > 0.0).then_some((p, seed));
+        self.bn_act(x, gamma, beta, buffers, train, (true, dropout))
+    }
+
+    fn dropout(&self, x: &Tensor, p: f32, seed: u64) -> Result<Tensor> {
+        if !on_cpu(&[x]) {
+            return Stock.dropout(x, p, seed);
+        }
+        if p <= 0.0 {
+            return Ok(x.clone());
+        }
+        x.contiguous()?.apply_op1(pointwise::Dropout { p, seed })
+    }
+
+    fn relu(&self, x: &Tensor) -> Result<Tensor> {
+        if !on_cpu(&[x]) {
+            return Stock.relu(x);
+        }
+        x.contiguous()?.apply_op1(pointwise::Relu)
+    }
+
+    fn max_pool(&self, x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor> {
+        if !on_cpu(&[x]) {
+            return Stock.max_pool(x, kernel, stride);
+        }
+        x.contiguous()?.apply_op1(pool::MaxPool { kernel, stride })
+    }
+
+    fn global_avg_pool(&self, x: &Tensor) -> Result<Tensor> {
+        // (N, C, 25) -> (N, C): too small to be worth a kernel of its own.
+        Stock.global_avg_pool(x)
+    }
+}

@@ -1,0 +1,230 @@
+//! The plumbing every fast op shares: f32 slices borrowed out of candle's CPU storages, CPU
+//! tensors built from plain vectors, a batch split over the worker threads, per-thread scratch
+//! buffers reused across calls, and a bounds-checked wrapper around the `gemm` crate.
+
+use candle_core::{bail, CpuStorage, Device, Layout, Result, Shape, Storage, Tensor};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::sync::{Mutex, OnceLock};
+
+/// The contiguous f32 data a layout describes inside a CPU storage.
+pub(super) fn slice<'a>(s: &'a CpuStorage, l: &Layout) -> Result<&'a [f32]> {
+    let data = s.as_slice::<f32>()?;
+    match l.contiguous_offsets() {
+        Some((a, b)) => Ok(&data[a..b]),
+        None => bail!("fast kernels: expected a contiguous tensor, got {:?}", l),
+    }
+}
+
+/// Runs `f` on the contiguous f32 data of a CPU tensor (made contiguous first if needed).
+pub(super) fn with_slice<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> Result<R>) -> Result<R> {
+    let t = t.contiguous()?;
+    let (st, l) = t.storage_and_layout();
+    match &*st {
+        Storage::Cpu(cpu) => f(slice(cpu, l)?),
+        _ => bail!("fast kernels: expected a CPU tensor"),
+    }
+}
+
+/// A CPU tensor owning `data`.
+pub(super) fn tensor(data: Vec<f32>, shape: impl Into<Shape>) -> Result<Tensor> {
+    Tensor::from_vec(data, shape, &Device::Cpu)
+}
+
+/// Which worker threads run the fast kernels' parallel loops. candle 0.11 runs its own CPU
+/// ops on a spinning barrier pool; running ours on that same pool (the default) keeps one set
+/// of workers busy instead of two sets fighting over the cores. `CONVSCOPE_POOL=rayon` picks
+/// rayon's global pool instead (for comparison).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pool {
+    Candle,
+    Rayon,
+}
+
+fn pool() -> Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    *POOL.get_or_init(|| match std::env::var("CONVSCOPE_POOL").as_deref() {
+        Ok("rayon") => Pool::Rayon,
+        _ => Pool::Candle,
+    })
+}
+
+/// Threads the parallel loops spread over.
+pub(super) fn threads() -> usize {
+    match pool() {
+        Pool::Candle => candle_core::utils::barrier_pool().n_workers() + 1,
+        Pool::Rayon => rayon::current_num_threads(),
+    }
+    .max(1)
+}
+
+/// How many samples each parallel task takes: a few tasks per thread so uneven work
+/// balances, but whole samples so every task owns disjoint output.
+pub(super) fn samples_per_task(n: usize) -> usize {
+    n.div_ceil(threads() * 4).max(1)
+}
+
+/// `f(0), ..., f(n - 1)` in parallel, results in index order (so reductions over them are
+/// deterministic).
+pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if n <= 1 || threads() == 1 {
+        return (0..n).map(f).collect();
+    }
+    match pool() {
+        Pool::Rayon => (0..n).into_par_iter().map(&f).collect(),
+        Pool::Candle => {
+            let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+            candle_core::utils::barrier_pool().execute_chunked(n, |range| {
+                for i in range {
+                    let v = f(i);
+                    *slots[i].lock().unwrap() = Some(v);
+                }
+            });
+            slots
+                .into_iter()
+                .map(|m| m.into_inner().unwrap().expect("every task ran"))
+                .collect()
+        }
+    }
+}
+
+/// A pointer the parallel tasks may share; each task derives a disjoint chunk from it.
+struct SharedMut(*mut f32);
+// SAFETY: only used by `map_chunks_mut`, whose tasks touch disjoint ranges.
+unsafe impl Sync for SharedMut {}
+unsafe impl Send for SharedMut {}
+
+impl SharedMut {
+    fn get(&self) -> *mut f32 {
+        self.0
+    }
+}
+
+/// `f(i, chunk_i)` for each `chunk_len`-sized chunk of `out` (the last may be shorter), in
+/// parallel; results in chunk order.
+pub(super) fn map_chunks_mut<T: Send>(
+    out: &mut [f32],
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [f32]) -> T + Sync,
+) -> Vec<T> {
+    assert!(chunk_len > 0);
+    let len = out.len();
+    let base = SharedMut(out.as_mut_ptr());
+    map_tasks(len.div_ceil(chunk_len), |i| {
+        let start = i * chunk_len;
+        let n = chunk_len.min(len - start);
+        // SAFETY: `map_tasks` runs each index exactly once, the chunks [start, start + n) are
+        // disjoint and inside `out`, which stays mutably borrowed until all tasks finish.
+        let chunk = unsafe { std::slice::from_raw_parts_mut(base.get().add(start), n) };
+        f(i, chunk)
+    })
+}
+
+/// `map_chunks_mut` without results.
+pub(super) fn for_chunks_mut(
+    out: &mut [f32],
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [f32]) + Sync,
+) {
+    map_chunks_mut(out, chunk_len, f);
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Lends this thread's scratch buffer, grown to at least `len` (contents are garbage: callers
+/// overwrite what they read). Reused across calls, so the hot loops allocate nothing.
+pub(super) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    SCRATCH.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        if buf.len() < len {
+            buf.resize(len, 0.0);
+        }
+        f(&mut buf[..len])
+    })
+}
+
+/// A row-major or strided matrix view for [`matmul`]: data plus row and column strides.
+#[derive(Clone, Copy)]
+pub(super) struct Mat<'a> {
+    pub data: &'a [f32],
+    pub rs: usize,
+    pub cs: usize,
+}
+
+impl<'a> Mat<'a> {
+    /// Row-major with `cols` columns.
+    pub fn rows(data: &'a [f32], cols: usize) -> Self {
+        Mat {
+            data,
+            rs: cols,
+            cs: 1,
+        }
+    }
+
+    /// The transpose of a row-major matrix with `cols` columns.
+    pub fn transposed(data: &'a [f32], cols: usize) -> Self {
+        Mat {
+            data,
+            rs: 1,
+            cs: cols,
+        }
+    }
+
+    fn check(&self, r: usize, c: usize) {
+        if r > 0 && c > 0 {
+            assert!((r - 1) * self.rs + (c - 1) * self.cs < self.data.len());
+        }
+    }
+}
+
+/// `dst (m x n, row-major) (+)= lhs (m x k) * rhs (k x n)` on the calling thread, through the
+/// same `gemm` crate candle uses. `accumulate` adds to `dst` instead of overwriting it.
+pub(super) fn matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    accumulate: bool,
+    lhs: Mat,
+    rhs: Mat,
+) {
+    assert!(dst.len() >= m * n);
+    lhs.check(m, k);
+    rhs.check(k, n);
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            dst[..m * n].fill(0.0);
+        }
+        return;
+    }
+    // SAFETY: the asserts above keep every index gemm touches inside the three slices, and
+    // `dst` is borrowed mutably so it cannot alias `lhs` or `rhs`.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            lhs.data.as_ptr(),
+            lhs.cs as isize,
+            lhs.rs as isize,
+            rhs.data.as_ptr(),
+            rhs.cs as isize,
+            rhs.rs as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        )
+    }
+}

@@ -1,0 +1,333 @@
+//! BatchNorm2d fused with the dropout and ReLU that follow it in every block: one pass for
+//! the per-channel statistics, one writing the activated output, and a backward that needs
+//! no stored mask (a kept element is exactly one whose output is positive).
+
+use super::cpu::{for_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice};
+use super::pointwise::Mask;
+use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
+use std::sync::{Arc, Mutex};
+
+/// The per-channel statistics a forward used, kept for its backward and the running update.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Stats {
+    pub mean: Vec<f32>,
+    /// Biased variance over the batch (training) or the running variance (eval).
+    pub var: Vec<f32>,
+    pub inv_std: Vec<f32>,
+}
+
+/// The candle op: arguments (x, gamma, beta), output
+/// `relu?(dropout?((x - mean) * inv_std * gamma + beta))`.
+pub(super) struct BnAct {
+    /// `None`: normalise with the batch statistics (training); else the running (mean, var).
+    pub running: Option<(Vec<f32>, Vec<f32>)>,
+    pub eps: f32,
+    pub relu: bool,
+    /// Dropout probability and seed, only together with `relu`.
+    pub dropout: Option<(f32, u64)>,
+    /// Written by the forward, read by the backward and by the caller (running statistics).
+    pub stats: Arc<Mutex<Stats>>,
+}
+
+pub(super) struct Dims {
+    n: usize,
+    c: usize,
+    hw: usize,
+}
+
+impl Dims {
+    pub(super) fn of(dims: &[usize]) -> Result<Self> {
+        match dims {
+            &[n, c, h, w] => Ok(Dims { n, c, hw: h * w }),
+            d => bail!("batch_norm: expected a 4-D input, got {d:?}"),
+        }
+    }
+}
+
+/// Per-channel (sum, sum of squares) of x in f64, in parallel over the batch.
+fn channel_moments(d: &Dims, x: &[f32]) -> (Vec<f64>, Vec<f64>) {
+    let per = samples_per_task(d.n);
+    let sample = d.c * d.hw;
+    let parts = map_tasks(d.n.div_ceil(per), |t| {
+        let mut s = vec![0.0f64; d.c];
+        let mut q = vec![0.0f64; d.c];
+        let xs = &x[t * per * sample..((t + 1) * per).min(d.n) * sample];
+        for xn in xs.chunks(sample) {
+            for (c, plane) in xn.chunks(d.hw).enumerate() {
+                let (ts, tq) = lane_sums(plane, |v| v, |v| v * v);
+                s[c] += ts;
+                q[c] += tq;
+            }
+        }
+        (s, q)
+    });
+    let (mut s, mut q) = (vec![0.0; d.c], vec![0.0; d.c]);
+    for (s2, q2) in parts {
+        for c in 0..d.c {
+            s[c] += s2[c];
+            q[c] += q2[c];
+        }
+    }
+    (s, q)
+}
+
+/// (sum f(v), sum g(v)) over one plane: f32 partial sums in 8 lanes (vectorisable, at most a
+/// few hundred values each), totalled in f64.
+#[inline]
+fn lane_sums(v: &[f32], f: impl Fn(f32) -> f32, g: impl Fn(f32) -> f32) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0f32; 8], [0.0f32; 8]);
+    let mut it = v.chunks_exact(8);
+    for ch in &mut it {
+        for j in 0..8 {
+            a[j] += f(ch[j]);
+            b[j] += g(ch[j]);
+        }
+    }
+    let mut ta: f64 = it.remainder().iter().map(|&x| f(x) as f64).sum();
+    let mut tb: f64 = it.remainder().iter().map(|&x| g(x) as f64).sum();
+    for j in 0..8 {
+        ta += a[j] as f64;
+        tb += b[j] as f64;
+    }
+    (ta, tb)
+}
+
+/// (sum g, sum g * (x - mu)) over one plane, 8 lanes as in [`lane_sums`].
+#[inline]
+fn grad_sums(g: &[f32], x: &[f32], mu: f32) -> (f64, f64) {
+    let (mut a, mut b) = ([0.0f32; 8], [0.0f32; 8]);
+    let (mut gi, mut xi) = (g.chunks_exact(8), x.chunks_exact(8));
+    for (gc, xc) in (&mut gi).zip(&mut xi) {
+        for j in 0..8 {
+            a[j] += gc[j];
+            b[j] += gc[j] * (xc[j] - mu);
+        }
+    }
+    let mut ta = 0.0f64;
+    let mut tb = 0.0f64;
+    for (&gv, &xv) in gi.remainder().iter().zip(xi.remainder()) {
+        ta += gv as f64;
+        tb += (gv * (xv - mu)) as f64;
+    }
+    for j in 0..8 {
+        ta += a[j] as f64;
+        tb += b[j] as f64;
+    }
+    (ta, tb)
+}
+
+impl BnAct {
+    fn mask(&self) -> Option<Mask> {
+        self.dropout
+            .filter(|(p, _)| *p > 0.0)
+            .map(|(p, seed)| Mask::new(seed, p))
+    }
+
+    fn keep_scale(&self) -> f32 {
+        match self.dropout {
+            Some((p, _)) if p > 0.0 => 1.0 / (1.0 - p),
+            _ => 1.0,
+        }
+    }
+
+    pub(super) fn forward(
+        &self,
+        d: &Dims,
+        x: &[f32],
+        gamma: &[f32],
+        beta: &[f32],
+    ) -> Result<Vec<f32>> {
+        if gamma.len() != d.c || beta.len() != d.c {
+            bail!(
+                "batch_norm: {} channels but gamma/beta of {}/{}",
+                d.c,
+                gamma.len(),
+                beta.len()
+            );
+        }
+        if self.dropout.is_some() && !self.relu {
+            bail!("batch_norm: the fused dropout needs the fused relu");
+        }
+        let (mean, var) = match &self.running {
+            Some((m, v)) => (m.clone(), v.clone()),
+            None => {
+                let m = (d.n * d.hw) as f64;
+                let (s, q) = channel_moments(d, x);
+                let mean: Vec<f64> = s.iter().map(|s| s / m).collect();
+                let var = q
+                    .iter()
+                    .zip(&mean)
+                    .map(|(q, mu)| (q / m - mu * mu).max(0.0));
+                (
+                    mean.iter().map(|&v| v as f32).collect(),
+                    var.map(|v| v as f32).collect(),
+                )
+            }
+        };
+        let inv_std: Vec<f32> = var.iter().map(|v| 1.0 / (v + self.eps).sqrt()).collect();
+        let scale: Vec<f32> = inv_std.iter().zip(gamma).map(|(i, g)| i * g).collect();
+
+        let mut y = vec![0.0f32; x.len()];
+        let per = samples_per_task(d.n);
+        let sample = d.c * d.hw;
+        let (relu, mask) = (self.relu, self.mask());
+        for_chunks_mut(&mut y, per * sample, |t, ys| {
+            let base = t * per * sample;
+            let xs = &x[base..base + ys.len()];
+            for (j, (yp, xp)) in ys.chunks_mut(d.hw).zip(xs.chunks(d.hw)).enumerate() {
+                let c = j % d.c;
+                let (mu, a, b) = (mean[c], scale[c], beta[c]);
+                for (yv, &xv) in yp.iter_mut().zip(xp) {
+                    *yv = (xv - mu) * a + b;
+                }
+                if relu {
+                    for yv in yp.iter_mut() {
+                        *yv = yv.max(0.0);
+                    }
+                }
+                // Dropout only comes with ReLU (checked above), so an element ReLU already
+                // zeroed needs no mask bit: about half the hashes are skipped.
+                if let Some(mask) = mask {
+                    let start = base + j * d.hw;
+                    for (i, yv) in yp.iter_mut().enumerate() {
+                        if *yv != 0.0 {
+                            *yv *= mask.scale(start + i);
+                        }
+                    }
+                }
+            }
+        });
+        *self.stats.lock().unwrap() = Stats { mean, var, inv_std };
+        Ok(y)
+    }
+
+    /// (dx, dgamma, dbeta) from the saved statistics, the input, the output and its gradient.
+    pub(super) fn backward(
+        &self,
+        d: &Dims,
+        x: &[f32],
+        gamma: &[f32],
+        y: &[f32],
+        dy: &[f32],
+    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let st = self.stats.lock().unwrap().clone();
+        let keep = self.keep_scale();
+        let mask = self.mask();
+        let relu = self.relu;
+        let sample = d.c * d.hw;
+        // The gradient reaching the normalised values of the plane starting at flat index
+        // `start`, written into `g`.
+        let fill_g = |g: &mut [f32], start: usize| {
+            let (ys, dys) = (&y[start..start + g.len()], &dy[start..start + g.len()]);
+            if relu {
+                for ((gv, &yv), &dv) in g.iter_mut().zip(ys).zip(dys) {
+                    *gv = if yv > 0.0 { dv * keep } else { 0.0 };
+                }
+            } else if let Some(mask) = mask {
+                for (i, (gv, &dv)) in g.iter_mut().zip(dys).enumerate() {
+                    *gv = dv * mask.scale(start + i);
+                }
+            } else {
+                g.copy_from_slice(dys);
+            }
+        };
+        let per = samples_per_task(d.n);
+        // Pass 1: per-channel sums of g and g * xhat.
+        let parts = map_tasks(d.n.div_ceil(per), |t| {
+            let mut sg = vec![0.0f64; d.c];
+            let mut sgx = vec![0.0f64; d.c];
+            let mut g = vec![0.0f32; d.hw];
+            for n in t * per..((t + 1) * per).min(d.n) {
+                for c in 0..d.c {
+                    let start = n * sample + c * d.hw;
+                    fill_g(&mut g, start);
+                    let (a, b) = grad_sums(&g, &x[start..start + d.hw], st.mean[c]);
+                    sg[c] += a;
+                    sgx[c] += b * st.inv_std[c] as f64;
+                }
+            }
+            (sg, sgx)
+        });
+        let (mut sg, mut sgx) = (vec![0.0f64; d.c], vec![0.0f64; d.c]);
+        for (a, b) in parts {
+            for c in 0..d.c {
+                sg[c] += a[c];
+                sgx[c] += b[c];
+            }
+        }
+        let dbeta: Vec<f32> = sg.iter().map(|&v| v as f32).collect();
+        let dgamma: Vec<f32> = sgx.iter().map(|&v| v as f32).collect();
+        // Pass 2: dx = gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in training,
+        // gamma * inv_std * g with fixed statistics.
+        let m = (d.n * d.hw) as f32;
+        let train = self.running.is_none();
+        let mut dx = vec![0.0f32; x.len()];
+        for_chunks_mut(&mut dx, per * sample, |t, dxs| {
+            let base = t * per * sample;
+            let mut g = vec![0.0f32; d.hw];
+            for (j, dp) in dxs.chunks_mut(d.hw).enumerate() {
+                let c = j % d.c;
+                let start = base + j * d.hw;
+                fill_g(&mut g, start);
+                let (mu, is) = (st.mean[c], st.inv_std[c]);
+                let k = gamma[c] * is;
+                let xp = &x[start..start + d.hw];
+                if train {
+                    let mg = dbeta[c] / m;
+                    let mgx = dgamma[c] / m * is;
+                    for ((dv, &gv), &xv) in dp.iter_mut().zip(&g).zip(xp) {
+                        *dv = k * (gv - mg - (xv - mu) * mgx);
+                    }
+                } else {
+                    for (dv, &gv) in dp.iter_mut().zip(&g) {
+                        *dv = k * gv;
+                    }
+                }
+            }
+        });
+        (dx, dgamma, dbeta)
+    }
+}
+
+impl CustomOp3 for BnAct {
+    fn name(&self) -> &'static str {
+        "fast-bn-act"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let d = Dims::of(l1.dims())?;
+        let y = self.forward(&d, slice(s1, l1)?, slice(s2, l2)?, slice(s3, l3)?)?;
+        Ok((CpuStorage::F32(y), l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        res: &Tensor,
+        dy: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let d = Dims::of(x.dims())?;
+        let (dx, dg, db) = with_slice(x, |xs| {
+            with_slice(gamma, |gs| {
+                with_slice(res, |ys| {
+                    with_slice(dy, |dys| Ok(self.backward(&d, xs, gs, ys, dys)))
+                })
+            })
+        })?;
+        Ok((
+            Some(tensor(dx, x.shape())?),
+            Some(tensor(dg, gamma.shape())?),
+            Some(tensor(db, beta.shape())?),
+        ))
+    }
+}

@@ -1,0 +1,106 @@
+//! Max pooling (floor mode, no padding) whose backward routes each output's gradient to the
+//! first arg-max of its window, unscaled, as PyTorch does (candle 0.11 divides it by k*k).
+//! The arg-max is recomputed from the saved input, so no index buffer outlives the forward.
+
+use super::cpu::{for_chunks_mut, samples_per_task, slice, tensor, with_slice};
+use candle_core::{bail, CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+
+pub(super) struct MaxPool {
+    pub kernel: usize,
+    pub stride: usize,
+}
+
+struct Geom {
+    n: usize,
+    c: usize,
+    h: usize,
+    w: usize,
+    oh: usize,
+    ow: usize,
+}
+
+impl MaxPool {
+    fn geom(&self, dims: &[usize]) -> Result<Geom> {
+        let &[n, c, h, w] = dims else {
+            bail!("max_pool: expected a 4-D input, got {dims:?}");
+        };
+        let (k, s) = (self.kernel, self.stride);
+        if k == 0 || s == 0 || h < k || w < k {
+            bail!("max_pool: window {k} stride {s} does not fit a {h}x{w} input");
+        }
+        Ok(Geom {
+            n,
+            c,
+            h,
+            w,
+            oh: (h - k) / s + 1,
+            ow: (w - k) / s + 1,
+        })
+    }
+
+    /// Index into the (h, w) plane of the first maximum of output (oy, ox)'s window.
+    #[inline]
+    fn arg_max(&self, g: &Geom, plane: &[f32], oy: usize, ox: usize) -> usize {
+        let (y0, x0) = (oy * self.stride, ox * self.stride);
+        let mut best = y0 * g.w + x0;
+        let mut bv = plane[best];
+        for ky in 0..self.kernel {
+            let row = (y0 + ky) * g.w + x0;
+            for (kx, &v) in plane[row..row + self.kernel].iter().enumerate() {
+                if v > bv {
+                    bv = v;
+                    best = row + kx;
+                }
+            }
+        }
+        best
+    }
+}
+
+impl CustomOp1 for MaxPool {
+    fn name(&self) -> &'static str {
+        "fast-max-pool"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        let g = self.geom(l.dims())?;
+        let x = slice(s, l)?;
+        let (ip, op) = (g.h * g.w, g.oh * g.ow);
+        let per = samples_per_task(g.n) * g.c;
+        let mut y = vec![0.0f32; g.n * g.c * op];
+        for_chunks_mut(&mut y, per * op, |t, ys| {
+            let xs = &x[t * per * ip..];
+            for (yp, xp) in ys.chunks_mut(op).zip(xs.chunks(ip)) {
+                for oy in 0..g.oh {
+                    for ox in 0..g.ow {
+                        yp[oy * g.ow + ox] = xp[self.arg_max(&g, xp, oy, ox)];
+                    }
+                }
+            }
+        });
+        Ok((CpuStorage::F32(y), Shape::from((g.n, g.c, g.oh, g.ow))))
+    }
+
+    fn bwd(&self, x: &Tensor, _res: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
+        let g = self.geom(x.dims())?;
+        let (ip, op) = (g.h * g.w, g.oh * g.ow);
+        let per = samples_per_task(g.n) * g.c;
+        let dx = with_slice(x, |xs| {
+            with_slice(dy, |dys| {
+                let mut dx = vec![0.0f32; xs.len()];
+                for_chunks_mut(&mut dx, per * ip, |t, dxs| {
+                    let (xs, gs) = (&xs[t * per * ip..], &dys[t * per * op..]);
+                    for ((dp, xp), gp) in dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(gs.chunks(op)) {
+                        for oy in 0..g.oh {
+                            for ox in 0..g.ow {
+                                dp[self.arg_max(&g, xp, oy, ox)] += gp[oy * g.ow + ox];
+                            }
+                        }
+                    }
+                });
+                Ok(dx)
+            })
+        })?;
+        Ok(Some(tensor(dx, x.shape())?))
+    }
+}
