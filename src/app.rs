@@ -139,8 +139,13 @@ fn bench(
     if steps == 0 || eval_batches == 0 {
         return usage_error("bench: --steps and --eval-batches must be >= 1");
     }
+    let device = crate::device::parse(&config.train.device).and_then(crate::device::open);
+    let (device, device_label) = match device {
+        Ok(d) => d,
+        Err(e) => return usage_error(e),
+    };
     println!(
-        "bench: preset {}, batch {}, {steps} steps, {eval_batches} eval batches of {}, {} threads",
+        "bench: device {device_label}, preset {}, batch {}, {steps} steps, {eval_batches} eval batches of {}, {} threads",
         config.model,
         config.train.batch_size,
         config.data.eval_batch_size,
@@ -152,7 +157,7 @@ fn bench(
     }
     let mut results = Vec::new();
     for k in kernels {
-        match crate::bench::run(config, data, k, steps, eval_batches) {
+        match crate::bench::run(config, data, k, &device, steps, eval_batches) {
             Ok(r) => results.push(r),
             Err(e) => {
                 eprintln!("convscope: bench failed: {e}");

@@ -41,15 +41,17 @@ pub fn median(v: &mut [f64]) -> f64 {
 }
 
 /// Time `steps` training steps (after 3 warm-up steps) and `eval_batches` evaluation
-/// batches of the configured preset with `kernels`.
+/// batches of the configured preset with `kernels` on `dev`. On a GPU each phase ends with
+/// a device synchronize, so its time is the work's and not only its launch.
 pub fn run(
     config: &Config,
     data: &Mnist,
     kernels: Arc<dyn Kernels>,
+    dev: &Device,
     steps: usize,
     eval_batches: usize,
 ) -> Result<BenchResult> {
-    let dev = Device::Cpu;
+    let dev = dev.clone();
     let t = &config.train;
     let preset = config.preset();
     let name = kernels.name();
@@ -73,11 +75,14 @@ pub fn run(
         let t0 = Instant::now();
         let logp = model.forward(&x, true, s as u64)?;
         let loss = candle_nn::loss::nll(&logp, &y)?;
+        dev.synchronize()?;
         let t1 = Instant::now();
         let grads = loss.backward()?;
+        dev.synchronize()?;
         let t2 = Instant::now();
         opt.step(&vars, &grads, t.lr)?;
         loss.to_scalar::<f32>()?;
+        dev.synchronize()?;
         let t3 = Instant::now();
         if s >= 3 {
             fwd.push(ms(t1 - t0));

@@ -21,7 +21,7 @@ pub struct Cli {
     pub headless: bool,
 
     /// Folder with the MNIST IDX files (before config data.dir, $MNIST_DIR, ./data/mnist, hub)
-    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
+    #[arg(long, value_name = "DIR", global = true, overrides_with = "data_dir")]
     pub data_dir: Option<PathBuf>,
 
     /// Number of epochs (overrides train.epochs)
@@ -29,7 +29,7 @@ pub struct Cli {
     pub epochs: Option<usize>,
 
     /// cpu, cuda, cuda:N or auto (overrides train.device)
-    #[arg(long, value_name = "D", overrides_with = "device")]
+    #[arg(long, value_name = "D", global = true, overrides_with = "device")]
     pub device: Option<String>,
 
     /// Override any config key, e.g. --set train.lr=0.02 (repeatable)

@@ -2,6 +2,7 @@
 //! layout), because every extra binary is another slow link against candle.
 
 mod common;
+mod device;
 mod errors;
 mod runs;
 mod summary;
