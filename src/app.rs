@@ -180,20 +180,31 @@ fn run_tui(_: train::Trainer, _: &Config, _: &AtomicBool) -> ExitCode {
 }
 
 #[cfg(feature = "tui")]
-fn run_tui(trainer: train::Trainer, _config: &Config, _interrupted: &AtomicBool) -> ExitCode {
-    // The dashboard lands with the TUI issue; until then the terminal gets the plain log.
-    let outcome = headless::run(
-        &trainer.events,
-        &trainer.control,
-        &mut std::io::stdout().lock(),
-        true,
-    );
+fn run_tui(trainer: train::Trainer, config: &Config, _interrupted: &AtomicBool) -> ExitCode {
+    use crate::ui::{Marker, UiOptions};
+    let opts = UiOptions {
+        tick: std::time::Duration::from_millis(config.ui.tick_ms),
+        marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
+    };
+    let result = crate::ui::run(trainer.events.clone(), trainer.control.clone(), opts);
     trainer.join();
-    match outcome {
-        Outcome::Failed { reason, .. } => {
-            eprintln!("convscope: training failed: {reason}");
+    match result {
+        Err(e) => {
+            eprintln!("convscope: dashboard: {e:#}");
             ExitCode::from(EXIT_FAILED)
         }
-        _ => ExitCode::SUCCESS,
+        Ok(o) => {
+            if let Some(s) = &o.summary {
+                println!("{}", s.line());
+            }
+            if let Some(f) = &o.failure {
+                eprintln!("convscope: training failed: {f}");
+                ExitCode::from(EXIT_FAILED)
+            } else if o.interrupted {
+                ExitCode::from(EXIT_INTERRUPTED)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
 }

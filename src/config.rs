@@ -29,16 +29,43 @@ pub struct Config {
 pub struct TrainConfig {
     pub epochs: usize,
     pub batch_size: usize,
+    /// The lr; OneCycle's peak (`max_lr`); the starting lr of `step` and `plateau`.
     pub lr: f64,
+    /// `sgd`, `adam` or `adamw`.
+    pub optimizer: String,
+    /// SGD only.
     pub momentum: f64,
     pub nesterov: bool,
     pub weight_decay: f64,
     /// Probability for every dropout layer that does not set its own `p`.
     pub dropout: f64,
-    /// `constant` or `step` (multiply lr by `gamma` every `step_size` epochs).
+    /// Adam/AdamW only.
+    pub beta1: f64,
+    pub beta2: f64,
+    pub eps: f64,
+    /// `constant`, `step` (multiply lr by `gamma` every `step_size` epochs), `onecycle`
+    /// (PyTorch's OneCycleLR, stepped per batch) or `plateau` (ReduceLROnPlateau on the
+    /// test loss).
     pub schedule: String,
     pub step_size: usize,
     pub gamma: f64,
+    /// OneCycle: fraction of steps spent warming up, start lr = lr / div_factor, final lr =
+    /// start lr / final_div_factor; `cycle_momentum` swings momentum (Adam: beta1)
+    /// 0.95 -> 0.85 -> 0.95 against the lr.
+    pub pct_start: f64,
+    pub div_factor: f64,
+    pub final_div_factor: f64,
+    pub cycle_momentum: bool,
+    /// Plateau: multiply lr by `plateau_factor` after more than `plateau_patience` epochs
+    /// without a better test loss.
+    pub plateau_factor: f64,
+    pub plateau_patience: usize,
+    /// PyTorch's `CrossEntropyLoss(label_smoothing=..)`, for the training loss only.
+    pub label_smoothing: f64,
+    /// Augmentation of training images: random rotation in ±degrees (bilinear, zero fill)
+    /// and random shift in ±pixels per axis. 0 turns each off.
+    pub rotate_degrees: f64,
+    pub translate_px: f64,
     pub seed: u64,
     /// `cpu`, `cuda`, `cuda:N` or `auto`.
     pub device: String,
@@ -74,6 +101,14 @@ pub struct ModelPreset {
     /// Channels, height, width of one input image.
     pub input: [usize; 3],
     pub layers: Vec<LayerSpec>,
+    /// What this step of the exercise aims at, what it measured, and what that teaches
+    /// (the seed README's Target / Result / Analysis), for the UI and reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<String>,
 }
 
 impl ModelPreset {
@@ -93,18 +128,31 @@ impl ModelPreset {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            model: "model-2".into(),
+            model: "model-3".into(),
             train: TrainConfig {
                 epochs: 15,
                 batch_size: 128,
-                lr: 0.01,
+                lr: 0.1,
+                optimizer: "sgd".into(),
                 momentum: 0.9,
                 nesterov: false,
                 weight_decay: 0.0,
-                dropout: 0.1,
-                schedule: "constant".into(),
+                dropout: 0.05,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                schedule: "onecycle".into(),
                 step_size: 6,
                 gamma: 0.1,
+                pct_start: 0.3,
+                div_factor: 25.0,
+                final_div_factor: 1e4,
+                cycle_momentum: true,
+                plateau_factor: 0.1,
+                plateau_patience: 10,
+                label_smoothing: 0.0,
+                rotate_degrees: 7.0,
+                translate_px: 0.0,
                 seed: 1,
                 device: "cpu".into(),
             },

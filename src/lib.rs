@@ -18,3 +18,5 @@ pub mod model;
 pub mod rng;
 pub mod rundir;
 pub mod train;
+#[cfg(feature = "tui")]
+pub mod ui;

@@ -2,9 +2,12 @@
 //! crossbeam channels (events out, `Control` in), records every event into the run folder.
 //! It never imports the UI or the headless printer.
 
+pub mod augment;
 mod batch;
 mod checkpoint;
+mod loss;
 pub mod optimizer;
+pub mod prefetch;
 mod run;
 pub mod schedule;
 

@@ -29,8 +29,69 @@ pub fn check(c: &Config) -> Result<(), String> {
     if t.epochs == 0 {
         return bad("train.epochs", &t.epochs, "must be >= 1");
     }
+    match t.optimizer.as_str() {
+        "sgd" => {}
+        "adam" | "adamw" => {
+            for (key, v) in [("train.beta1", t.beta1), ("train.beta2", t.beta2)] {
+                if !(0.0..1.0).contains(&v) {
+                    return bad(key, &v, "must be in [0, 1)");
+                }
+            }
+            if !(t.eps > 0.0 && t.eps.is_finite()) {
+                return bad("train.eps", &t.eps, "must be > 0");
+            }
+        }
+        other => {
+            return bad(
+                "train.optimizer",
+                &other,
+                "must be one of: sgd, adam, adamw",
+            )
+        }
+    }
+    if !(0.0..1.0).contains(&t.label_smoothing) {
+        return bad(
+            "train.label_smoothing",
+            &t.label_smoothing,
+            "must be in [0, 1)",
+        );
+    }
+    if !(0.0..=180.0).contains(&t.rotate_degrees) {
+        return bad(
+            "train.rotate_degrees",
+            &t.rotate_degrees,
+            "must be in [0, 180]",
+        );
+    }
+    if !(0.0..=14.0).contains(&t.translate_px) {
+        return bad("train.translate_px", &t.translate_px, "must be in [0, 14]");
+    }
     match t.schedule.as_str() {
         "constant" => {}
+        "onecycle" => {
+            if !(t.pct_start > 0.0 && t.pct_start < 1.0) {
+                return bad("train.pct_start", &t.pct_start, "must be in (0, 1)");
+            }
+            if !(t.div_factor >= 1.0 && t.div_factor.is_finite()) {
+                return bad("train.div_factor", &t.div_factor, "must be >= 1");
+            }
+            if !(t.final_div_factor >= 1.0 && t.final_div_factor.is_finite()) {
+                return bad(
+                    "train.final_div_factor",
+                    &t.final_div_factor,
+                    "must be >= 1",
+                );
+            }
+        }
+        "plateau" => {
+            if !(t.plateau_factor > 0.0 && t.plateau_factor < 1.0) {
+                return bad(
+                    "train.plateau_factor",
+                    &t.plateau_factor,
+                    "must be in (0, 1)",
+                );
+            }
+        }
         "step" => {
             if t.step_size == 0 {
                 return bad("train.step_size", &t.step_size, "must be >= 1");
@@ -39,7 +100,13 @@ pub fn check(c: &Config) -> Result<(), String> {
                 return bad("train.gamma", &t.gamma, "must be in (0, 1]");
             }
         }
-        other => return bad("train.schedule", &other, "must be one of: constant, step"),
+        other => {
+            return bad(
+                "train.schedule",
+                &other,
+                "must be one of: constant, step, onecycle, plateau",
+            )
+        }
     }
     crate::device::parse(&t.device).map_err(|e| format!("train.device: '{}' {e}", t.device))?;
     let d = &c.data;

@@ -4,6 +4,11 @@
 use crate::data::Split;
 use candle_core::{Device, Result, Tensor};
 
+/// `(x/255 - mean) / std` as `x * scale + shift`.
+pub fn normalisation(mean: f64, std: f64) -> (f32, f32) {
+    ((1.0 / (255.0 * std)) as f32, (-mean / std) as f32)
+}
+
 pub struct Batcher {
     scale: f32,
     shift: f32,
@@ -14,9 +19,10 @@ pub struct Batcher {
 impl Batcher {
     /// Normalisation `(x/255 - mean) / std`.
     pub fn new(mean: f64, std: f64) -> Self {
+        let (scale, shift) = normalisation(mean, std);
         Batcher {
-            scale: (1.0 / (255.0 * std)) as f32,
-            shift: (-mean / std) as f32,
+            scale,
+            shift,
             buf: Vec::new(),
             labels: Vec::new(),
         }

@@ -1,5 +1,6 @@
-//! SGD with momentum, Nesterov and weight decay, with PyTorch's update rule (candle_nn's SGD
-//! has no momentum). The momentum buffers are plain tensors so a checkpoint can save them.
+//! SGD with momentum, Nesterov and weight decay, and Adam / AdamW, with PyTorch's update
+//! rules (candle_nn's SGD has no momentum). State buffers are plain tensors so a checkpoint
+//! can save them.
 
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
@@ -49,6 +50,112 @@ impl Sgd {
             p.set(&(p.as_tensor() - (update * lr)?)?)?;
         }
         Ok(())
+    }
+}
+
+/// Adam (`decoupled: false`, L2 added to the gradient) or AdamW (`decoupled: true`, weight
+/// decay applied to the weights), as `torch.optim.Adam` / `AdamW` with amsgrad off.
+pub struct Adam {
+    pub beta1: f64,
+    pub beta2: f64,
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub decoupled: bool,
+    /// Steps taken, for the bias corrections.
+    pub t: i32,
+    /// First and second moment per parameter once the first step has run.
+    pub moments: Vec<Option<(Tensor, Tensor)>>,
+}
+
+impl Adam {
+    pub fn new(
+        params: usize,
+        betas: (f64, f64),
+        eps: f64,
+        weight_decay: f64,
+        decoupled: bool,
+    ) -> Self {
+        Adam {
+            beta1: betas.0,
+            beta2: betas.1,
+            eps,
+            weight_decay,
+            decoupled,
+            t: 0,
+            moments: vec![None; params],
+        }
+    }
+
+    /// PyTorch: (AdamW: p *= 1 - lr·wd | Adam: g += wd·p); m = β1·m + (1-β1)·g;
+    /// v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + eps).
+    pub fn step(&mut self, params: &[Var], grads: &GradStore, lr: f64) -> Result<()> {
+        self.t += 1;
+        let bc1 = 1.0 - self.beta1.powi(self.t);
+        let bc2 = 1.0 - self.beta2.powi(self.t);
+        for (i, p) in params.iter().enumerate() {
+            let Some(g) = grads.get(p.as_tensor()) else {
+                continue;
+            };
+            let mut g = g.clone();
+            let mut w = p.as_tensor().clone();
+            if self.weight_decay != 0.0 {
+                if self.decoupled {
+                    w = (w * (1.0 - lr * self.weight_decay))?;
+                } else {
+                    g = (g + (&w * self.weight_decay)?)?;
+                }
+            }
+            let (m, v) = match &self.moments[i] {
+                Some((m, v)) => (m.clone(), v.clone()),
+                None => (g.zeros_like()?, g.zeros_like()?),
+            };
+            let m = ((m * self.beta1)? + (&g * (1.0 - self.beta1))?)?;
+            let v = ((v * self.beta2)? + (g.sqr()? * (1.0 - self.beta2))?)?;
+            let denom = ((v.sqrt()? / bc2.sqrt())? + self.eps)?;
+            let update = ((&m / denom)? * (lr / bc1))?;
+            self.moments[i] = Some((m, v));
+            p.set(&(w - update)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// The optimizer a run uses, chosen by `train.optimizer`.
+pub enum Optimizer {
+    Sgd(Sgd),
+    Adam(Adam),
+}
+
+impl Optimizer {
+    /// `train.optimizer`: `sgd`, `adam` or `adamw` (validated beforehand).
+    pub fn from_config(t: &crate::config::TrainConfig, params: usize) -> Self {
+        match t.optimizer.as_str() {
+            "adam" | "adamw" => Optimizer::Adam(Adam::new(
+                params,
+                (t.beta1, t.beta2),
+                t.eps,
+                t.weight_decay,
+                t.optimizer == "adamw",
+            )),
+            _ => Optimizer::Sgd(Sgd::new(params, t.momentum, t.nesterov, t.weight_decay)),
+        }
+    }
+
+    pub fn step(&mut self, params: &[Var], grads: &GradStore, lr: f64) -> Result<()> {
+        match self {
+            Optimizer::Sgd(o) => o.step(params, grads, lr),
+            Optimizer::Adam(o) => o.step(params, grads, lr),
+        }
+    }
+
+    /// What OneCycle's momentum cycling sets: SGD's momentum (when it has any) or Adam's
+    /// beta1, as PyTorch's `OneCycleLR(cycle_momentum=True)` does.
+    pub fn set_momentum(&mut self, m: f64) {
+        match self {
+            Optimizer::Sgd(o) if o.momentum != 0.0 => o.momentum = m,
+            Optimizer::Sgd(_) => {}
+            Optimizer::Adam(o) => o.beta1 = m,
+        }
     }
 }
 
@@ -106,5 +213,100 @@ mod tests {
         for (a, b) in got.iter().zip(by_hand(true)) {
             assert!((a - b).abs() < 1e-5, "{got:?}");
         }
+    }
+
+    /// Three Adam/AdamW steps on loss = sum(p²), p0 = [1, -2], by the library.
+    fn adam_steps(decoupled: bool, wd: f64) -> Vec<f32> {
+        let p = Var::new(&[1.0f32, -2.0], &Device::Cpu).unwrap();
+        let mut opt = Adam::new(1, (0.9, 0.999), 1e-8, wd, decoupled);
+        for _ in 0..3 {
+            let loss = p.as_tensor().sqr().unwrap().sum_all().unwrap();
+            let g = loss.backward().unwrap();
+            opt.step(std::slice::from_ref(&p), &g, 0.1).unwrap();
+        }
+        p.as_tensor().to_vec1().unwrap()
+    }
+
+    /// Reference: PyTorch 2.x, `torch.optim.Adam([p], lr=0.1, weight_decay=wd)` and
+    /// `AdamW(...)` with the loop of `three_steps`. By hand, Adam's first steps move each
+    /// weight by about lr·sign(g) (m̂/sqrt(v̂) = ±1 on step 1); the rule written out:
+    /// ```python
+    /// m = v = 0
+    /// for t in 1, 2, 3:
+    ///     g = 2 * p (+ wd * p for Adam);  p *= 1 - lr * wd (AdamW, before the update)
+    ///     m = b1 * m + (1 - b1) * g;  v = b2 * v + (1 - b2) * g * g
+    ///     p -= lr / (1 - b1 ** t) * m / (sqrt(v) / sqrt(1 - b2 ** t) + eps)
+    /// ```
+    fn adam_by_hand(decoupled: bool, wd: f64) -> Vec<f32> {
+        let (lr, b1, b2, eps) = (0.1f64, 0.9f64, 0.999f64, 1e-8f64);
+        let mut out = vec![];
+        for p0 in [1.0f64, -2.0] {
+            let (mut p, mut m, mut v) = (p0, 0.0f64, 0.0f64);
+            for t in 1..=3 {
+                let mut g = 2.0 * p;
+                if decoupled {
+                    p *= 1.0 - lr * wd;
+                } else {
+                    g += wd * p;
+                }
+                m = b1 * m + (1.0 - b1) * g;
+                v = b2 * v + (1.0 - b2) * g * g;
+                let bc1 = 1.0 - b1.powi(t);
+                let bc2 = 1.0 - b2.powi(t);
+                p -= lr / bc1 * m / (v.sqrt() / bc2.sqrt() + eps);
+            }
+            out.push(p as f32);
+        }
+        out
+    }
+
+    #[test]
+    fn adam_matches_pytorch_rule() {
+        let got = adam_steps(false, 0.0);
+        // Step 1 moves each weight by lr against its gradient's sign.
+        assert!(
+            (got[0] - 0.7).abs() < 0.02 && (got[1] + 1.7).abs() < 0.02,
+            "{got:?}"
+        );
+        for (a, b) in got.iter().zip(adam_by_hand(false, 0.0)) {
+            assert!((a - b).abs() < 1e-5, "{got:?}");
+        }
+        let l2 = adam_steps(false, 0.5);
+        for (a, b) in l2.iter().zip(adam_by_hand(false, 0.5)) {
+            assert!((a - b).abs() < 1e-5, "{l2:?}");
+        }
+    }
+
+    #[test]
+    fn adamw_decouples_weight_decay() {
+        let got = adam_steps(true, 0.5);
+        for (a, b) in got.iter().zip(adam_by_hand(true, 0.5)) {
+            assert!((a - b).abs() < 1e-5, "{got:?}");
+        }
+        // Decoupled decay is not the same as L2 through the gradient.
+        let l2 = adam_by_hand(false, 0.5);
+        assert!((got[0] - l2[0]).abs() > 1e-3, "{got:?} vs {l2:?}");
+    }
+
+    #[test]
+    fn optimizer_from_config_and_momentum_cycling() {
+        let mut t = crate::config::Config::default().train;
+        t.optimizer = "adamw".into();
+        let mut o = Optimizer::from_config(&t, 3);
+        assert!(matches!(&o, Optimizer::Adam(a) if a.decoupled && a.moments.len() == 3));
+        o.set_momentum(0.85);
+        assert!(matches!(&o, Optimizer::Adam(a) if a.beta1 == 0.85));
+        t.optimizer = "sgd".into();
+        t.momentum = 0.9;
+        let mut o = Optimizer::from_config(&t, 3);
+        o.set_momentum(0.95);
+        assert!(matches!(&o, Optimizer::Sgd(s) if s.momentum == 0.95));
+        t.momentum = 0.0;
+        let mut o = Optimizer::from_config(&t, 3);
+        o.set_momentum(0.95);
+        assert!(
+            matches!(&o, Optimizer::Sgd(s) if s.momentum == 0.0),
+            "plain SGD stays plain"
+        );
     }
 }

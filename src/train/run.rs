@@ -1,9 +1,12 @@
 //! One run, epoch by epoch: shuffle, train with the schedule's lr, evaluate, checkpoint,
 //! report. Control messages are honoured between batches.
 
+use super::augment::Augment;
 use super::batch::Batcher;
 use super::checkpoint::save_checkpoint;
-use super::optimizer::Sgd;
+use super::optimizer::Optimizer;
+use super::prefetch::{EpochPlan, Prefetch};
+use super::schedule::Schedule;
 use super::{Emitter, RunError, RunRequest};
 use crate::events::{
     BatchStats, Control, EpochStats, Level, RunInfo, RunState, RunSummary, TrainEvent,
@@ -61,7 +64,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
         ctx.req.kernels.clone(),
     )?;
     let vars = model.vars();
-    let mut opt = Sgd::new(vars.len(), t.momentum, t.nesterov, t.weight_decay);
+    let mut opt = Optimizer::from_config(t, vars.len());
     let n_train = limit(data.train.len(), cfg.data.limit_train);
     let n_test = limit(data.test.len(), cfg.data.limit_test);
     let batches = n_train.div_ceil(t.batch_size);
@@ -88,6 +91,12 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
 
     let mut batcher = Batcher::new(cfg.data.mean, cfg.data.std);
     let mut shuffle = Rng::derive(t.seed, "shuffle");
+    let mut schedule = Schedule::new(t, batches);
+    let mut augment_seeds = Rng::derive(t.seed, "augment");
+    let augment = Augment {
+        rotate_degrees: t.rotate_degrees as f32,
+        translate_px: t.translate_px as f32,
+    };
     let mut order: Vec<usize> = (0..n_train).collect();
     let mut best = Best {
         acc: -1.0,
@@ -99,19 +108,44 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
     let mut stopped = false;
 
     'epochs: for epoch in 1..=t.epochs {
-        let lr = super::schedule::lr_at(t, epoch - 1);
+        let mut lr = schedule.lr(epoch - 1, step as usize);
         shuffle.shuffle(&mut order);
         let epoch_start = Instant::now();
         let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
-        for (b, idx) in order.chunks(t.batch_size).enumerate() {
+        let (scale, shift) = super::batch::normalisation(cfg.data.mean, cfg.data.std);
+        let mut prefetch = Prefetch::spawn(
+            TrainSplit(data.clone()),
+            EpochPlan {
+                order: order.clone(),
+                batch_size: t.batch_size,
+                augment,
+                seed: augment_seeds.next_u64(),
+                scale,
+                shift,
+            },
+        )?;
+        let (mut prep_seconds, mut wait_seconds) = (0.0f64, 0.0f64);
+        for b in 0..batches {
             if let Flow::Stop = check_control(ctx, out, RunState::Running) {
                 stopped = true;
                 break 'epochs;
             }
             let t0 = Instant::now();
-            let (x, y) = batcher.batch(&data.train, idx, &ctx.device)?;
+            let p = prefetch
+                .next_batch()
+                .ok_or("the prefetch thread ended before the epoch did")?;
+            wait_seconds += t0.elapsed().as_secs_f64();
+            prep_seconds += p.prep_seconds;
+            let n = p.labels.len();
+            let x = Tensor::from_vec(p.x, (n, 1, p.rows, p.cols), &ctx.device)?;
+            let y = Tensor::from_vec(p.labels, n, &ctx.device)?;
+            lr = schedule.lr(epoch - 1, step as usize);
+            if let Some(m) = schedule.momentum(step as usize) {
+                opt.set_momentum(m);
+            }
             let logp = model.forward(&x, true, splitmix64(t.seed ^ step.wrapping_mul(0x9E37)))?;
-            let (loss, c) = loss_and_correct(&logp, &y)?;
+            let (_, c) = loss_and_correct(&logp, &y)?;
+            let loss = super::loss::smoothed_nll(&logp, &y, t.label_smoothing)?;
             let grads = loss.backward()?;
             opt.step(&vars, &grads, lr)?;
             let loss_v = loss.to_scalar::<f32>()?;
@@ -133,9 +167,9 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                     reason,
                 });
             }
-            loss_sum += loss_v as f64 * idx.len() as f64;
+            loss_sum += loss_v as f64 * n as f64;
             correct += c as usize;
-            seen += idx.len();
+            seen += n;
             let dt = t0.elapsed().as_secs_f64().max(1e-9);
             out.emit(TrainEvent::Batch(BatchStats {
                 epoch,
@@ -144,11 +178,18 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                 loss: loss_v,
                 running_acc: correct as f32 / seen as f32,
                 lr,
-                images_per_sec: (idx.len() as f64 / dt) as f32,
+                images_per_sec: (n as f64 / dt) as f32,
                 epoch_elapsed: epoch_start.elapsed().as_secs_f64(),
             }));
         }
         let train_seconds = epoch_start.elapsed().as_secs_f64();
+        drop(prefetch);
+        out.log(
+            Level::Info,
+            format!(
+                "epoch {epoch}: batches prepared off-thread in {prep_seconds:.2} s; training waited {wait_seconds:.2} s of {train_seconds:.1} s for them"
+            ),
+        );
 
         out.emit(TrainEvent::State {
             state: RunState::Evaluating,
@@ -188,6 +229,15 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             lr,
         };
         let acc = stats.test_acc();
+        if let Some(new_lr) = schedule.end_epoch(stats.test_loss) {
+            out.log(
+                Level::Info,
+                format!(
+                    "test loss has not improved for {} epochs: lr -> {new_lr}",
+                    t.plateau_patience + 1
+                ),
+            );
+        }
         out.emit(TrainEvent::Epoch(stats.clone()));
         last_epoch = Some(stats);
         save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
@@ -221,6 +271,15 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
     });
     out.emit(TrainEvent::Finished(summary));
     Ok(())
+}
+
+/// The training split of shared data, for the prefetch thread.
+struct TrainSplit(std::sync::Arc<crate::data::Mnist>);
+
+impl AsRef<crate::data::Split> for TrainSplit {
+    fn as_ref(&self) -> &crate::data::Split {
+        &self.0.train
+    }
 }
 
 fn limit(n: usize, lim: usize) -> usize {

@@ -1,13 +1,167 @@
-//! Learning-rate schedules, as a pure function of where the run is.
+//! Learning-rate schedules, stepped per batch: constant, StepLR, OneCycle (PyTorch's
+//! `OneCycleLR`, cosine, two phases, with its momentum cycling) and reduce-on-plateau (on the
+//! test loss, checked after each epoch).
 
 use crate::config::TrainConfig;
 
-/// The lr for 0-based `epoch` (constant within an epoch for these schedules).
-pub fn lr_at(t: &TrainConfig, epoch: usize) -> f64 {
-    match t.schedule.as_str() {
-        "step" => t.lr * t.gamma.powi((epoch / t.step_size.max(1)) as i32),
-        _ => t.lr,
+/// OneCycle cycles momentum (or Adam's beta1) between these, as PyTorch does by default.
+pub const ONECYCLE_BASE_MOMENTUM: f64 = 0.85;
+pub const ONECYCLE_MAX_MOMENTUM: f64 = 0.95;
+/// ReduceLROnPlateau's default relative threshold: a loss must beat best * (1 - 1e-4).
+pub const PLATEAU_THRESHOLD: f64 = 1e-4;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Constant,
+    Step {
+        step_size: usize,
+        gamma: f64,
+    },
+    OneCycle {
+        total_steps: usize,
+        pct_start: f64,
+        div_factor: f64,
+        final_div_factor: f64,
+        cycle_momentum: bool,
+    },
+    Plateau {
+        factor: f64,
+        patience: usize,
+        best: f64,
+        bad_epochs: usize,
+        current: f64,
+    },
+}
+
+/// A schedule for one run of `epochs` x `batches_per_epoch` steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    lr: f64,
+    kind: Kind,
+}
+
+impl Schedule {
+    /// `t.lr` is the constant lr, the initial lr (step, plateau) or OneCycle's `max_lr`.
+    /// `t.schedule` is validated beforehand; an unknown name behaves as `constant`.
+    pub fn new(t: &TrainConfig, batches_per_epoch: usize) -> Self {
+        let kind = match t.schedule.as_str() {
+            "step" => Kind::Step {
+                step_size: t.step_size.max(1),
+                gamma: t.gamma,
+            },
+            "onecycle" => Kind::OneCycle {
+                total_steps: (t.epochs * batches_per_epoch).max(1),
+                pct_start: t.pct_start,
+                div_factor: t.div_factor,
+                final_div_factor: t.final_div_factor,
+                cycle_momentum: t.cycle_momentum,
+            },
+            "plateau" => Kind::Plateau {
+                factor: t.plateau_factor,
+                patience: t.plateau_patience,
+                best: f64::INFINITY,
+                bad_epochs: 0,
+                current: t.lr,
+            },
+            _ => Kind::Constant,
+        };
+        Schedule { lr: t.lr, kind }
     }
+
+    /// The lr of global 0-based optimizer step `step`, in 0-based `epoch`.
+    pub fn lr(&self, epoch: usize, step: usize) -> f64 {
+        match &self.kind {
+            Kind::Constant => self.lr,
+            Kind::Step { step_size, gamma } => self.lr * gamma.powi((epoch / step_size) as i32),
+            Kind::OneCycle {
+                total_steps,
+                pct_start,
+                div_factor,
+                final_div_factor,
+                ..
+            } => {
+                let initial = self.lr / div_factor;
+                let min = initial / final_div_factor;
+                one_cycle(step, *total_steps, *pct_start, [initial, self.lr, min])
+            }
+            Kind::Plateau { current, .. } => *current,
+        }
+    }
+
+    /// The momentum (SGD) or beta1 (Adam) OneCycle sets for `step`; `None` for the other
+    /// schedules, which leave the optimizer's own value alone.
+    pub fn momentum(&self, step: usize) -> Option<f64> {
+        match &self.kind {
+            Kind::OneCycle {
+                total_steps,
+                pct_start,
+                cycle_momentum: true,
+                ..
+            } => Some(one_cycle(
+                step,
+                *total_steps,
+                *pct_start,
+                [
+                    ONECYCLE_MAX_MOMENTUM,
+                    ONECYCLE_BASE_MOMENTUM,
+                    ONECYCLE_MAX_MOMENTUM,
+                ],
+            )),
+            _ => None,
+        }
+    }
+
+    /// Report an epoch's test loss. Reduce-on-plateau multiplies the lr by `factor` once
+    /// the loss has not improved for more than `patience` epochs, and returns the new lr.
+    pub fn end_epoch(&mut self, test_loss: f64) -> Option<f64> {
+        let Kind::Plateau {
+            factor,
+            patience,
+            best,
+            bad_epochs,
+            current,
+        } = &mut self.kind
+        else {
+            return None;
+        };
+        if test_loss < *best * (1.0 - PLATEAU_THRESHOLD) {
+            *best = test_loss;
+            *bad_epochs = 0;
+            return None;
+        }
+        *bad_epochs += 1;
+        if *bad_epochs > *patience {
+            *current *= *factor;
+            *bad_epochs = 0;
+            return Some(*current);
+        }
+        None
+    }
+}
+
+/// PyTorch's two-phase `OneCycleLR` curve through `[start, peak, end]` with cosine annealing:
+/// phase 1 ends at step `pct_start * total - 1`, phase 2 at `total - 1`.
+fn one_cycle(step: usize, total: usize, pct_start: f64, [start, peak, end]: [f64; 3]) -> f64 {
+    let step = step as f64;
+    // Clamped so that runs of a step or two (tests, tiny subsets) stay finite.
+    let end1 = (pct_start * total as f64 - 1.0).max(0.0);
+    let end2 = (total as f64 - 1.0).max(end1 + 1.0);
+    let cos = |from: f64, to: f64, pct: f64| {
+        to + (from - to) / 2.0 * ((std::f64::consts::PI * pct).cos() + 1.0)
+    };
+    if step <= end1 {
+        if end1 == 0.0 {
+            return peak;
+        }
+        cos(start, peak, step / end1)
+    } else {
+        cos(peak, end, (step - end1) / (end2 - end1))
+    }
+}
+
+/// The lr at the start of 0-based `epoch` (what a per-epoch view of the schedule shows).
+pub fn lr_at(t: &TrainConfig, epoch: usize, batches_per_epoch: usize) -> f64 {
+    Schedule::new(t, batches_per_epoch).lr(epoch, epoch * batches_per_epoch)
 }
 
 #[cfg(test)]
@@ -15,16 +169,133 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
+    fn train(schedule: &str) -> TrainConfig {
+        let mut t = Config::default().train;
+        t.schedule = schedule.into();
+        t
+    }
+
     #[test]
     fn constant_and_step() {
-        let mut t = Config::default().train;
-        assert_eq!(lr_at(&t, 0), 0.01);
-        assert_eq!(lr_at(&t, 14), 0.01);
+        let mut t = train("constant");
+        t.lr = 0.01;
+        assert_eq!(lr_at(&t, 0, 10), 0.01);
+        assert_eq!(Schedule::new(&t, 10).lr(14, 149), 0.01);
         t.schedule = "step".into();
         t.step_size = 6;
         t.gamma = 0.1;
-        assert_eq!(lr_at(&t, 5), 0.01);
-        assert!((lr_at(&t, 6) - 0.001).abs() < 1e-12);
-        assert!((lr_at(&t, 12) - 0.0001).abs() < 1e-12);
+        assert_eq!(lr_at(&t, 5, 10), 0.01);
+        assert!((lr_at(&t, 6, 10) - 0.001).abs() < 1e-12);
+        assert!((lr_at(&t, 12, 10) - 0.0001).abs() < 1e-12);
+        assert_eq!(Schedule::new(&t, 10).momentum(3), None);
+    }
+
+    /// Reference: PyTorch's `OneCycleLR(opt, max_lr=0.05, epochs=15, steps_per_epoch=469)`
+    /// (defaults: pct_start 0.3, anneal cos, div_factor 25, final_div_factor 1e4,
+    /// three_phase False, cycle_momentum True, base/max momentum 0.85/0.95), the lr and
+    /// momentum it gives the optimizer for step N (after N `scheduler.step()` calls).
+    /// Computed with this transcription of torch/optim/lr_scheduler.py (not torch itself):
+    /// ```python
+    /// import math
+    /// def onecycle(max_lr, total, pct=0.3, div=25., fdiv=1e4):
+    ///     init = max_lr / div; minlr = init / fdiv
+    ///     phases = [(float(pct * total) - 1, init, max_lr, 0.95, 0.85),
+    ///               (total - 1, max_lr, minlr, 0.85, 0.95)]
+    ///     def an(s, e, p): return e + (s - e) / 2.0 * (math.cos(math.pi * p) + 1)
+    ///     def at(step):
+    ///         start = 0
+    ///         for i, (end, a, b, ma, mb) in enumerate(phases):
+    ///             if step <= end or i == len(phases) - 1:
+    ///                 p = (step - start) / (end - start)
+    ///                 return an(a, b, p), an(ma, mb, p)
+    ///             start = end
+    ///     return at
+    /// at = onecycle(0.05, 15 * 469)
+    /// for s in [0, 1, 100, 1000, 2109, 2110, 3000, 5000, 7000, 7034]: print(s, *at(s))
+    /// ```
+    #[test]
+    fn onecycle_matches_pytorch_at_checkpoints() {
+        let mut t = train("onecycle");
+        t.lr = 0.05;
+        t.epochs = 15;
+        t.pct_start = 0.3;
+        t.div_factor = 25.0;
+        t.final_div_factor = 1e4;
+        t.cycle_momentum = true;
+        let s = Schedule::new(&t, 469);
+        let reference = [
+            (0, 0.0020000000000000018, 0.95),
+            (1, 0.002000026614716946, 0.949999944552673),
+            (100, 0.0022656556770341563, 0.9494465506728454),
+            (1000, 0.0240452807793976, 0.9040723317095883),
+            (2109, 0.04999999334631985, 0.8500000138618337),
+            (2110, 0.04999999872818559, 0.8500000025436389),
+            (3000, 0.046073189754705354, 0.8578536519051969),
+            (5000, 0.01825470692055325, 0.9134908401222539),
+            (7000, 6.080639337601131e-06, 0.9499882386742795),
+            (7034, 2e-07, 0.95),
+        ];
+        for (step, lr, m) in reference {
+            let got = s.lr(step / 469, step);
+            assert!(
+                (got - lr).abs() <= 1e-12 * lr.max(1.0),
+                "step {step}: {got} vs {lr}"
+            );
+            let gm = s.momentum(step).unwrap();
+            assert!((gm - m).abs() < 1e-12, "step {step}: momentum {gm} vs {m}");
+        }
+        t.cycle_momentum = false;
+        assert_eq!(Schedule::new(&t, 469).momentum(5), None);
+    }
+
+    #[test]
+    fn onecycle_rises_then_falls_and_never_exceeds_max() {
+        let mut t = train("onecycle");
+        t.lr = 0.1;
+        t.epochs = 3;
+        let s = Schedule::new(&t, 50);
+        let lrs: Vec<f64> = (0..150).map(|i| s.lr(i / 50, i)).collect();
+        let peak = lrs.iter().cloned().fold(0.0, f64::max);
+        let at = lrs.iter().position(|&l| l == peak).unwrap();
+        assert!(
+            (peak - 0.1).abs() < 1e-3 && (40..50).contains(&at),
+            "{peak} at {at}"
+        );
+        assert!(lrs[..at].windows(2).all(|w| w[0] <= w[1]));
+        assert!(lrs[at..].windows(2).all(|w| w[0] >= w[1]));
+    }
+
+    /// PyTorch's ReduceLROnPlateau(mode='min', factor, patience, threshold=1e-4 'rel'):
+    /// the lr drops on the (patience + 1)-th epoch in a row without improvement.
+    #[test]
+    fn plateau_reduces_after_patience_epochs_without_improvement() {
+        let mut t = train("plateau");
+        t.lr = 0.1;
+        t.plateau_factor = 0.5;
+        t.plateau_patience = 2;
+        let mut s = Schedule::new(&t, 10);
+        assert_eq!(s.end_epoch(1.0), None);
+        assert_eq!(s.end_epoch(0.5), None); // better
+        assert_eq!(s.end_epoch(0.49999), None); // not better by 1e-4 relative: bad 1
+        assert_eq!(s.end_epoch(0.6), None); // bad 2
+        assert_eq!(s.lr(4, 40), 0.1);
+        assert_eq!(s.end_epoch(0.7), Some(0.05)); // bad 3 > patience
+        assert_eq!(s.lr(5, 50), 0.05);
+        assert_eq!(s.end_epoch(0.4), None); // improvement resets the count
+        assert_eq!(s.end_epoch(0.4), None);
+        assert_eq!(s.end_epoch(0.4), None);
+        assert_eq!(s.end_epoch(0.4), Some(0.025));
+    }
+
+    #[test]
+    fn only_plateau_listens_to_the_test_loss() {
+        for name in ["constant", "step", "onecycle"] {
+            let mut s = Schedule::new(&train(name), 10);
+            let before = s.lr(0, 3);
+            for _ in 0..20 {
+                assert_eq!(s.end_epoch(1.0), None);
+            }
+            assert_eq!(s.lr(0, 3), before, "{name}");
+        }
     }
 }

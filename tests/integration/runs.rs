@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 #[test]
 fn short_run_learns_and_writes_a_complete_run_folder() {
     let dir = scratch("short");
+    // The seed's model and a constant lr: 40 batches of the default OneCycle spend most of
+    // their steps warming up, which makes "the loss falls" a weaker check.
     let o = quick_run(&dir, 2560, 1000, 2)
-        .args(["--set", "train.lr=0.05"])
+        .args(["--set", "model=model-2", "--set", "train.schedule=constant"])
+        .args(["--set", "train.lr=0.05", "--set", "train.rotate_degrees=0"])
         .output()
         .unwrap();
     let (out, err) = text(&o);
@@ -82,7 +85,10 @@ fn sigint_mid_run_stops_cleanly_with_exit_130_and_a_checkpoint() {
     let o = child.wait_with_output().unwrap();
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(130), "{out}\n{err}");
-    assert!(out.contains("stopped after 0 epoch(s)"), "{out}");
+    assert!(
+        out.contains("stopped before its first epoch ended"),
+        "{out}"
+    );
     let run = only_run(&dir);
     assert!(run.join("last.safetensors").is_file());
     assert!(run.join("summary.json").is_file());

@@ -10,7 +10,11 @@ fn summary_prints_the_seed_table_and_receptive_fields() {
         dir.join("config.toml"),
     )
     .unwrap();
-    let o = convscope(&dir).arg("summary").output().unwrap();
+    // The seed's table: model-2 (config.toml's default preset is model-3).
+    let o = convscope(&dir)
+        .args(["summary", "--set", "model=model-2"])
+        .output()
+        .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     for line in [

@@ -193,3 +193,32 @@ pub fn bench_eval(kernels: &dyn Kernels, batch: usize, iters: usize) -> f64 {
     try_bench_eval(kernels, batch, iters)
         .unwrap_or_else(|e| panic!("bench_eval({}): {e}", kernels.name()))
 }
+
+/// One training step of model-2 on random data: the loss, every parameter's gradient (convs
+/// first, then each BatchNorm's gamma and beta) and the updated running statistics. Lets the
+/// tests check whole-model numerics of one `Kernels` against another.
+#[cfg(test)]
+pub(crate) fn step_gradients(
+    kernels: &dyn Kernels,
+    batch: usize,
+    seed: u64,
+) -> Result<(f32, Vec<Vec<f32>>, Vec<BnBuffers>)> {
+    let mut rng = Rng::new(seed);
+    let mut net = Net::new(&mut rng)?;
+    let (x, y) = random_batch(&mut rng, batch)?;
+    let loss = candle_nn::loss::nll(&net.forward(kernels, &x, true, seed)?, &y)?;
+    let grads = loss.backward()?;
+    let params = net
+        .convs
+        .iter()
+        .chain(net.bns.iter().flat_map(|(g, b, _)| [g, b]));
+    let mut out = Vec::new();
+    for p in params {
+        let g = grads
+            .get(p.as_tensor())
+            .ok_or_else(|| candle_core::Error::Msg("a parameter got no gradient".into()))?;
+        out.push(g.flatten_all()?.to_vec1::<f32>()?);
+    }
+    let buffers = net.bns.into_iter().map(|(_, _, b)| b).collect();
+    Ok((loss.to_scalar::<f32>()?, out, buffers))
+}

@@ -28,7 +28,7 @@ fn on_cpu(ts: &[&Tensor]) -> bool {
 }
 
 impl Fast {
-    /// The shared BatchNorm path: `relu` and `dropout` fused in when asked for.
+    /// The shared BatchNorm path; `act` = (ReLU?, dropout (p, seed)?) fused in after it.
     fn bn_act(
         &self,
         x: &Tensor,
@@ -36,8 +36,7 @@ impl Fast {
         beta: &Tensor,
         buffers: &mut BnBuffers,
         train: bool,
-        relu: bool,
-        dropout: Option<(f32, u64)>,
+        (relu, dropout): (bool, Option<(f32, u64)>),
     ) -> Result<Tensor> {
         let stats = Arc::new(Mutex::new(norm::Stats::default()));
         let op = norm::BnAct {
@@ -99,7 +98,7 @@ impl Kernels for Fast {
         if !on_cpu(&[x, gamma, beta]) {
             return Stock.batch_norm(x, gamma, beta, buffers, train);
         }
-        self.bn_act(x, gamma, beta, buffers, train, false, None)
+        self.bn_act(x, gamma, beta, buffers, train, (false, None))
     }
 
     fn bn_dropout_relu(
@@ -116,7 +115,7 @@ impl Kernels for Fast {
             return Stock.bn_dropout_relu(x, gamma, beta, buffers, train, p, seed);
         }
         let dropout = (train && p > 0.0).then_some((p, seed));
-        self.bn_act(x, gamma, beta, buffers, train, true, dropout)
+        self.bn_act(x, gamma, beta, buffers, train, (true, dropout))
     }
 
     fn dropout(&self, x: &Tensor, p: f32, seed: u64) -> Result<Tensor> {

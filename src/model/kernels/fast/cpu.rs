@@ -71,7 +71,7 @@ pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
         return (0..n).map(f).collect();
     }
     match pool() {
-        Pool::Rayon => (0..n).into_par_iter().map(|i| f(i)).collect(),
+        Pool::Rayon => (0..n).into_par_iter().map(&f).collect(),
         Pool::Candle => {
             let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
             candle_core::utils::barrier_pool().execute_chunked(n, |range| {

@@ -180,15 +180,19 @@ impl BnAct {
                 for (yv, &xv) in yp.iter_mut().zip(xp) {
                     *yv = (xv - mu) * a + b;
                 }
-                if let Some(mask) = mask {
-                    let start = base + j * d.hw;
-                    for (i, yv) in yp.iter_mut().enumerate() {
-                        *yv *= mask.scale(start + i);
-                    }
-                }
                 if relu {
                     for yv in yp.iter_mut() {
                         *yv = yv.max(0.0);
+                    }
+                }
+                // Dropout only comes with ReLU (checked above), so an element ReLU already
+                // zeroed needs no mask bit: about half the hashes are skipped.
+                if let Some(mask) = mask {
+                    let start = base + j * d.hw;
+                    for (i, yv) in yp.iter_mut().enumerate() {
+                        if *yv != 0.0 {
+                            *yv *= mask.scale(start + i);
+                        }
                     }
                 }
             }

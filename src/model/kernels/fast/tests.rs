@@ -114,7 +114,9 @@ fn finite_differences(
 
 /// (n, c, h, w, o, k, stride, padding). Strided cases keep (h + 2p - k) % s equal for h and
 /// w: candle's backward cannot do otherwise (see the test pinning that below).
-const CONV_CASES: [(usize, usize, usize, usize, usize, usize, usize, usize); 10] = [
+type ConvCase = (usize, usize, usize, usize, usize, usize, usize, usize);
+
+const CONV_CASES: [ConvCase; 10] = [
     (2, 3, 7, 9, 4, 3, 1, 0),
     (1, 2, 8, 8, 3, 3, 2, 1),
     (3, 1, 28, 28, 10, 3, 1, 0),
@@ -487,6 +489,29 @@ fn global_avg_pool_matches_stock() {
 // ---------------------------------------------------------------- the whole step
 
 #[test]
+fn whole_model_step_matches_stock() {
+    for (batch, seed) in [(8, 1u64), (1, 2)] {
+        let (lf, gf, bf) =
+            crate::model::kernels::bench::step_gradients(&Fast, batch, seed).unwrap();
+        let (ls, gs, bs) =
+            crate::model::kernels::bench::step_gradients(&Stock, batch, seed).unwrap();
+        assert!(
+            (lf - ls).abs() <= 1e-4 * ls.abs().max(1.0),
+            "loss {lf} vs {ls}"
+        );
+        assert_eq!(gf.len(), 8 + 2 * 6);
+        for (i, (a, b)) in gf.iter().zip(&gs).enumerate() {
+            assert!(b.iter().any(|v| *v != 0.0), "parameter {i}: zero gradient");
+            assert_close(&format!("batch {batch} parameter {i} gradient"), a, b, 2e-3);
+        }
+        for (i, (a, b)) in bf.iter().zip(&bs).enumerate() {
+            assert_close(&format!("bn {i} running mean"), &a.mean, &b.mean, 1e-4);
+            assert_close(&format!("bn {i} running var"), &a.var, &b.var, 1e-4);
+        }
+    }
+}
+
+#[test]
 fn bench_runs_both_kernel_sets() {
     for k in [&Fast as &dyn Kernels, &Stock] {
         let t = bench_step(k, 3, 2);
@@ -515,9 +540,26 @@ fn bench_report() {
     let mut rows = Vec::new();
     let only_fast = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "fast");
     let all: [&dyn Kernels; 2] = [&Stock, &Fast];
+    // Minor page faults so far (field 10 of /proc/self/stat).
+    let faults = || -> u64 {
+        let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let rest = s.rsplit(')').next().unwrap_or("");
+        rest.split_whitespace()
+            .nth(7)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
     for &k in &all[usize::from(only_fast)..] {
+        let f0 = faults();
         let t = bench_step(k, 128, iters);
+        let f1 = faults();
         let e = bench_eval(k, 1000, iters.div_ceil(3));
+        println!(
+            "{:>5}: minor page faults per training step {:.0}, per eval batch {:.0}",
+            k.name(),
+            (f1 - f0) as f64 / (iters + 2) as f64,
+            (faults() - f1) as f64 / (iters.div_ceil(3) + 1) as f64
+        );
         println!(
             "{:>5}: train batch 128: fwd {:7.2} ms  bwd {:7.2} ms  step {:7.2} ms  {:7.0} img/s | eval batch 1000: {:7.2} ms {:7.0} img/s",
             k.name(),
@@ -548,6 +590,7 @@ fn op_profile() {
     use super::{conv, norm};
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
+    assert!(super::tune_allocator());
     fn med(mut f: impl FnMut()) -> f64 {
         let mut v: Vec<f64> = (0..9)
             .map(|_| {

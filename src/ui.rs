@@ -1,0 +1,189 @@
+//! The live dashboard: folds the trainer's events into `App` state and draws it on a tick,
+//! blocking on a `select!` over {training events, terminal input, tick}, never spinning.
+//! Reads only `events`, `arch` and `fmt`; never candle, `model`, `data` or `train`.
+
+mod accuracy;
+mod app;
+mod axes;
+mod confirm;
+mod draw;
+mod eta;
+mod help;
+mod history;
+mod keys;
+mod layers;
+mod layout;
+mod log;
+mod loss;
+mod screen;
+mod status;
+mod theme;
+mod verdict;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+
+pub use app::App;
+
+use crate::events::{Control, RunSummary, TrainEvent};
+use crossbeam_channel::{select, Receiver, Sender};
+use ratatui::crossterm::event::Event;
+use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
+
+/// How chart points are drawn: braille needs a font with the braille block; `Dot` and
+/// `Block` work everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Marker {
+    #[default]
+    Braille,
+    Dot,
+    Block,
+}
+
+impl Marker {
+    pub fn symbol(self) -> ratatui::symbols::Marker {
+        match self {
+            Marker::Braille => ratatui::symbols::Marker::Braille,
+            Marker::Dot => ratatui::symbols::Marker::Dot,
+            Marker::Block => ratatui::symbols::Marker::Block,
+        }
+    }
+}
+
+impl Marker {
+    /// Braille under a UTF-8 locale, dots otherwise: `locale` is the first non-empty of
+    /// `LC_ALL`, `LC_CTYPE`, `LANG` (see [`Marker::from_env`]).
+    pub fn for_locale(locale: Option<&str>) -> Marker {
+        let utf8 = locale.is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        });
+        if utf8 {
+            Marker::Braille
+        } else {
+            Marker::Dot
+        }
+    }
+
+    /// [`Marker::for_locale`] of this process's environment.
+    pub fn from_env() -> Marker {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty());
+        Marker::for_locale(locale.as_deref())
+    }
+}
+
+impl std::str::FromStr for Marker {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "braille" => Ok(Marker::Braille),
+            "dot" => Ok(Marker::Dot),
+            "block" => Ok(Marker::Block),
+            _ => Err(format!("'{s}' must be one of braille, dot, block")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UiOptions {
+    /// Redraw period (only when something changed); 100 ms is 10 Hz.
+    pub tick: Duration,
+    pub marker: Marker,
+}
+
+impl Default for UiOptions {
+    fn default() -> Self {
+        Self {
+            tick: Duration::from_millis(100),
+            marker: Marker::Braille,
+        }
+    }
+}
+
+/// How the dashboard ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiOutcome {
+    /// The run's summary, when the trainer sent one.
+    pub summary: Option<RunSummary>,
+    /// Why the run failed (`Failed`, or the trainer thread ending without a final event).
+    pub failure: Option<String>,
+    /// The user left with Ctrl-C.
+    pub interrupted: bool,
+}
+
+/// Runs on the main thread; the trainer runs in its own thread sending `TrainEvent`s and
+/// reading `Control`s. Restores the terminal on every path: a return, an error, or a panic
+/// in this thread (the panic hook restores before the message is printed). A panic in
+/// another thread does not touch the screen: it is kept and printed after restoring.
+pub fn run(
+    events: Receiver<TrainEvent>,
+    control: Sender<Control>,
+    opts: UiOptions,
+) -> anyhow::Result<UiOutcome> {
+    let panics = screen::PanicLog::default();
+    let outcome = {
+        let mut screen = screen::Screen::enter(panics.clone())?;
+        event_loop(&mut screen, events, control, opts, &panics)
+    };
+    for p in panics.take() {
+        eprintln!("{p}");
+    }
+    outcome
+}
+
+fn event_loop(
+    screen: &mut screen::Screen,
+    events: Receiver<TrainEvent>,
+    control: Sender<Control>,
+    opts: UiOptions,
+    panics: &screen::PanicLog,
+) -> anyhow::Result<UiOutcome> {
+    let input = screen::Input::spawn()?;
+    let ticker = crossbeam_channel::tick(opts.tick);
+    let never = crossbeam_channel::never();
+    let mut events = Some(events);
+    let mut app = App::new(opts.marker, Instant::now());
+    screen.draw(&mut app)?;
+    while !app.quit {
+        select! {
+            recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
+                Ok(ev) => app.on_event(ev, Instant::now()),
+                Err(_) => {
+                    events = None;
+                    app.on_disconnect(Instant::now(), panics.first());
+                }
+            },
+            recv(input.rx) -> msg => match msg {
+                Ok(Ok(Event::Key(key))) => {
+                    if let Some(c) = keys::on_key(&mut app, key) {
+                        // A trainer that is gone cannot obey; its closed channel says so.
+                        let _ = control.send(c);
+                    }
+                }
+                Ok(Ok(Event::Resize(w, h))) => {
+                    app.area = Rect::new(0, 0, w, h);
+                    app.dirty = true;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(anyhow::anyhow!("reading terminal input: {e}")),
+                Err(_) => anyhow::bail!("the terminal input thread ended"),
+            },
+            recv(ticker) -> _ => {
+                if app.tick(Instant::now()) {
+                    screen.draw(&mut app)?;
+                }
+            },
+        }
+    }
+    Ok(UiOutcome {
+        summary: app.summary,
+        failure: app.failure,
+        interrupted: app.interrupted,
+    })
+}

@@ -1,0 +1,193 @@
+//! The accuracy panel: train and test accuracy per epoch on the epoch-aligned axis, and the
+//! train − test gap as its own signed bars, one row per epoch with a verdict in plain words.
+
+use super::app::{App, Panel};
+use super::axes;
+use super::history::y_range;
+use super::layout::inner;
+use super::theme;
+use super::verdict::{points, verdict, Verdict};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+
+/// Cells on each side of the zero line of a gap bar.
+const BAR_HALF: usize = 3;
+
+/// Chart and gap-list areas inside the panel.
+fn split(app: &App, rect: Rect) -> (Rect, Rect) {
+    let inside = inner(rect);
+    let rows = if inside.height >= 10 {
+        (app.epochs.len() as u16 + 1).clamp(2, inside.height / 2)
+    } else {
+        inside.height.min(1)
+    };
+    let [chart, gaps] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(rows)]).areas(inside);
+    (chart, gaps)
+}
+
+/// Epoch rows visible in the gap list (one header line when there is room for it).
+pub fn visible_rows(app: &App, rect: Rect) -> usize {
+    let (_, gaps) = split(app, rect);
+    if gaps.height >= 2 {
+        gaps.height as usize - 1
+    } else {
+        gaps.height as usize
+    }
+}
+
+/// Every epoch's verdict so far.
+pub fn verdicts(app: &App) -> Vec<Verdict> {
+    let points = points(&app.epochs);
+    (0..points.len())
+        .map(|k| verdict(&points, k, app.first_epoch()))
+        .collect()
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let focused = app.focus == Panel::Accuracy;
+    let mut block = theme::panel(" accuracy · gap = train − test ", focused);
+    let verdicts = verdicts(app);
+    if let Some(v) = verdicts.last() {
+        let style = if v.is_warning() {
+            theme::WARN
+        } else {
+            theme::GOOD
+        };
+        block = block.title_bottom(Line::styled(
+            format!(" {} ", v.words()),
+            Style::new().fg(style),
+        ));
+    }
+    block.render(area, buf);
+    let (chart_area, gaps_area) = split(app, area);
+    if app.epochs.is_empty() {
+        Paragraph::new("accuracy appears after the first epoch").render(chart_area, buf);
+        return;
+    }
+    chart(app, chart_area, buf);
+    gap_rows(app, &verdicts, gaps_area, buf);
+}
+
+fn chart(app: &App, area: Rect, buf: &mut Buffer) {
+    let start = app.info.as_ref().map_or(0, |i| i.start_epoch);
+    let end = app.info.as_ref().map_or(app.epochs.len(), |i| i.epochs);
+    let train: Vec<(f64, f64)> = app
+        .epochs
+        .iter()
+        .map(|e| (e.epoch as f64, 100.0 * e.train_acc()))
+        .collect();
+    let test: Vec<(f64, f64)> = app
+        .epochs
+        .iter()
+        .map(|e| (e.epoch as f64, 100.0 * e.test_acc()))
+        .collect();
+    let both: Vec<(f64, f64)> = train.iter().chain(&test).copied().collect();
+    let [lo, hi] = axes::padded(y_range(&both), Some(0.0));
+    let bounds = [lo, hi.min(100.0).max(lo + 0.1)];
+    let d = axes::decimals(bounds, 1);
+    let marker = app.marker.symbol();
+    let datasets = vec![
+        Dataset::default()
+            .name("train %")
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(theme::TRAIN))
+            .data(&train),
+        Dataset::default()
+            .name("test %")
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(theme::TEST))
+            .data(&test),
+    ];
+    Chart::new(datasets)
+        .x_axis(axes::epochs(start, end).0)
+        .y_axis(axes::values(bounds, move |v| format!("{v:.d$}")))
+        .legend_position(Some(LegendPosition::BottomRight))
+        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
+        .render(area, buf);
+}
+
+fn gap_rows(app: &App, verdicts: &[Verdict], area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let header = area.height >= 2;
+    let rows = area.height as usize - usize::from(header);
+    let scale = app
+        .epochs
+        .iter()
+        .map(|e| e.gap_pp().abs())
+        .fold(0.5, f64::max);
+    let back = app.scroll[Panel::Accuracy.index()].min(app.epochs.len().saturating_sub(rows));
+    let end = app.epochs.len() - back;
+    let first = end.saturating_sub(rows);
+    let mut lines = Vec::new();
+    if header {
+        lines.push(Line::styled(
+            format!(
+                " ep   gap pp  {:^w$}  verdict",
+                "−  0  +",
+                w = 2 * BAR_HALF + 1
+            ),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        ));
+    }
+    for (e, v) in app.epochs[first..end].iter().zip(&verdicts[first..end]) {
+        let g = e.gap_pp();
+        let style = if v.is_warning() {
+            Style::new().fg(theme::WARN)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:>3}  {g:>+7.2}  ", e.epoch)),
+            Span::styled(bar(g, scale), Style::new().fg(bar_colour(g))),
+            Span::styled(format!("  {}", v.short()), style),
+        ]));
+    }
+    Paragraph::new(lines).render(area, buf);
+}
+
+fn bar_colour(gap: f64) -> ratatui::style::Color {
+    if gap > 0.0 {
+        theme::WARN
+    } else {
+        theme::GOOD
+    }
+}
+
+/// A signed bar: `▇▇▇│   ` for a large negative gap, `   │▇  ` for a small positive one.
+pub fn bar(gap: f64, scale: f64) -> String {
+    let n = if gap.abs() < 1e-9 {
+        0
+    } else {
+        ((gap.abs() / scale * BAR_HALF as f64).round() as usize).clamp(1, BAR_HALF)
+    };
+    let (neg, pos) = if gap < 0.0 { (n, 0) } else { (0, n) };
+    format!(
+        "{}{}│{}{}",
+        " ".repeat(BAR_HALF - neg),
+        "▇".repeat(neg),
+        "▇".repeat(pos),
+        " ".repeat(BAR_HALF - pos)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gap_bars_are_signed_and_scaled() {
+        assert_eq!(bar(-3.0, 3.0), "▇▇▇│   ");
+        assert_eq!(bar(1.0, 3.0), "   │▇  ");
+        assert_eq!(bar(0.01, 3.0), "   │▇  ");
+        assert_eq!(bar(0.0, 3.0), "   │   ");
+        assert_eq!(bar(9.0, 3.0), "   │▇▇▇");
+    }
+}

@@ -1,0 +1,67 @@
+//! Puts the panels on the screen: one call per panel into the rectangles `layout` chose,
+//! then the overlays. Reads `&App` only, so a frame never changes state.
+
+use super::app::App;
+use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use super::{accuracy, confirm, help, layers, log, loss, status, theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+/// A panel's draw function.
+type Draw = fn(&App, Rect, &mut Buffer);
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(self, area, buf);
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let Some(a) = layout::areas(area, app) else {
+        too_small(app, area, buf);
+        return;
+    };
+    let panels: [(Rect, Draw); 5] = [
+        (a.status, status::render),
+        (a.layers, layers::render),
+        (a.loss, loss::render),
+        (a.accuracy, accuracy::render),
+        (a.log, log::render),
+    ];
+    for (rect, draw) in panels {
+        if !rect.is_empty() {
+            draw(app, rect, buf);
+        }
+    }
+    help::hint(app, a.hint, buf);
+    if app.help {
+        help::overlay(area, buf);
+    }
+    if let Some(c) = app.confirm {
+        confirm::render(app, c, area, buf);
+    }
+}
+
+/// Below the minimum size: say so, and keep the question visible if one is open (the
+/// user can still answer it).
+fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![Line::styled(
+        format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT})"),
+        Style::new().fg(theme::WARN),
+    )];
+    lines.push(Line::raw(format!("state: {}", app.state_label())));
+    if let Some(c) = app.confirm {
+        lines.push(Line::raw(confirm::question(app, c).1));
+        lines.push(Line::raw("y: yes  n: no"));
+    }
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}

@@ -1,0 +1,153 @@
+//! Test fixtures: the seed's model-2 run info and a scripted event sequence (start, batches,
+//! epochs whose train − test gap grows, finish) with fixed timestamps, so screens are exact.
+
+use crate::arch::{summarize, Chw, LayerSpec};
+use crate::events::{BatchStats, EpochStats, Level, RunInfo, RunSummary, TrainEvent};
+use std::time::Duration;
+
+/// The seed's model-2 (copied from `arch/tests.rs`).
+pub fn model2() -> Vec<LayerSpec> {
+    use LayerSpec::*;
+    let conv = |out, kernel| Conv {
+        out,
+        kernel,
+        stride: 1,
+        padding: 0,
+        bias: false,
+    };
+    let block = |out| vec![conv(out, 3), Batchnorm, Dropout { p: None }, Relu];
+    let mut l = Vec::new();
+    l.extend(block(10));
+    l.extend(block(20));
+    l.extend(block(12));
+    l.push(conv(10, 1));
+    l.push(Maxpool {
+        kernel: 2,
+        stride: None,
+    });
+    l.extend(block(12));
+    l.extend(block(12));
+    l.extend(block(10));
+    l.push(AvgpoolGlobal);
+    l.push(conv(10, 1));
+    l
+}
+
+pub const BATCHES: usize = 60;
+
+/// 6,000 training and 1,000 test images in batches of 100.
+pub fn info(epochs: usize) -> RunInfo {
+    RunInfo {
+        run_id: "20261126-040000-model2".into(),
+        run_dir: "runs/20261126-040000-model2".into(),
+        preset: "model2".into(),
+        device: "cpu".into(),
+        summary: summarize(Chw { c: 1, h: 28, w: 28 }, &model2()).unwrap(),
+        train_size: 6000,
+        test_size: 1000,
+        epochs,
+        batch_size: 100,
+        batches_per_epoch: BATCHES,
+        data_source: "--data-dir /data/mnist".into(),
+        config_toml: String::new(),
+        start_epoch: 0,
+    }
+}
+
+pub fn batch(epoch: usize, batch: usize, batches: usize, loss: f32) -> BatchStats {
+    BatchStats {
+        epoch,
+        batch,
+        batches,
+        loss,
+        running_acc: 0.9,
+        lr: 0.01,
+        images_per_sec: 1000.0,
+        epoch_elapsed: batch as f64 * 0.1,
+    }
+}
+
+pub fn epoch(epoch: usize, epochs: usize, train: f64, test: f64, t: f64, e: f64) -> EpochStats {
+    EpochStats {
+        epoch,
+        epochs,
+        train_loss: 1.0 - train,
+        train_correct: (train * 6000.0).round() as usize,
+        train_total: 6000,
+        test_loss: 1.0 - test,
+        test_correct: (test * 1000.0).round() as usize,
+        test_total: 1000,
+        train_seconds: t,
+        eval_seconds: e,
+        lr: 0.01,
+    }
+}
+
+/// Train and test accuracy of the scripted epochs: test ahead at first (regularised), then
+/// train pulls ahead by a growing margin.
+pub const ACCS: [(f64, f64); 4] = [(0.90, 0.93), (0.95, 0.951), (0.97, 0.955), (0.985, 0.957)];
+
+/// Events of a 4-epoch run with timestamps (seconds after the UI opened), stopping after
+/// `upto` epochs; `finish` appends `Finished`.
+pub fn script(upto: usize, finish: bool) -> Vec<(Duration, TrainEvent)> {
+    let epochs = ACCS.len();
+    let mut t = 0.5;
+    let mut out = vec![(secs(t), TrainEvent::Started(Box::new(info(epochs))))];
+    let mut loss = 2.3f32;
+    for (k, &(train, test)) in ACCS.iter().enumerate().take(upto) {
+        let e = k + 1;
+        for b in 1..=BATCHES {
+            t += 0.1;
+            loss = 0.05 + (loss - 0.05) * 0.96 + 0.02 * ((b % 7) as f32 - 3.0) / 3.0;
+            out.push((secs(t), TrainEvent::Batch(batch(e, b, BATCHES, loss))));
+        }
+        for done in [500, 1000] {
+            t += 0.2;
+            out.push((
+                secs(t),
+                TrainEvent::Eval {
+                    epoch: e,
+                    done,
+                    total: 1000,
+                },
+            ));
+        }
+        out.push((
+            secs(t),
+            TrainEvent::Epoch(epoch(e, epochs, train, test, 6.0, 0.4)),
+        ));
+        if e == 2 {
+            let message = "checkpoint written: runs/20261126-040000-model2/best.safetensors";
+            out.push((
+                secs(t),
+                TrainEvent::Log {
+                    level: Level::Info,
+                    message: message.into(),
+                },
+            ));
+        }
+    }
+    if finish {
+        let (train, test) = ACCS[epochs - 1];
+        out.push((
+            secs(t + 0.1),
+            TrainEvent::Finished(RunSummary {
+                run_id: "20261126-040000-model2".into(),
+                run_dir: "runs/20261126-040000-model2".into(),
+                epochs_done: upto,
+                best_test_acc: test,
+                best_epoch: upto,
+                last_test_acc: test,
+                final_gap_pp: 100.0 * (train - test),
+                wall_seconds: t,
+                checkpoint: Some("runs/20261126-040000-model2/best.safetensors".into()),
+                stopped: upto < epochs,
+            }),
+        ));
+    }
+    out
+}
+
+fn secs(t: f64) -> Duration {
+    Duration::from_secs_f64(t)
+}

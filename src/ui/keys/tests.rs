@@ -1,0 +1,207 @@
+//! Key handling without a terminal: what each key does to the state and what it sends to
+//! the trainer, in every phase of a run.
+
+use super::on_key;
+use crate::events::{Control, RunState, TrainEvent};
+use crate::ui::app::{App, Confirm, Panel};
+use crate::ui::fixture;
+use crate::ui::tests::{finished, mid_run, screen};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+
+fn press(app: &mut App, code: KeyCode) -> Option<Control> {
+    on_key(app, KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl_c(app: &mut App) -> Option<Control> {
+    on_key(
+        app,
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    )
+}
+
+fn ch(c: char) -> KeyCode {
+    KeyCode::Char(c)
+}
+
+#[test]
+fn releases_and_repeats_are_ignored() {
+    let mut app = mid_run();
+    for kind in [KeyEventKind::Release, KeyEventKind::Repeat] {
+        let mut k = KeyEvent::new(ch('p'), KeyModifiers::NONE);
+        k.kind = kind;
+        assert_eq!(on_key(&mut app, k), None);
+    }
+    assert!(!app.pause_requested);
+}
+
+#[test]
+fn p_and_space_toggle_pause_until_the_trainer_confirms() {
+    let mut app = mid_run();
+    assert_eq!(press(&mut app, ch('p')), Some(Control::Pause));
+    assert_eq!(app.state_label(), "pausing…");
+    let at = app.now;
+    app.on_event(
+        TrainEvent::State {
+            state: RunState::Paused,
+        },
+        at,
+    );
+    assert_eq!(app.state_label(), "paused");
+    assert_eq!(press(&mut app, ch(' ')), Some(Control::Resume));
+    assert_eq!(app.state_label(), "resuming…");
+    app.on_event(
+        TrainEvent::State {
+            state: RunState::Running,
+        },
+        at,
+    );
+    assert_eq!(app.state_label(), "running");
+}
+
+#[test]
+fn quitting_while_training_asks_then_stops_and_waits_for_the_final_event() {
+    let mut app = mid_run();
+    assert_eq!(press(&mut app, ch('q')), None);
+    assert_eq!(app.confirm, Some(Confirm::Quit { ctrl_c: false }));
+    assert_eq!(press(&mut app, ch('n')), None, "n declines");
+    assert_eq!(app.confirm, None);
+    assert!(!app.quit);
+
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(press(&mut app, ch('y')), Some(Control::Stop));
+    assert_eq!(app.state_label(), "stopping");
+    assert!(!app.quit, "waits for the trainer's final event");
+    let done = fixture::script(4, true).pop().unwrap();
+    let at = app.now;
+    app.on_event(done.1, at);
+    assert!(app.quit && !app.interrupted);
+}
+
+#[test]
+fn ctrl_c_asks_too_and_a_second_ctrl_c_confirms() {
+    let mut app = mid_run();
+    assert_eq!(ctrl_c(&mut app), None);
+    assert_eq!(app.confirm, Some(Confirm::Quit { ctrl_c: true }));
+    assert_eq!(ctrl_c(&mut app), Some(Control::Stop));
+    assert!(app.interrupted && app.quit_when_done && !app.quit);
+    // Still no final event: asking once more leaves without waiting.
+    assert_eq!(ctrl_c(&mut app), None);
+    assert!(app.quit);
+}
+
+#[test]
+fn after_the_run_quit_is_immediate_and_sends_nothing() {
+    let mut app = finished();
+    assert_eq!(press(&mut app, ch('q')), None);
+    assert!(app.quit && app.confirm.is_none() && !app.interrupted);
+    let mut app = finished();
+    ctrl_c(&mut app);
+    assert!(app.quit && app.interrupted);
+}
+
+#[test]
+fn s_stops_the_run_but_keeps_the_dashboard() {
+    let mut app = mid_run();
+    assert_eq!(press(&mut app, ch('s')), None);
+    assert_eq!(app.confirm, Some(Confirm::Stop));
+    assert_eq!(press(&mut app, KeyCode::Enter), Some(Control::Stop));
+    assert_eq!(press(&mut app, ch('s')), None, "stop is sent once");
+    assert_eq!(press(&mut app, ch('p')), None, "no pausing a stopping run");
+    let done = fixture::script(4, true).pop().unwrap();
+    let at = app.now;
+    app.on_event(done.1, at);
+    assert!(app.ended() && !app.quit);
+}
+
+#[test]
+fn help_opens_on_question_mark_and_esc_closes_it_without_quitting() {
+    let mut app = mid_run();
+    press(&mut app, ch('?'));
+    assert!(app.help);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.help && app.confirm.is_none() && !app.quit);
+}
+
+#[test]
+fn tab_cycles_focus_both_ways_and_e_l_toggle() {
+    let mut app = mid_run();
+    let mut seen = vec![app.focus];
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+        seen.push(app.focus);
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Panel::Layers,
+            Panel::Loss,
+            Panel::Accuracy,
+            Panel::Log,
+            Panel::Layers
+        ]
+    );
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Panel::Log);
+    press(&mut app, ch('e'));
+    press(&mut app, ch('l'));
+    assert!(app.zoom && app.log_scale);
+}
+
+#[test]
+fn scrolling_the_layer_table_clamps_to_what_is_hidden() {
+    let mut app = mid_run();
+    app.area = Rect::new(0, 0, 120, 40);
+    let rows = app.info.as_ref().unwrap().summary.rows.len();
+    let visible = crate::ui::layout::visible_rows(&app, Panel::Layers);
+    assert!(visible < rows, "fixture must overflow: {visible} of {rows}");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.scroll[0], 0);
+    for _ in 0..100 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.scroll[0], rows - visible);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.scroll[0], 0);
+    press(&mut app, KeyCode::End);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("Conv2d-28"),
+        "last layer visible after End:\n{s}"
+    );
+}
+
+#[test]
+fn scrolling_the_log_goes_back_from_the_newest_line() {
+    let mut app = finished();
+    app.area = Rect::new(0, 0, 120, 40);
+    app.focus = Panel::Log;
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.scroll[Panel::Log.index()], 1);
+    press(&mut app, KeyCode::Home);
+    let max = crate::ui::layout::max_scroll(&app, Panel::Log);
+    assert_eq!(app.scroll[Panel::Log.index()], max);
+    assert!(screen(&mut app, 120, 40).contains("run 20261126-040000-model2 started"));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.scroll[Panel::Log.index()], 0);
+}
+
+#[test]
+fn redraw_only_when_something_changed_or_the_clock_second_turned() {
+    let mut app = mid_run();
+    app.drawn();
+    let now = app.now;
+    assert!(!app.tick(now), "nothing changed");
+    assert!(
+        app.tick(now + std::time::Duration::from_millis(1100)),
+        "a second passed"
+    );
+    app.drawn();
+    let mut done = finished();
+    done.drawn();
+    let later = done.now + std::time::Duration::from_secs(3600);
+    assert!(
+        !done.tick(later),
+        "an ended run's clock is frozen: idle is free"
+    );
+}

@@ -1,0 +1,130 @@
+//! Where each panel goes for a terminal size, as a pure function of the size and the state,
+//! shared by drawing and by key handling (which must know how many rows a panel shows).
+
+use super::app::{App, Panel};
+use super::{accuracy, layers, log};
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Below this the dashboard shows only "terminal too small".
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// Height of the status/progress panel (border + three lines).
+pub const STATUS_HEIGHT: u16 = 5;
+
+/// One rectangle per panel; a zero-sized one is not drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    pub status: Rect,
+    pub layers: Rect,
+    pub loss: Rect,
+    pub accuracy: Rect,
+    pub log: Rect,
+    pub hint: Rect,
+}
+
+impl Areas {
+    pub fn panel(&self, p: Panel) -> Rect {
+        match p {
+            Panel::Layers => self.layers,
+            Panel::Loss => self.loss,
+            Panel::Accuracy => self.accuracy,
+            Panel::Log => self.log,
+        }
+    }
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// The panels' places, or `None` when `area` is below the minimum size.
+pub fn areas(area: Rect, app: &App) -> Option<Areas> {
+    if too_small(area) {
+        return None;
+    }
+    let [rest, hint] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let mut a = Areas {
+        hint,
+        ..Areas::default()
+    };
+    if app.zoom {
+        match app.focus {
+            Panel::Layers => a.layers = rest,
+            Panel::Loss => a.loss = rest,
+            Panel::Accuracy => a.accuracy = rest,
+            Panel::Log => a.log = rest,
+        }
+        return Some(a);
+    }
+    let [status, body] =
+        Layout::vertical([Constraint::Length(STATUS_HEIGHT), Constraint::Fill(1)]).areas(rest);
+    let log_height = match body.height {
+        h if h >= 28 => 8,
+        h if h >= 20 => 5,
+        _ => 4,
+    };
+    let [main, log] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(log_height)]).areas(body);
+    let table_width = if main.width >= 110 {
+        62
+    } else {
+        (main.width / 2).max(43)
+    };
+    let [layers, right] =
+        Layout::horizontal([Constraint::Length(table_width), Constraint::Fill(1)]).areas(main);
+    let [loss, accuracy] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(right);
+    a.status = status;
+    a.layers = layers;
+    a.loss = loss;
+    a.accuracy = accuracy;
+    a.log = log;
+    Some(a)
+}
+
+/// Rows of content the panel shows at the last drawn size.
+pub fn visible_rows(app: &App, panel: Panel) -> usize {
+    let Some(a) = areas(app.area, app) else {
+        return 0;
+    };
+    let rect = a.panel(panel);
+    match panel {
+        Panel::Layers => layers::visible_rows(rect),
+        Panel::Loss => 0,
+        Panel::Accuracy => accuracy::visible_rows(app, rect),
+        Panel::Log => log::visible_rows(rect),
+    }
+}
+
+/// How far the panel can scroll at the last drawn size.
+pub fn max_scroll(app: &App, panel: Panel) -> usize {
+    let len = match panel {
+        Panel::Layers => app.info.as_ref().map_or(0, |i| i.summary.rows.len()),
+        Panel::Loss => 0,
+        Panel::Accuracy => app.epochs.len(),
+        Panel::Log => app.log.len(),
+    };
+    len.saturating_sub(visible_rows(app, panel))
+}
+
+/// `r` shrunk by one cell on every side (a bordered block's inside), never underflowing.
+pub fn inner(r: Rect) -> Rect {
+    Rect {
+        x: r.x.saturating_add(1),
+        y: r.y.saturating_add(1),
+        width: r.width.saturating_sub(2),
+        height: r.height.saturating_sub(2),
+    }
+}
+
+/// A `w`×`h` rectangle centred in `area`, clipped to it.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,121 @@
+//! The loss chart: smoothed batch loss (bounded history) with per-epoch train and test loss
+//! on the same epoch-aligned x axis; `l` switches the y axis to log10.
+
+use super::app::{App, Panel};
+use super::axes;
+use super::history::y_range;
+use super::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+
+/// The three series as plotted (y already log10 when log scale is on).
+pub struct Series {
+    pub batch: Vec<(f64, f64)>,
+    pub train: Vec<(f64, f64)>,
+    pub test: Vec<(f64, f64)>,
+}
+
+pub fn series(app: &App) -> Series {
+    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
+    Series {
+        batch: app.loss.points().iter().map(|&(x, v)| (x, y(v))).collect(),
+        train: app
+            .epochs
+            .iter()
+            .map(|e| (e.epoch as f64, y(e.train_loss)))
+            .collect(),
+        test: app
+            .epochs
+            .iter()
+            .map(|e| (e.epoch as f64, y(e.test_loss)))
+            .collect(),
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let focused = app.focus == Panel::Loss;
+    let scale = if app.log_scale { "log10" } else { "linear" };
+    let block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
+    let Some(info) = &app.info else {
+        Paragraph::new("no batches yet")
+            .block(block)
+            .render(area, buf);
+        return;
+    };
+    let s = series(app);
+    let (x_axis, _) = axes::epochs(info.start_epoch, info.epochs);
+    let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    let floor = if app.log_scale { None } else { Some(0.0) };
+    let bounds = axes::padded(y_range(&all), floor);
+    let y_axis = if app.log_scale {
+        axes::values(bounds, |v| axes::loss_label(10f64.powf(v)))
+    } else {
+        let d = axes::decimals(bounds, 2);
+        axes::values(bounds, move |v| {
+            if v == 0.0 {
+                "0".into()
+            } else {
+                format!("{v:.d$}")
+            }
+        })
+    };
+    let marker = app.marker.symbol();
+    let datasets = vec![
+        Dataset::default()
+            .name("batch (EMA)")
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(theme::BATCH))
+            .data(&s.batch),
+        Dataset::default()
+            .name("train/epoch")
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(theme::TRAIN))
+            .data(&s.train),
+        Dataset::default()
+            .name("test/epoch")
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(theme::TEST))
+            .data(&s.test),
+    ];
+    Chart::new(datasets)
+        .block(block)
+        .x_axis(x_axis)
+        .y_axis(y_axis)
+        .legend_position(Some(LegendPosition::TopRight))
+        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
+        .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::fixture;
+    use crate::ui::tests::app_after;
+
+    #[test]
+    fn series_are_epoch_aligned_and_log_scale_transforms_y() {
+        let mut app = app_after(&fixture::script(2, false));
+        let lin = series(&app);
+        assert_eq!(
+            lin.train.iter().map(|p| p.0).collect::<Vec<_>>(),
+            vec![1.0, 2.0]
+        );
+        let last = *lin.batch.last().unwrap();
+        assert!(
+            (last.0 - 2.0).abs() < 1e-9,
+            "last batch ends epoch 2: {last:?}"
+        );
+        app.log_scale = true;
+        let log = series(&app);
+        assert!((log.test[0].1 - lin.test[0].1.log10()).abs() < 1e-12);
+    }
+}

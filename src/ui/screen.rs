@@ -1,0 +1,187 @@
+//! The real terminal: raw mode and the alternate screen, undone on every exit path (drop and
+//! this thread's panics), a panic hook that keeps other threads' panics off the screen, and
+//! the thread that forwards key presses over a channel.
+
+use super::App;
+use crossbeam_channel::{Receiver, Sender};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute};
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use std::io::{self, Stdout};
+use std::panic::{self, PanicHookInfo};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle, ThreadId};
+use std::time::Duration;
+
+type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Panic messages from threads other than the UI's, kept while the screen is taken.
+#[derive(Debug, Clone, Default)]
+pub struct PanicLog(Arc<Mutex<Vec<String>>>);
+
+impl PanicLog {
+    fn push(&self, s: String) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+    }
+    pub fn first(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .first()
+            .cloned()
+    }
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// `panicked at src/x.rs:1:2: boom`.
+fn describe(info: &PanicHookInfo<'_>) -> String {
+    let msg = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    match info.location() {
+        Some(l) => format!("panicked at {}:{}: {msg}", l.file(), l.line()),
+        None => format!("panicked: {msg}"),
+    }
+}
+
+/// Undo raw mode and the alternate screen; safe to call twice.
+fn leave() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+/// The taken terminal. Dropping it gives the terminal back and reinstalls the previous hook.
+pub struct Screen {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+    previous: Option<Arc<Hook>>,
+}
+
+impl Screen {
+    pub fn enter(panics: PanicLog) -> io::Result<Self> {
+        let previous: Arc<Hook> = Arc::new(panic::take_hook());
+        let ui: ThreadId = thread::current().id();
+        let chained = previous.clone();
+        panic::set_hook(Box::new(move |info| {
+            if thread::current().id() == ui {
+                leave();
+                chained(info);
+            } else {
+                panics.push(format!(
+                    "thread '{}' {}",
+                    thread::current().name().unwrap_or("<unnamed>"),
+                    describe(info)
+                ));
+            }
+        }));
+        let guard = Restore(Some(previous));
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen)?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(Self {
+            terminal,
+            previous: guard.disarm(),
+        })
+    }
+
+    /// Draw one frame from the state, then mark the state as drawn.
+    pub fn draw(&mut self, app: &mut App) -> io::Result<()> {
+        let size = self.terminal.size()?;
+        app.area = Rect::new(0, 0, size.width, size.height);
+        self.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
+        app.drawn();
+        Ok(())
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        drop(Restore(self.previous.take()));
+    }
+}
+
+/// Gives the terminal back and, unless unwinding, puts the previous panic hook back.
+struct Restore(Option<Arc<Hook>>);
+
+impl Restore {
+    fn disarm(mut self) -> Option<Arc<Hook>> {
+        self.0.take()
+    }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let Some(previous) = self.0.take() else {
+            return;
+        };
+        leave();
+        if !thread::panicking() {
+            let _ = panic::take_hook();
+            panic::set_hook(Box::new(move |info| previous(info)));
+        }
+    }
+}
+
+/// How often the input thread checks whether it should stop (it blocks in between).
+const INPUT_POLL: Duration = Duration::from_millis(100);
+
+/// Terminal events, read on their own thread and forwarded over a channel.
+pub struct Input {
+    pub rx: Receiver<io::Result<Event>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Input {
+    pub fn spawn() -> io::Result<Self> {
+        let (tx, rx) = crossbeam_channel::bounded(256);
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = thread::Builder::new()
+            .name("convscope-input".into())
+            .spawn(move || forward(&tx, &flag))?;
+        Ok(Self {
+            rx,
+            stop,
+            handle: Some(handle),
+        })
+    }
+}
+
+fn forward(tx: &Sender<io::Result<Event>>, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        match event::poll(INPUT_POLL) {
+            Ok(false) => {}
+            Ok(true) => {
+                let ev = event::read();
+                let failed = ev.is_err();
+                if tx.send(ev).is_err() || failed {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}

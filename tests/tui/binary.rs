@@ -1,0 +1,92 @@
+//! The real `convscope` binary in a real terminal on a short real-MNIST run: the dashboard
+//! opens with the layer table and RF column, `p` pauses (the batch counter stops) and resumes,
+//! `q` + `y` stops the run and exits 0, the terminal leaves the alternate screen, and the
+//! run's summary line is printed after it. Needs `app::run_tui` to hand the trainer's
+//! channels to `ui::run` (until then the binary prints the headless log and this fails).
+
+use crate::pty::progress;
+use crate::require_tmux;
+use crate::tmux::Session;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// MNIST as CI and the other tests find it: `$MNIST_DIR`, else `../shared/data/mnist`.
+fn mnist_dir() -> PathBuf {
+    let dir = std::env::var_os("MNIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/mnist"));
+    let dir = std::fs::canonicalize(&dir).unwrap_or_else(|e| {
+        panic!(
+            "MNIST folder {} is missing ({e}); set MNIST_DIR",
+            dir.display()
+        )
+    });
+    assert!(dir.is_dir(), "{} is not a folder", dir.display());
+    dir
+}
+
+#[test]
+fn the_binary_shows_the_dashboard_pauses_resumes_and_quits_cleanly() {
+    require_tmux!();
+    let dir = std::env::temp_dir().join(format!("convscope-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cmd = format!(
+        "cd '{d}' && '{exe}' --config '{cfg}' --data-dir '{mnist}' --runs-dir '{d}/runs' \
+         --epochs 50 --set data.limit_train=2000 --set data.limit_test=500 2>'{d}/stderr'; \
+         echo $? >'{d}/code'; sleep 600",
+        d = dir.display(),
+        exe = env!("CARGO_BIN_EXE_convscope"),
+        cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml"),
+        mnist = mnist_dir().display(),
+    );
+    // As the engine's own integration tests run it: two rayon threads, the hub offline.
+    let env = [("RAYON_NUM_THREADS", "2"), ("HF_HUB_OFFLINE", "1")];
+    let s = Session::start(120, 40, &cmd, &env);
+    let first = s.wait_for("the dashboard with the layer table", 120, |sc| {
+        sc.contains("Layer") && sc.contains("RF") && sc.contains("Conv2d-1")
+    });
+    assert!(
+        s.alternate_on(),
+        "the dashboard uses the alternate screen:\n{first}"
+    );
+    let start = s.wait_for("the first batches", 120, |sc| {
+        progress(sc).is_some_and(|p| p.2 > 0)
+    });
+    let start = progress(&start);
+    s.wait_for("batches to advance", 60, |sc| progress(sc) > start);
+
+    s.send("p");
+    let paused = s.wait_for("paused", 30, |sc| sc.contains("● paused"));
+    let at_pause = progress(&paused).expect("progress while paused");
+    std::thread::sleep(Duration::from_millis(2000));
+    assert_eq!(
+        progress(&s.capture()),
+        Some(at_pause),
+        "counter moved while paused"
+    );
+
+    s.send("p");
+    s.wait_for("batches to advance after resume", 60, |sc| {
+        progress(sc).is_some_and(|p| p > at_pause)
+    });
+
+    s.send("q");
+    s.wait_for("the quit question", 10, |sc| sc.contains("quit?"));
+    s.send("y");
+    let code = s.wait_exit(&dir.join("code"), 120);
+    let screen = s.capture();
+    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    assert_eq!(code, 0, "exit status; stderr:\n{stderr}\nscreen:\n{screen}");
+    assert!(
+        !s.alternate_on(),
+        "terminal left the alternate screen:\n{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("run ") && l.contains(" stopped ")),
+        "summary line printed:\n{screen}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
