@@ -23,6 +23,16 @@ fn batch(n: usize) -> Tensor {
     Tensor::from_vec(v, (n, 1, 28, 28), &Device::Cpu).unwrap()
 }
 
+/// The model's output for `x` as a flat vector.
+fn out(m: &mut Model, x: &Tensor, train: bool, seed: u64) -> Vec<f32> {
+    m.forward(x, train, seed)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap()
+}
+
 #[test]
 fn parameter_count_matches_the_summary() {
     let m = build(1);
@@ -46,27 +56,9 @@ fn forward_gives_log_probabilities() {
 fn same_seed_same_weights_and_dropout() {
     let (mut a, mut b, mut c) = (build(4), build(4), build(5));
     let x = batch(2);
-    let ya: Vec<f32> = a
-        .forward(&x, true, 11)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
-    let yb: Vec<f32> = b
-        .forward(&x, true, 11)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
-    let yc: Vec<f32> = c
-        .forward(&x, true, 11)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
+    let ya = out(&mut a, &x, true, 11);
+    let yb = out(&mut b, &x, true, 11);
+    let yc = out(&mut c, &x, true, 11);
     assert_eq!(ya, yb);
     assert_ne!(ya, yc);
 }
@@ -97,20 +89,8 @@ fn state_dict_round_trips_and_rejects_other_architectures() {
     let mut b = build(2);
     b.load_state_dict(&saved).unwrap();
     let x = batch(2);
-    let ya: Vec<f32> = a
-        .forward(&x, false, 0)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
-    let yb: Vec<f32> = b
-        .forward(&x, false, 0)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1()
-        .unwrap();
+    let ya = out(&mut a, &x, false, 0);
+    let yb = out(&mut b, &x, false, 0);
     assert_eq!(ya, yb);
 
     let mut wider = model2();

@@ -1,37 +1,8 @@
 //! Test fixtures: the seed's model-2 run info and a scripted event sequence (start, batches,
 //! epochs whose train − test gap grows, finish) with fixed timestamps, so screens are exact.
 
-use crate::arch::{summarize, Chw, LayerSpec};
 use crate::events::{BatchStats, EpochStats, Level, RunInfo, RunSummary, TrainEvent};
 use std::time::Duration;
-
-/// The seed's model-2 (copied from `arch/tests.rs`).
-pub fn model2() -> Vec<LayerSpec> {
-    use LayerSpec::*;
-    let conv = |out, kernel| Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        bias: false,
-    };
-    let block = |out| vec![conv(out, 3), Batchnorm, Dropout { p: None }, Relu];
-    let mut l = Vec::new();
-    l.extend(block(10));
-    l.extend(block(20));
-    l.extend(block(12));
-    l.push(conv(10, 1));
-    l.push(Maxpool {
-        kernel: 2,
-        stride: None,
-    });
-    l.extend(block(12));
-    l.extend(block(12));
-    l.extend(block(10));
-    l.push(AvgpoolGlobal);
-    l.push(conv(10, 1));
-    l
-}
 
 pub const BATCHES: usize = 60;
 
@@ -42,7 +13,7 @@ pub fn info(epochs: usize) -> RunInfo {
         run_dir: "runs/20261126-040000-model2".into(),
         preset: "model2".into(),
         device: "cpu".into(),
-        summary: summarize(Chw { c: 1, h: 28, w: 28 }, &model2()).unwrap(),
+        summary: crate::config::presets::model2().summarize().unwrap(),
         train_size: 6000,
         test_size: 1000,
         epochs,

@@ -2,7 +2,6 @@
 //! (started, batches, evaluation, epochs) at a human pace and obeys pause/resume/stop, so the
 //! real `ui::run` loop can be driven in a real terminal without training anything.
 
-use convscope::arch::{summarize, Chw, LayerSpec};
 use convscope::events::{
     BatchStats, Control, EpochStats, RunInfo, RunState, RunSummary, TrainEvent,
 };
@@ -17,41 +16,13 @@ pub const PANIC_MESSAGE: &str = "fake trainer exploded";
 /// Epochs of the `short` mode (the other modes run until stopped).
 pub const SHORT_EPOCHS: usize = 2;
 
-/// The seed's model-2 (as in `src/arch/tests.rs`).
-fn model2() -> Vec<LayerSpec> {
-    use LayerSpec::*;
-    let conv = |out, kernel| Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        bias: false,
-    };
-    let block = |out| vec![conv(out, 3), Batchnorm, Dropout { p: None }, Relu];
-    let mut l = Vec::new();
-    l.extend(block(10));
-    l.extend(block(20));
-    l.extend(block(12));
-    l.push(conv(10, 1));
-    l.push(Maxpool {
-        kernel: 2,
-        stride: None,
-    });
-    l.extend(block(12));
-    l.extend(block(12));
-    l.extend(block(10));
-    l.push(AvgpoolGlobal);
-    l.push(conv(10, 1));
-    l
-}
-
 fn info(epochs: usize) -> RunInfo {
     RunInfo {
         run_id: "fake-run".into(),
         run_dir: "/tmp/fake-run".into(),
         preset: "model2".into(),
         device: "cpu".into(),
-        summary: summarize(Chw { c: 1, h: 28, w: 28 }, &model2()).unwrap(),
+        summary: convscope::config::presets::model2().summarize().unwrap(),
         train_size: 50 * BATCHES,
         test_size: 100,
         epochs,
