@@ -84,6 +84,12 @@ pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, Str
         ));
     }
     let dir = RunDir::open(run_dir).map_err(|e| e.to_string())?;
+    // The folder's config.toml stays the effective configuration (e.g. the raised epochs).
+    crate::rundir::write_atomic(
+        &run_dir.join("config.toml"),
+        req.config.to_toml().as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
     start(req, device, device_label, dir, Some(state))
 }
 

@@ -254,12 +254,14 @@ fn check_architecture(model: &Model, tensors: &HashMap<String, Tensor>) -> Resul
                     like.dims()
                 ))
             }
-            Some(t) if t.dims() != like.dims() => return Err(format!(
+            Some(t) if t.dims() != like.dims() => {
+                return Err(format!(
                 "layer {}: tensor '{name}' has shape {:?} in the checkpoint, the model needs {:?}",
                 layer_of(name),
                 t.dims(),
                 like.dims()
-            )),
+            ))
+            }
             Some(_) => {}
         }
     }

@@ -4,5 +4,6 @@
 mod common;
 mod device;
 mod errors;
+mod resume;
 mod runs;
 mod summary;
