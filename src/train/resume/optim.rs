@@ -162,7 +162,7 @@ mod tests {
             &mut b,
             &serde_json::from_str(&json).unwrap(),
             &tensors,
-            &[q.clone()],
+            std::slice::from_ref(&q),
         )
         .unwrap();
         step(&mut a, &p);
