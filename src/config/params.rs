@@ -10,13 +10,19 @@ use toml::Value;
 pub enum Step {
     /// × / ÷ the factor (a log scale). Stepping up from 0 gives `from_zero`; stepping down
     /// below `from_zero` gives 0 (when `from_zero` > 0).
-    Mul { factor: f64, from_zero: f64 },
+    Mul {
+        factor: f64,
+        from_zero: f64,
+    },
     /// ± the amount, never below 0.
     Add(f64),
     /// Integer × / ÷ 2, never below 1.
     Double,
     /// Integer ± the amount, never below `min`.
-    Count { by: i64, min: i64 },
+    Count {
+        by: i64,
+        min: i64,
+    },
     Toggle,
     /// Cycle through these words.
     Choice(&'static [&'static str]),
@@ -43,7 +49,12 @@ const fn p(key: &'static str, step: Step) -> Param {
     }
 }
 
-const fn when(key: &'static str, step: Step, on: &'static str, is: &'static [&'static str]) -> Param {
+const fn when(
+    key: &'static str,
+    step: Step,
+    on: &'static str,
+    is: &'static [&'static str],
+) -> Param {
     Param {
         key,
         step,
@@ -65,7 +76,12 @@ pub const PARAMS: [Param; 23] = [
     p("train.batch_size", Step::Double),
     p("train.lr", LOG2),
     p("train.optimizer", Step::Choice(&["sgd", "adam", "adamw"])),
-    when("train.momentum", Step::Add(0.01), "train.optimizer", &["sgd"]),
+    when(
+        "train.momentum",
+        Step::Add(0.01),
+        "train.optimizer",
+        &["sgd"],
+    ),
     when("train.nesterov", Step::Toggle, "train.optimizer", &["sgd"]),
     p(
         "train.weight_decay",
@@ -92,8 +108,18 @@ pub const PARAMS: [Param; 23] = [
         SCHEDULE,
         &["onecycle"],
     ),
-    when("train.cycle_momentum", Step::Toggle, SCHEDULE, &["onecycle"]),
-    when("train.plateau_factor", Step::Add(0.05), SCHEDULE, &["plateau"]),
+    when(
+        "train.cycle_momentum",
+        Step::Toggle,
+        SCHEDULE,
+        &["onecycle"],
+    ),
+    when(
+        "train.plateau_factor",
+        Step::Add(0.05),
+        SCHEDULE,
+        &["plateau"],
+    ),
     when("train.plateau_patience", ONE, SCHEDULE, &["plateau"]),
     p("train.label_smoothing", Step::Add(0.01)),
     p("train.rotate_degrees", Step::Add(1.0)),
@@ -180,12 +206,20 @@ pub fn step(param: &Param, v: &Value, config: &Config, up: bool) -> Option<Value
         }
         Step::Double => {
             let x = v.as_integer()?;
-            let y = if up { x.saturating_mul(2) } else { (x / 2).max(1) };
+            let y = if up {
+                x.saturating_mul(2)
+            } else {
+                (x / 2).max(1)
+            };
             Some(Value::Integer(y))
         }
         Step::Count { by, min } => {
             let x = v.as_integer()?;
-            let y = if up { x.saturating_add(by) } else { (x - by).max(min) };
+            let y = if up {
+                x.saturating_add(by)
+            } else {
+                (x - by).max(min)
+            };
             Some(Value::Integer(y))
         }
         Step::Toggle => Some(Value::Boolean(!v.as_bool()?)),
@@ -216,15 +250,42 @@ mod tests {
 
     #[test]
     fn steps_follow_the_issue_rules() {
-        assert_eq!(stepped("train.lr", Value::Float(0.1), true), Value::Float(0.2));
-        assert_eq!(stepped("train.lr", Value::Float(0.1), false), Value::Float(0.05));
-        assert_eq!(stepped("train.dropout", Value::Float(0.05), true), Value::Float(0.06));
-        assert_eq!(stepped("train.dropout", Value::Float(0.0), false), Value::Float(0.0));
-        assert_eq!(stepped("train.batch_size", Value::Integer(128), true), Value::Integer(256));
-        assert_eq!(stepped("train.batch_size", Value::Integer(1), false), Value::Integer(1));
-        assert_eq!(stepped("train.weight_decay", Value::Float(0.0), true), Value::Float(1e-4));
-        assert_eq!(stepped("train.weight_decay", Value::Float(1e-4), false), Value::Float(0.0));
-        assert_eq!(stepped("train.nesterov", Value::Boolean(false), true), Value::Boolean(true));
+        assert_eq!(
+            stepped("train.lr", Value::Float(0.1), true),
+            Value::Float(0.2)
+        );
+        assert_eq!(
+            stepped("train.lr", Value::Float(0.1), false),
+            Value::Float(0.05)
+        );
+        assert_eq!(
+            stepped("train.dropout", Value::Float(0.05), true),
+            Value::Float(0.06)
+        );
+        assert_eq!(
+            stepped("train.dropout", Value::Float(0.0), false),
+            Value::Float(0.0)
+        );
+        assert_eq!(
+            stepped("train.batch_size", Value::Integer(128), true),
+            Value::Integer(256)
+        );
+        assert_eq!(
+            stepped("train.batch_size", Value::Integer(1), false),
+            Value::Integer(1)
+        );
+        assert_eq!(
+            stepped("train.weight_decay", Value::Float(0.0), true),
+            Value::Float(1e-4)
+        );
+        assert_eq!(
+            stepped("train.weight_decay", Value::Float(1e-4), false),
+            Value::Float(0.0)
+        );
+        assert_eq!(
+            stepped("train.nesterov", Value::Boolean(false), true),
+            Value::Boolean(true)
+        );
         assert_eq!(
             stepped("train.schedule", Value::String("plateau".into()), true),
             Value::String("constant".into())
@@ -233,15 +294,29 @@ mod tests {
             stepped("model", Value::String("model-1".into()), false),
             Value::String("model-3".into())
         );
-        assert_eq!(stepped("data.limit_train", Value::Integer(0), false), Value::Integer(0));
-        assert_eq!(step(param("train.lr"), &Value::String("x".into()), &Config::default(), true), None);
+        assert_eq!(
+            stepped("data.limit_train", Value::Integer(0), false),
+            Value::Integer(0)
+        );
+        assert_eq!(
+            step(
+                param("train.lr"),
+                &Value::String("x".into()),
+                &Config::default(),
+                true
+            ),
+            None
+        );
     }
 
     #[test]
     fn schedule_parameters_show_only_for_their_schedule() {
         let t = Config::default().table();
         let keys = |t: &toml::Table| -> Vec<&str> {
-            visible(&|k| lookup(t, k).cloned()).iter().map(|p| p.key).collect()
+            visible(&|k| lookup(t, k).cloned())
+                .iter()
+                .map(|p| p.key)
+                .collect()
         };
         let onecycle = keys(&t);
         assert!(onecycle.contains(&"train.pct_start"));

@@ -118,7 +118,10 @@ mod tests {
             text.contains("lr = 0.05             # > 0; the peak lr (max_lr) for onecycle"),
             "{text}"
         );
-        assert!(text.contains("dropout = 0.07       # for every dropout layer"), "{text}");
+        assert!(
+            text.contains("dropout = 0.07       # for every dropout layer"),
+            "{text}"
+        );
         assert!(text.contains("model = \"model-2\"\n"), "{text}");
         // Everything else is byte for byte the shipped file.
         let changed: Vec<_> = shipped()
@@ -152,6 +155,9 @@ mod tests {
         std::fs::write(&path, "[train]\nlr = -1\n").unwrap();
         let e = save(&path, &Config::default()).unwrap_err().to_string();
         assert!(e.contains("train.lr: '-1' must be > 0"), "{e}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[train]\nlr = -1\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[train]\nlr = -1\n"
+        );
     }
 }

@@ -185,7 +185,11 @@ impl App {
 
     /// The next run could not be started: say why, in the log and in the editor.
     pub fn launch_failed(&mut self, reason: String, at: Instant) {
-        self.push_log(at, Level::Error, format!("cannot start the next run: {reason}"));
+        self.push_log(
+            at,
+            Level::Error,
+            format!("cannot start the next run: {reason}"),
+        );
         if let Some(ed) = self.editor.as_mut() {
             ed.open = true;
             ed.note = Some((false, format!("cannot start: {reason}")));
@@ -411,7 +415,9 @@ fn changes(ed: &Editor) -> String {
         .edits
         .keys()
         .map(|k| {
-            let now = ed.value(k).map_or_else(String::new, |v| crate::config::params::display(&v));
+            let now = ed
+                .value(k)
+                .map_or_else(String::new, |v| crate::config::params::display(&v));
             format!("{k} {} → {now}", ed.was(k).unwrap_or_default())
         })
         .collect();

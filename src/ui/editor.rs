@@ -73,9 +73,9 @@ impl Editor {
 
     /// The previous run's value of `key`, when the editor's differs from it.
     pub fn was(&self, key: &str) -> Option<String> {
-        self.edits.contains_key(key).then(|| {
-            lookup(&self.base_table, key).map_or_else(String::new, params::display)
-        })
+        self.edits
+            .contains_key(key)
+            .then(|| lookup(&self.base_table, key).map_or_else(String::new, params::display))
     }
 
     /// The params listed now (schedule parameters follow the schedule being edited).
@@ -130,7 +130,11 @@ impl Editor {
             None => {
                 self.note = Some((
                     false,
-                    format!("{}: '{}' is not a value to step", p.key, params::display(&v)),
+                    format!(
+                        "{}: '{}' is not a value to step",
+                        p.key,
+                        params::display(&v)
+                    ),
                 ))
             }
         }

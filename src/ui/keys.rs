@@ -108,7 +108,10 @@ fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Opti
                 app.launch = app.pending_next.take();
                 return None;
             }
-            send_stop(app, "next run requested: stopping the current one after this batch")
+            send_stop(
+                app,
+                "next run requested: stopping the current one after this batch",
+            )
         }
     }
 }

@@ -68,9 +68,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     if let Some(ed) = &app.editor {
-        block = block.title(
-            Line::from(format!(" dropout {} ", ed.base.train.dropout)).right_aligned(),
-        );
+        block =
+            block.title(Line::from(format!(" dropout {} ", ed.base.train.dropout)).right_aligned());
     }
     let cols = columns(inner(area).width);
     let full = s.full_rf_layer();

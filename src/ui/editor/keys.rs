@@ -75,9 +75,9 @@ pub fn next_run(app: &mut App) -> Option<Control> {
 }
 
 fn save(ed: &mut Editor) {
-    let outcome = ed.next_config().and_then(|c| {
-        crate::config::save::save(&ed.config_path, &c).map_err(|e| e.to_string())
-    });
+    let outcome = ed
+        .next_config()
+        .and_then(|c| crate::config::save::save(&ed.config_path, &c).map_err(|e| e.to_string()));
     let path = ed.config_path.display();
     ed.note = Some(match outcome {
         Ok(keys) if keys.is_empty() => (true, format!("{path} already holds these values")),

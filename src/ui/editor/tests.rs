@@ -86,7 +86,10 @@ fn h_opens_the_editor_with_the_current_values_and_esc_closes_it() {
     assert_eq!(shown(&app, "train.lr"), "0.01");
     assert_eq!(shown(&app, "data.limit_train"), "0");
     press(&mut app, KeyCode::Esc);
-    assert!(!ed(&app).open && !app.quit, "Esc closes the editor, not the dashboard");
+    assert!(
+        !ed(&app).open && !app.quit,
+        "Esc closes the editor, not the dashboard"
+    );
 }
 
 #[test]
@@ -103,7 +106,11 @@ fn arrows_and_plus_minus_step_by_the_rules() {
     press(&mut app, KeyCode::Char('+'));
     assert_eq!(shown(&app, "train.dropout"), "0.11");
     press(&mut app, KeyCode::Left);
-    assert_eq!(ed(&app).was("train.dropout"), None, "back at the run's value");
+    assert_eq!(
+        ed(&app).was("train.dropout"),
+        None,
+        "back at the run's value"
+    );
     select(&mut app, "train.batch_size");
     press(&mut app, KeyCode::Left);
     assert_eq!(shown(&app, "train.batch_size"), "64");
@@ -115,7 +122,10 @@ fn arrows_and_plus_minus_step_by_the_rules() {
 fn the_schedule_decides_which_of_its_parameters_are_listed() {
     let mut app = app(4, true);
     let keys = |app: &App| -> Vec<&str> { ed(app).rows().iter().map(|p| p.key).collect() };
-    assert!(!keys(&app).contains(&"train.pct_start"), "constant schedule");
+    assert!(
+        !keys(&app).contains(&"train.pct_start"),
+        "constant schedule"
+    );
     select(&mut app, "train.schedule");
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
@@ -169,7 +179,10 @@ fn an_invalid_value_shows_why_and_cannot_start_a_run() {
     assert_eq!(app.launch, None, "Enter on start is refused too");
     type_value(&mut app, "train.lr", "fast");
     let e = ed(&app).draft.clone().unwrap_err();
-    assert!(e.starts_with("train.lr: invalid type: string \"fast\""), "{e}");
+    assert!(
+        e.starts_with("train.lr: invalid type: string \"fast\""),
+        "{e}"
+    );
     type_value(&mut app, "train.lr", "0.02");
     type_value(&mut app, "train.dropout", "0.07");
     press(&mut app, KeyCode::Char('n'));
@@ -233,7 +246,10 @@ fn a_started_run_replaces_the_last_one_and_keeps_the_log() {
         last,
         "starting run 2: train.dropout 0.1 → 0.07, train.lr 0.01 → 0.02"
     );
-    assert!(app.log.iter().any(|l| l.text.contains("h edits the hyperparameters")));
+    assert!(app
+        .log
+        .iter()
+        .any(|l| l.text.contains("h edits the hyperparameters")));
 }
 
 #[test]
@@ -241,12 +257,21 @@ fn a_run_that_cannot_start_says_why_and_the_old_one_stays() {
     let mut app = app(4, true);
     press(&mut app, KeyCode::Char('n'));
     let now = app.now;
-    let r = start_requested(&mut app, &mut launcher(Err("runs: permission denied".into())), now);
+    let r = start_requested(
+        &mut app,
+        &mut launcher(Err("runs: permission denied".into())),
+        now,
+    );
     assert!(r.is_none());
     assert_eq!(app.run_number(), 1);
     assert!(app.info.is_some());
     assert!(ed(&app).open);
-    assert!(ed(&app).note.as_ref().unwrap().1.contains("runs: permission denied"));
+    assert!(ed(&app)
+        .note
+        .as_ref()
+        .unwrap()
+        .1
+        .contains("runs: permission denied"));
 }
 
 #[test]
@@ -275,7 +300,10 @@ fn snapshot_editor_changed_and_invalid_120x40() {
 #[test]
 fn snapshot_editor_changed_and_invalid_80x24() {
     let s = screen(&mut edited(), 80, 24);
-    assert!(s.contains("› train.dropout"), "the selected row stays in view:\n{s}");
+    assert!(
+        s.contains("› train.dropout"),
+        "the selected row stays in view:\n{s}"
+    );
     insta::assert_snapshot!(s);
 }
 

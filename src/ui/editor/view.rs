@@ -39,7 +39,13 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
     // Keep the selected row in view.
     let first = (ed.selected + 1).saturating_sub(list_h);
     let shown: Vec<Line> = lines.into_iter().skip(first).take(list_h).collect();
-    Paragraph::new(shown).render(Rect { height: list_h as u16, ..inner }, buf);
+    Paragraph::new(shown).render(
+        Rect {
+            height: list_h as u16,
+            ..inner
+        },
+        buf,
+    );
     let footer = Rect {
         y: inner.y + list_h as u16 + 1,
         height: FOOTER - 1,
@@ -70,11 +76,7 @@ fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
         (false, Some(_)) => Style::new().fg(theme::WARN).add_modifier(Modifier::BOLD),
         (false, None) => Style::new(),
     };
-    let key_style = if selected {
-        theme::key()
-    } else {
-        Style::new()
-    };
+    let key_style = if selected { theme::key() } else { Style::new() };
     let mut spans = vec![
         Span::styled(format!("{mark}{key:<KEY_W$}"), key_style),
         Span::styled(format!("{value:<VALUE_W$}"), value_style),
@@ -83,9 +85,15 @@ fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
         // The key is on the row already; the status line below has the whole message.
         let reason = ed.draft.as_ref().err().map_or("", |e| e.as_str());
         let reason = reason.strip_prefix(&format!("{key}: ")).unwrap_or(reason);
-        spans.push(Span::styled(format!(" ✗ {reason}"), Style::new().fg(theme::BAD)));
+        spans.push(Span::styled(
+            format!(" ✗ {reason}"),
+            Style::new().fg(theme::BAD),
+        ));
     } else if let Some(w) = was {
-        spans.push(Span::styled(format!(" was {w}"), Style::new().fg(theme::DIM)));
+        spans.push(Span::styled(
+            format!(" was {w}"),
+            Style::new().fg(theme::DIM),
+        ));
     }
     Line::from(spans)
 }
