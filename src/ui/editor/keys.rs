@@ -9,9 +9,7 @@ use ratatui::crossterm::event::KeyCode;
 
 /// Keys for an open editor; returns the control to send to the trainer, if any.
 pub fn on_key(app: &mut App, code: KeyCode) -> Option<Control> {
-    let Some(ed) = app.editor.as_mut() else {
-        return None;
-    };
+    let ed = app.editor.as_mut()?;
     if ed.typing.is_some() {
         typing(ed, code);
         return None;
