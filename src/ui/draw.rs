@@ -59,6 +59,9 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
         Style::new().fg(theme::WARN),
     )];
     lines.push(Line::raw(format!("state: {}", app.state_label())));
+    if app.editor.as_ref().is_some_and(|e| e.open) {
+        lines.push(Line::raw("hyperparameter editor open: Esc closes it"));
+    }
     if let Some(c) = app.confirm {
         lines.push(Line::raw(confirm::question(app, c).1));
         lines.push(Line::raw("y: yes  n: no"));

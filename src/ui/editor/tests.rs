@@ -308,6 +308,13 @@ fn snapshot_editor_changed_and_invalid_80x24() {
 }
 
 #[test]
+fn a_too_small_terminal_says_the_editor_is_open() {
+    let mut app = edited();
+    let s = screen(&mut app, 59, 15);
+    assert!(s.contains("editor open: Esc closes it"), "{s}");
+}
+
+#[test]
 fn the_editor_renders_on_any_area_without_panicking() {
     let mut app = edited();
     press(&mut app, KeyCode::Enter);
