@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay and the finished
-# run, from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
+# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run
+# and the hyperparameter editor, from a real terminal emulator (xterm under Xvfb), captured
+# with ImageMagick's import.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
 #
@@ -90,6 +91,16 @@ shoot help
 tmux -L "$SOCK" send-keys -t shot Escape
 wait_for 900 '● (finished|stopped|failed)'
 shoot dashboard-finished
+# The editor: lr one step up (row 4), dropout one step up (row 9), both shown as changed.
+keys() { tmux -L "$SOCK" send-keys -t shot "$@"; }
+keys h
+wait_for 10 'hyperparameters for run 2'
+keys Home Down Down Down Right
+wait_for 10 'train\.lr .* was '
+keys Down Down Down Down Down Right
+wait_for 10 'train\.dropout .* was '
+shoot editor
+keys Escape
 tmux -L "$SOCK" send-keys -t shot q
 for _ in $(seq 100); do [ -s "$TMP/exit" ] && break; sleep 0.1; done
 cat "$TMP/exit" 2>/dev/null || echo "screenshots: the program did not exit after q" >&2
