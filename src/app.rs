@@ -46,7 +46,61 @@ pub fn kernels_for(_config: &Config) -> Arc<dyn Kernels> {
     Arc::new(Fast)
 }
 
+/// Where SIGINT/SIGTERM go. Before a run starts there is nothing to save, so a signal
+/// exits 130 at once; once it runs, the first stops it cleanly (the current batch finishes,
+/// the weights and summary are written; the dashboard quits after that) and a second means
+/// "now" (the run folder's files are each written atomically). Exit code 130 either way.
+enum SignalTarget {
+    Exit,
+    Trainer(crossbeam_channel::Sender<crate::events::Control>),
+    Dashboard(crossbeam_channel::Sender<()>),
+}
+
+struct Signals {
+    target: std::sync::Mutex<SignalTarget>,
+    received: AtomicBool,
+}
+
+impl Signals {
+    /// Install the process's handler (once: `ctrlc` allows one per process).
+    fn install() -> Arc<Signals> {
+        let s = Arc::new(Signals {
+            target: std::sync::Mutex::new(SignalTarget::Exit),
+            received: AtomicBool::new(false),
+        });
+        let handler = s.clone();
+        let _ = ctrlc::set_handler(move || handler.on_signal());
+        s
+    }
+
+    fn on_signal(&self) {
+        let again = self.received.swap(true, Ordering::SeqCst);
+        match &*self.target.lock().unwrap_or_else(|e| e.into_inner()) {
+            SignalTarget::Exit => {
+                eprintln!("convscope: interrupted before the run started");
+                std::process::exit(EXIT_INTERRUPTED as i32);
+            }
+            SignalTarget::Trainer(_) if again => std::process::exit(EXIT_INTERRUPTED as i32),
+            SignalTarget::Trainer(control) => {
+                let _ = control.send(crate::events::Control::Stop);
+            }
+            SignalTarget::Dashboard(ui) => {
+                let _ = ui.send(());
+            }
+        }
+    }
+
+    fn route(&self, to: SignalTarget) {
+        *self.target.lock().unwrap_or_else(|e| e.into_inner()) = to;
+    }
+
+    fn received(&self) -> bool {
+        self.received.load(Ordering::SeqCst)
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
+    let signals = Signals::install();
     // candle's CPU matmul re-reads /proc/cpuinfo on every call when this is unset.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -94,21 +148,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => return usage_error(e),
     };
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let (flag, control) = (interrupted.clone(), trainer.control.clone());
-        // A second signal means "now": the run folder's files are each written atomically.
-        let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(EXIT_INTERRUPTED as i32);
-            }
-            let _ = control.send(crate::events::Control::Stop);
-        });
-    }
-
     if tui {
-        return run_tui(trainer, &config, &interrupted);
+        let (tx, rx) = crossbeam_channel::unbounded();
+        signals.route(SignalTarget::Dashboard(tx));
+        return run_tui(trainer, &config, rx);
     }
+    signals.route(SignalTarget::Trainer(trainer.control.clone()));
     let tty = std::io::stdout().is_terminal();
     let outcome = headless::run(
         &trainer.events,
@@ -118,9 +163,7 @@ pub fn run(cli: Cli) -> ExitCode {
     );
     trainer.join();
     match outcome {
-        Outcome::Finished(_) if interrupted.load(Ordering::SeqCst) => {
-            ExitCode::from(EXIT_INTERRUPTED)
-        }
+        Outcome::Finished(_) if signals.received() => ExitCode::from(EXIT_INTERRUPTED),
         Outcome::Finished(_) | Outcome::OutputClosed => ExitCode::SUCCESS,
         Outcome::Failed { reason, .. } => {
             eprintln!("convscope: training failed: {reason}");
@@ -175,18 +218,40 @@ fn bench(
 }
 
 #[cfg(not(feature = "tui"))]
-fn run_tui(_: train::Trainer, _: &Config, _: &AtomicBool) -> ExitCode {
+fn run_tui(_: train::Trainer, _: &Config, _: crossbeam_channel::Receiver<()>) -> ExitCode {
     unreachable!("the dashboard is only chosen with the tui feature")
 }
 
 #[cfg(feature = "tui")]
-fn run_tui(trainer: train::Trainer, config: &Config, _interrupted: &AtomicBool) -> ExitCode {
+fn run_tui(
+    trainer: train::Trainer,
+    config: &Config,
+    signals: crossbeam_channel::Receiver<()>,
+) -> ExitCode {
     use crate::ui::{Marker, UiOptions};
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
     };
-    let result = crate::ui::run(trainer.events.clone(), trainer.control.clone(), opts);
+    let (events, control) = (trainer.events.clone(), trainer.control.clone());
+    // A panic in the dashboard has already restored the terminal and printed its message
+    // (the screen's panic hook); what is left is to stop the trainer cleanly.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::ui::run_with_signals(events, control, opts, signals)
+    }));
+    let result = match result {
+        Ok(r) => r,
+        Err(panic) => {
+            let _ = trainer.control.send(crate::events::Control::Stop);
+            let run_dir = trainer.run_dir.clone();
+            trainer.join();
+            eprintln!(
+                "convscope: the dashboard crashed ({}); training was stopped and saved in {run_dir}",
+                train::panic_message(&*panic)
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
     trainer.join();
     match result {
         Err(e) => {

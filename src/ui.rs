@@ -126,10 +126,22 @@ pub fn run(
     control: Sender<Control>,
     opts: UiOptions,
 ) -> anyhow::Result<UiOutcome> {
+    run_with_signals(events, control, opts, crossbeam_channel::never())
+}
+
+/// As [`run`], also ending on process signals: each message on `signals` is a SIGINT or
+/// SIGTERM. The first stops the run cleanly and quits once it has stopped; a second quits
+/// at once. Either way the outcome is `interrupted`.
+pub fn run_with_signals(
+    events: Receiver<TrainEvent>,
+    control: Sender<Control>,
+    opts: UiOptions,
+    signals: Receiver<()>,
+) -> anyhow::Result<UiOutcome> {
     let panics = screen::PanicLog::default();
     let outcome = {
         let mut screen = screen::Screen::enter(panics.clone())?;
-        event_loop(&mut screen, events, control, opts, &panics)
+        event_loop(&mut screen, events, control, opts, &panics, signals)
     };
     for p in panics.take() {
         eprintln!("{p}");
@@ -143,6 +155,7 @@ fn event_loop(
     control: Sender<Control>,
     opts: UiOptions,
     panics: &screen::PanicLog,
+    signals: Receiver<()>,
 ) -> anyhow::Result<UiOutcome> {
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
@@ -153,7 +166,14 @@ fn event_loop(
     while !app.quit {
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
-                Ok(ev) => app.on_event(ev, Instant::now()),
+                Ok(ev) => {
+                    if matches!(ev, TrainEvent::Batch(_))
+                        && crate::fault::active(crate::fault::Fault::UiPanic)
+                    {
+                        panic!("injected dashboard panic ({}=ui-panic)", crate::fault::ENV);
+                    }
+                    app.on_event(ev, Instant::now())
+                }
                 Err(_) => {
                     events = None;
                     app.on_disconnect(Instant::now(), panics.first());
@@ -173,6 +193,13 @@ fn event_loop(
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return Err(anyhow::anyhow!("reading terminal input: {e}")),
                 Err(_) => anyhow::bail!("the terminal input thread ended"),
+            },
+            recv(signals) -> msg => {
+                if msg.is_ok() {
+                    if let Some(c) = keys::on_signal(&mut app) {
+                        let _ = control.send(c);
+                    }
+                }
             },
             recv(ticker) -> _ => {
                 if app.tick(Instant::now()) {
