@@ -160,16 +160,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                     b + 1,
                     t.weight_decay
                 );
-                return Err(RunError {
-                    summary: Some(Box::new(finish_summary(
-                        out,
-                        &best,
-                        last_epoch.as_ref(),
-                        started,
-                        false,
-                    ))),
-                    reason,
-                });
+                return Err(failed(out, &best, last_epoch.as_ref(), started, reason));
             }
             loss_sum += loss_v as f64 * n as f64;
             correct += c as usize;
@@ -244,15 +235,20 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
         }
         out.emit(TrainEvent::Epoch(stats.clone()));
         last_epoch = Some(stats);
-        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
-        if acc > best.acc {
-            best = Best {
-                acc,
-                epoch,
-                saved: true,
-            };
-            save_checkpoint(&model, &out.dir().checkpoint_path("best"))?;
+        let save = |name| save_checkpoint(&model, &out.dir().checkpoint_path(name));
+        let mut saved = save("last");
+        if saved.is_ok() && acc > best.acc {
+            saved = save("best");
+            if saved.is_ok() {
+                best = Best {
+                    acc,
+                    epoch,
+                    saved: true,
+                };
+            }
         }
+        // A full disk or a vanished folder: fail, but keep what the run achieved.
+        saved.map_err(|e| failed(out, &best, last_epoch.as_ref(), started, e))?;
         out.emit(TrainEvent::State {
             state: RunState::Running,
         });
@@ -260,12 +256,14 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
 
     if stopped {
         // Keep the weights of an interrupted epoch too, so a stop never leaves nothing.
-        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
+        save_checkpoint(&model, &out.dir().checkpoint_path("last"))
+            .map_err(|e| failed(out, &best, last_epoch.as_ref(), started, e))?;
     }
     let summary = finish_summary(out, &best, last_epoch.as_ref(), started, stopped);
-    out.dir()
-        .write_summary(&summary)
-        .map_err(|e| format!("cannot write summary.json: {e}"))?;
+    out.dir().write_summary(&summary).map_err(|e| RunError {
+        reason: format!("cannot write summary.json: {e}"),
+        summary: Some(Box::new(summary.clone())),
+    })?;
     out.emit(TrainEvent::State {
         state: if stopped {
             RunState::Stopped
@@ -311,6 +309,21 @@ fn limit(n: usize, lim: usize) -> usize {
         n
     } else {
         n.min(lim)
+    }
+}
+
+/// A run that cannot go on, with what it achieved up to now.
+fn failed(
+    out: &Emitter,
+    best: &Best,
+    last: Option<&EpochStats>,
+    started: Instant,
+    reason: String,
+) -> RunError {
+    let summary = finish_summary(out, best, last, started, false);
+    RunError {
+        reason,
+        summary: Some(Box::new(summary)),
     }
 }
 

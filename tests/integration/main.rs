@@ -4,5 +4,7 @@
 mod common;
 mod device;
 mod errors;
+mod probe;
 mod runs;
+mod signals;
 mod summary;
