@@ -3,7 +3,9 @@
 
 mod common;
 mod device;
+mod disk;
 mod errors;
+mod faults;
 mod probe;
 mod runs;
 mod signals;
