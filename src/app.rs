@@ -252,13 +252,21 @@ fn run_tui(
             return ExitCode::from(EXIT_FAILED);
         }
     };
+    let late = trainer.events.clone();
     trainer.join();
     match result {
         Err(e) => {
             eprintln!("convscope: dashboard: {e:#}");
             ExitCode::from(EXIT_FAILED)
         }
-        Ok(o) => {
+        Ok(mut o) => {
+            // Quit before the run's end (a second signal): its summary came after.
+            if o.summary.is_none() {
+                o.summary = late.try_iter().find_map(|e| match e {
+                    crate::events::TrainEvent::Finished(s) => Some(s),
+                    _ => None,
+                });
+            }
             if let Some(s) = &o.summary {
                 println!("{}", s.line());
             }

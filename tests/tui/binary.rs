@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// MNIST as CI and the other tests find it: `$MNIST_DIR`, else `../shared/data/mnist`.
-fn mnist_dir() -> PathBuf {
+pub fn mnist_dir() -> PathBuf {
     let dir = std::env::var_os("MNIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/mnist"));
