@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod invalid_configs;
 mod probe;
+mod resume;
 mod runs;
 mod signals;
 mod summary;

@@ -18,7 +18,8 @@ struct Run {
 impl Run {
     /// The binary on a short real-MNIST run in a 120×40 pane; `extra` are more arguments.
     fn start(name: &str, extra: &str, env: &[(&str, &str)]) -> Run {
-        let dir = std::env::temp_dir().join(format!("convscope-exit-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("convscope-exit-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         // `exec` keeps the shell's pid for the binary, so the test can signal it.
@@ -101,7 +102,11 @@ fn last_event(run: &Path) -> serde_json::Value {
 #[test]
 fn trainer_panic_shows_failed_then_q_exits_1_restored() {
     require_tmux!();
-    let r = Run::start("train-panic", "--epochs 3", &[(convscope::fault::ENV, "train-panic")]);
+    let r = Run::start(
+        "train-panic",
+        "--epochs 3",
+        &[(convscope::fault::ENV, "train-panic")],
+    );
     r.session.wait_for("the failure on screen", 120, |sc| {
         sc.contains("failed: trainer thread panicked: injected trainer panic")
     });
@@ -119,7 +124,11 @@ fn trainer_panic_shows_failed_then_q_exits_1_restored() {
 #[test]
 fn dashboard_panic_stops_the_trainer_restores_and_prints_the_message() {
     require_tmux!();
-    let r = Run::start("ui-panic", "--epochs 50", &[(convscope::fault::ENV, "ui-panic")]);
+    let r = Run::start(
+        "ui-panic",
+        "--epochs 50",
+        &[(convscope::fault::ENV, "ui-panic")],
+    );
     let (code, stderr, _) = r.ended();
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("injected dashboard panic"), "{stderr}");
@@ -181,12 +190,16 @@ fn a_diverging_run_shows_failed_then_q_exits_1_restored() {
          --set data.limit_train=1024",
         &[],
     );
-    r.session
-        .wait_for("the failure on screen", 120, |sc| sc.contains("loss exploded"));
+    r.session.wait_for("the failure on screen", 120, |sc| {
+        sc.contains("loss exploded")
+    });
     r.session.send("q");
     let (code, stderr, _) = r.ended();
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("training failed: loss exploded"), "{stderr}");
+    assert!(
+        stderr.contains("training failed: loss exploded"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -195,7 +208,15 @@ fn rapid_resizes_down_to_1x1_and_up_to_300x100_do_not_break_the_dashboard() {
     let r = Run::start("resize", "--epochs 50", &[]);
     r.wait_batches();
     for _ in 0..3 {
-        for (w, h) in [(1, 1), (300, 100), (20, 5), (2, 2), (80, 24), (1, 1), (300, 100)] {
+        for (w, h) in [
+            (1, 1),
+            (300, 100),
+            (20, 5),
+            (2, 2),
+            (80, 24),
+            (1, 1),
+            (300, 100),
+        ] {
             r.session.resize(w, h);
         }
     }
@@ -206,9 +227,12 @@ fn rapid_resizes_down_to_1x1_and_up_to_300x100_do_not_break_the_dashboard() {
     });
     let at = progress(&at);
     r.session
-        .wait_for("batches to advance after the resizes", 60, |sc| progress(sc) > at);
+        .wait_for("batches to advance after the resizes", 60, |sc| {
+            progress(sc) > at
+        });
     r.session.send("q");
-    r.session.wait_for("the quit question", 10, |sc| sc.contains("quit?"));
+    r.session
+        .wait_for("the quit question", 10, |sc| sc.contains("quit?"));
     r.session.send("y");
     let (code, stderr, _) = r.ended();
     assert_eq!(code, 0, "{stderr}");
