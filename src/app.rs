@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
@@ -83,12 +83,67 @@ pub fn kernels_for(_config: &Config) -> Arc<dyn Kernels> {
     Arc::new(Fast)
 }
 
+/// Where SIGINT/SIGTERM go. Before a run starts there is nothing to save, so a signal
+/// exits 130 at once; once it runs, the first stops it cleanly (the current batch finishes,
+/// the weights and summary are written; the dashboard quits after that) and a second means
+/// "now" (the run folder's files are each written atomically). Exit code 130 either way.
+enum SignalTarget {
+    Exit,
+    Trainer(crossbeam_channel::Sender<crate::events::Control>),
+    Dashboard(crossbeam_channel::Sender<()>),
+}
+
+struct Signals {
+    target: std::sync::Mutex<SignalTarget>,
+    received: AtomicBool,
+}
+
+impl Signals {
+    /// Install the process's handler (once: `ctrlc` allows one per process).
+    fn install() -> Arc<Signals> {
+        let s = Arc::new(Signals {
+            target: std::sync::Mutex::new(SignalTarget::Exit),
+            received: AtomicBool::new(false),
+        });
+        let handler = s.clone();
+        let _ = ctrlc::set_handler(move || handler.on_signal());
+        s
+    }
+
+    fn on_signal(&self) {
+        let again = self.received.swap(true, Ordering::SeqCst);
+        match &*self.target.lock().unwrap_or_else(|e| e.into_inner()) {
+            SignalTarget::Exit => {
+                eprintln!("convscope: interrupted before the run started");
+                std::process::exit(EXIT_INTERRUPTED as i32);
+            }
+            SignalTarget::Trainer(_) if again => std::process::exit(EXIT_INTERRUPTED as i32),
+            SignalTarget::Trainer(control) => {
+                let _ = control.send(crate::events::Control::Stop);
+            }
+            SignalTarget::Dashboard(ui) => {
+                let _ = ui.send(());
+            }
+        }
+    }
+
+    fn route(&self, to: SignalTarget) {
+        *self.target.lock().unwrap_or_else(|e| e.into_inner()) = to;
+    }
+
+    fn received(&self) -> bool {
+        self.received.load(Ordering::SeqCst)
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     // candle's CPU matmul re-reads /proc/cpuinfo on every call when this is unset.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         let n = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     }
+    // After set_var: no other thread may exist while the environment changes.
+    let signals = Signals::install();
     crate::model::kernels::fast::tune_allocator();
     let config = match load_config(&cli) {
         Ok(c) => c,
@@ -132,30 +187,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };
-    // The run the signal handler stops: the dashboard may start further runs.
-    let current = Arc::new(Mutex::new(trainer.control.clone()));
-
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let (flag, current) = (interrupted.clone(), current.clone());
-        // A second signal means "now": the run folder's files are each written atomically.
-        let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(EXIT_INTERRUPTED as i32);
-            }
-            if let Ok(control) = current.lock() {
-                let _ = control.send(crate::events::Control::Stop);
-            }
-        });
-    }
-
     if tui {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        signals.route(SignalTarget::Dashboard(tx));
         let config_path = cli
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from("config.toml"));
-        return run_tui(trainer, &config, config_path, start, current);
+        return run_tui(trainer, &config, config_path, start, rx);
     }
+    signals.route(SignalTarget::Trainer(trainer.control.clone()));
     let tty = std::io::stdout().is_terminal();
     let outcome = headless::run(
         &trainer.events,
@@ -165,9 +206,7 @@ pub fn run(cli: Cli) -> ExitCode {
     );
     trainer.join();
     match outcome {
-        Outcome::Finished(_) if interrupted.load(Ordering::SeqCst) => {
-            ExitCode::from(EXIT_INTERRUPTED)
-        }
+        Outcome::Finished(_) if signals.received() => ExitCode::from(EXIT_INTERRUPTED),
         Outcome::Finished(_) | Outcome::OutputClosed => ExitCode::SUCCESS,
         Outcome::Failed { reason, .. } => {
             eprintln!("convscope: training failed: {reason}");
@@ -245,7 +284,7 @@ fn run_tui(
     _: &Config,
     _: PathBuf,
     _: Starter,
-    _: Arc<Mutex<crossbeam_channel::Sender<crate::events::Control>>>,
+    _: crossbeam_channel::Receiver<()>,
 ) -> ExitCode {
     unreachable!("the dashboard is only chosen with the tui feature")
 }
@@ -258,7 +297,7 @@ fn run_tui(
     config: &Config,
     config_path: PathBuf,
     start: Starter,
-    current: Arc<Mutex<crossbeam_channel::Sender<crate::events::Control>>>,
+    signals: crossbeam_channel::Receiver<()>,
 ) -> ExitCode {
     use crate::ui::{Marker, NextRuns, UiOptions};
     use std::cell::RefCell;
@@ -277,24 +316,45 @@ fn run_tui(
             Box::new(move |config| {
                 let t = start.spawn(config)?;
                 let channels = (t.events.clone(), t.control.clone());
-                if let Ok(mut c) = current.lock() {
-                    *c = t.control.clone();
-                }
                 trainers.borrow_mut().push(t);
                 Ok(channels)
             })
         },
     };
-    let result = crate::ui::run_with(events, control, opts, Some(next));
-    for t in trainers.take() {
+    // A panic in the dashboard has already restored the terminal and printed its message
+    // (the screen's panic hook); what is left is to stop the current trainer cleanly.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::ui::run_with(events, control, opts, Some(next), signals)
+    }));
+    let mut trainers = trainers.take();
+    let current = trainers.pop().expect("the first run is always there");
+    let result = match result {
+        Ok(r) => r,
+        Err(panic) => {
+            let _ = current.control.send(crate::events::Control::Stop);
+            let run_dir = current.run_dir.clone();
+            current.join();
+            for t in trainers {
+                t.join();
+            }
+            eprintln!(
+                "convscope: the dashboard crashed ({}); training was stopped and saved in {run_dir}",
+                train::panic_message(&*panic)
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let late = current.events.clone();
+    for t in trainers {
         t.join();
     }
+    current.join();
     match result {
         Err(e) => {
             eprintln!("convscope: dashboard: {e:#}");
             ExitCode::from(EXIT_FAILED)
         }
-        Ok(o) => {
+        Ok(mut o) => {
             for run in &o.earlier {
                 if let Some(s) = &run.summary {
                     println!("{}", s.line());
@@ -302,6 +362,13 @@ fn run_tui(
                 if let Some(f) = &run.failure {
                     eprintln!("convscope: training failed: {f}");
                 }
+            }
+            // Quit before the run's end (a second signal): its summary came after.
+            if o.summary.is_none() {
+                o.summary = late.try_iter().find_map(|e| match e {
+                    crate::events::TrainEvent::Finished(s) => Some(s),
+                    _ => None,
+                });
             }
             if let Some(s) = &o.summary {
                 println!("{}", s.line());

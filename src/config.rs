@@ -100,7 +100,8 @@ pub struct UiConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelPreset {
-    /// Channels, height, width of one input image.
+    /// Channels, height, width of one input image (MNIST's by default, as documented).
+    #[serde(default = "mnist_input")]
     pub input: [usize; 3],
     pub layers: Vec<LayerSpec>,
     /// What this step of the exercise aims at, what it measured, and what that teaches
@@ -111,6 +112,10 @@ pub struct ModelPreset {
     pub result: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<String>,
+}
+
+fn mnist_input() -> [usize; 3] {
+    [1, 28, 28]
 }
 
 impl ModelPreset {
@@ -246,7 +251,8 @@ impl Config {
             serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.into_inner().to_string();
-                let inner = inner.trim_end();
+                // toml adds "\nin `key`": the path is already at the front.
+                let inner = inner.split("\nin `").next().unwrap_or("").trim_end();
                 if path == "." {
                     at(inner.to_string())
                 } else {
@@ -268,5 +274,7 @@ impl Config {
     }
 }
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod data;
 pub mod device;
 pub mod events;
+pub mod fault;
 pub mod fmt;
 pub mod headless;
 pub mod model;

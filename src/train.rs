@@ -111,7 +111,11 @@ fn start(
     let handle = std::thread::Builder::new()
         .name("convscope-train".into())
         .spawn(move || {
-            let mut out = Emitter { tx: etx, dir };
+            let mut out = Emitter {
+                tx: etx,
+                dir,
+                record_failed: false,
+            };
             let ctx = run::Ctx {
                 req,
                 device,
@@ -157,18 +161,25 @@ pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 
 /// Records each event into `metrics.jsonl`, then sends it. A consumer that has gone away
 /// is not an error: the run still finishes and is recorded.
+/// Only the first write error is reported (a full disk would otherwise add one per batch).
 pub(crate) struct Emitter {
     tx: Sender<TrainEvent>,
     dir: RunDir,
+    record_failed: bool,
 }
 
 impl Emitter {
     pub(crate) fn emit(&mut self, e: TrainEvent) -> bool {
         if let Err(err) = self.dir.record(&e) {
-            let _ = self.tx.send(TrainEvent::Log {
-                level: Level::Error,
-                message: format!("cannot write metrics.jsonl: {err}"),
-            });
+            if !std::mem::replace(&mut self.record_failed, true) {
+                let _ = self.tx.send(TrainEvent::Log {
+                    level: Level::Error,
+                    message: format!(
+                        "cannot write {}: {err}; the run goes on, later events may be missing from it",
+                        self.dir.path.join("metrics.jsonl").display()
+                    ),
+                });
+            }
         }
         self.tx.send(e).is_ok()
     }

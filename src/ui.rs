@@ -166,21 +166,24 @@ pub fn run(
     control: Sender<Control>,
     opts: UiOptions,
 ) -> anyhow::Result<UiOutcome> {
-    run_with(events, control, opts, None)
+    run_with(events, control, opts, None, crossbeam_channel::never())
 }
 
 /// As [`run`], with the hyperparameter editor and `n` starting further runs when `next` is
-/// given.
+/// given, and ending on process signals: each message on `signals` is a SIGINT or SIGTERM.
+/// The first stops the run cleanly and quits once it has stopped; a second quits at once.
+/// Either way the outcome is `interrupted`.
 pub fn run_with(
     events: Receiver<TrainEvent>,
     control: Sender<Control>,
     opts: UiOptions,
     next: Option<NextRuns>,
+    signals: Receiver<()>,
 ) -> anyhow::Result<UiOutcome> {
     let panics = screen::PanicLog::default();
     let outcome = {
         let mut screen = screen::Screen::enter(panics.clone())?;
-        event_loop(&mut screen, events, control, opts, &panics, next)
+        event_loop(&mut screen, events, control, opts, &panics, next, signals)
     };
     for p in panics.take() {
         eprintln!("{p}");
@@ -195,6 +198,7 @@ fn event_loop(
     opts: UiOptions,
     panics: &screen::PanicLog,
     next: Option<NextRuns>,
+    signals: Receiver<()>,
 ) -> anyhow::Result<UiOutcome> {
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
@@ -217,7 +221,14 @@ fn event_loop(
         }
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
-                Ok(ev) => app.on_event(ev, Instant::now()),
+                Ok(ev) => {
+                    if matches!(ev, TrainEvent::Batch(_))
+                        && crate::fault::active(crate::fault::Fault::UiPanic)
+                    {
+                        panic!("injected dashboard panic ({}=ui-panic)", crate::fault::ENV);
+                    }
+                    app.on_event(ev, Instant::now())
+                }
                 Err(_) => {
                     events = None;
                     app.on_disconnect(Instant::now(), panics.first());
@@ -237,6 +248,13 @@ fn event_loop(
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return Err(anyhow::anyhow!("reading terminal input: {e}")),
                 Err(_) => anyhow::bail!("the terminal input thread ended"),
+            },
+            recv(signals) -> msg => {
+                if msg.is_ok() {
+                    if let Some(c) = keys::on_signal(&mut app) {
+                        let _ = control.send(c);
+                    }
+                }
             },
             recv(ticker) -> _ => {
                 if app.tick(Instant::now()) {

@@ -8,7 +8,11 @@ use std::path::Path;
 pub fn save_checkpoint(model: &Model, path: &Path) -> Result<(), String> {
     let state = model.state_dict().map_err(|e| e.to_string())?;
     write_atomic_with(path, |tmp| {
-        candle_core::safetensors::save(&state, tmp).map_err(std::io::Error::other)
+        candle_core::safetensors::save(&state, tmp).map_err(std::io::Error::other)?;
+        if crate::fault::active(crate::fault::Fault::SlowCheckpoint) {
+            std::thread::sleep(std::time::Duration::from_secs(3));
+        }
+        Ok(())
     })
     .map_err(|e| e.to_string())
 }

@@ -128,6 +128,22 @@ pub(super) fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
     None
 }
 
+/// SIGINT or SIGTERM from outside: the first stops the run and quits once it has stopped
+/// (no question asked: a signal means "end the program"); a second quits at once.
+pub fn on_signal(app: &mut App) -> Option<Control> {
+    app.interrupted = true;
+    app.confirm = None;
+    if app.ended() || (app.stop_sent && app.quit_when_done) {
+        app.quit = true;
+        return None;
+    }
+    app.quit_when_done = true;
+    send_stop(
+        app,
+        "signal received: stopping after the current batch, then quitting",
+    )
+}
+
 fn send_stop(app: &mut App, why: &str) -> Option<Control> {
     if app.stop_sent {
         return None;

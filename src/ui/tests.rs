@@ -175,6 +175,7 @@ fn every_widget_renders_on_any_area_without_panicking() {
         (20, 5),
         (59, 15),
         (60, 16),
+        (80, 24),
         (300, 100),
     ] {
         for app in &apps {

@@ -2,8 +2,14 @@
 //! layout), because every extra binary is another slow link against candle.
 
 mod common;
+mod corrupt_data;
 mod device;
+mod disk;
 mod errors;
+mod faults;
+mod invalid_configs;
+mod probe;
 mod resume;
 mod runs;
+mod signals;
 mod summary;

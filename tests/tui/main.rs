@@ -4,6 +4,7 @@
 
 mod binary;
 mod editor;
+mod exits;
 mod fake;
 mod pty;
 mod tmux;

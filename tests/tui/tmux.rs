@@ -83,6 +83,19 @@ impl Session {
         self.tmux_ok(&["send-keys", "-t", &self.name, keys]);
     }
 
+    /// Resize the pane's window to `w`×`h`.
+    pub fn resize(&self, w: u16, h: u16) {
+        self.tmux_ok(&[
+            "resize-window",
+            "-t",
+            &self.name,
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+    }
+
     pub fn alternate_on(&self) -> bool {
         self.tmux_ok(&["display-message", "-p", "-t", &self.name, "#{alternate_on}"])
             .trim()

@@ -205,3 +205,19 @@ fn redraw_only_when_something_changed_or_the_clock_second_turned() {
         "an ended run's clock is frozen: idle is free"
     );
 }
+
+#[test]
+fn a_signal_stops_then_quits_without_asking_and_a_second_quits_at_once() {
+    let mut app = mid_run();
+    press(&mut app, ch('q'));
+    assert!(app.confirm.is_some());
+    assert_eq!(super::on_signal(&mut app), Some(Control::Stop));
+    assert!(app.confirm.is_none(), "a signal answers no question");
+    assert!(app.interrupted && app.quit_when_done && !app.quit);
+    assert_eq!(super::on_signal(&mut app), None);
+    assert!(app.quit, "the second signal quits without waiting");
+
+    let mut done = finished();
+    assert_eq!(super::on_signal(&mut done), None);
+    assert!(done.quit && done.interrupted, "an ended run quits at once");
+}
