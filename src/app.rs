@@ -53,6 +53,9 @@ pub fn run(cli: Cli) -> ExitCode {
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     }
     crate::model::kernels::fast::tune_allocator();
+    if let Some(Command::Runs { compare }) = &cli.command {
+        return runs(&cli.runs_dir, compare);
+    }
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
@@ -107,7 +110,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 
     if tui {
-        return run_tui(trainer, &config, &interrupted);
+        return run_tui(trainer, &config, &cli.runs_dir, &interrupted);
     }
     let tty = std::io::stdout().is_terminal();
     let outcome = headless::run(
@@ -126,6 +129,18 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("convscope: training failed: {reason}");
             ExitCode::from(EXIT_FAILED)
         }
+    }
+}
+
+/// `convscope runs`: needs no config and no data. A closed stdout (`| head`) is not an error.
+fn runs(root: &std::path::Path, compare: &[String]) -> ExitCode {
+    use std::io::Write;
+    match crate::history::output(root, compare) {
+        Ok(text) => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(e),
     }
 }
 
@@ -175,18 +190,30 @@ fn bench(
 }
 
 #[cfg(not(feature = "tui"))]
-fn run_tui(_: train::Trainer, _: &Config, _: &AtomicBool) -> ExitCode {
+fn run_tui(_: train::Trainer, _: &Config, _: &std::path::Path, _: &AtomicBool) -> ExitCode {
     unreachable!("the dashboard is only chosen with the tui feature")
 }
 
 #[cfg(feature = "tui")]
-fn run_tui(trainer: train::Trainer, config: &Config, _interrupted: &AtomicBool) -> ExitCode {
+fn run_tui(
+    trainer: train::Trainer,
+    config: &Config,
+    runs_root: &std::path::Path,
+    _interrupted: &AtomicBool,
+) -> ExitCode {
     use crate::ui::{Marker, UiOptions};
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
     };
-    let result = crate::ui::run(trainer.events.clone(), trainer.control.clone(), opts);
+    let root = runs_root.to_path_buf();
+    let history = Box::new(move || crate::history::scan(&root));
+    let result = crate::ui::run(
+        trainer.events.clone(),
+        trainer.control.clone(),
+        opts,
+        history,
+    );
     trainer.join();
     match result {
         Err(e) => {

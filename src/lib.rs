@@ -14,6 +14,7 @@ pub mod device;
 pub mod events;
 pub mod fmt;
 pub mod headless;
+pub mod history;
 pub mod model;
 pub mod rng;
 pub mod rundir;

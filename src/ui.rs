@@ -6,7 +6,7 @@ mod accuracy;
 mod app;
 mod axes;
 mod confirm;
-mod draw;
+pub(crate) mod draw;
 mod eta;
 mod help;
 mod history;
@@ -15,6 +15,7 @@ mod layers;
 mod layout;
 mod log;
 mod loss;
+mod runs;
 mod screen;
 mod status;
 mod theme;
@@ -28,6 +29,7 @@ mod tests;
 pub use app::App;
 
 use crate::events::{Control, RunSummary, TrainEvent};
+use crate::history::RunRecord;
 use crossbeam_channel::{select, Receiver, Sender};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::Rect;
@@ -106,6 +108,9 @@ impl Default for UiOptions {
     }
 }
 
+/// Reads the run history (at start-up and whenever a run ends) for the runs panel.
+pub type HistoryLoader = Box<dyn Fn() -> Result<Vec<RunRecord>, String>>;
+
 /// How the dashboard ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiOutcome {
@@ -125,11 +130,12 @@ pub fn run(
     events: Receiver<TrainEvent>,
     control: Sender<Control>,
     opts: UiOptions,
+    history: HistoryLoader,
 ) -> anyhow::Result<UiOutcome> {
     let panics = screen::PanicLog::default();
     let outcome = {
         let mut screen = screen::Screen::enter(panics.clone())?;
-        event_loop(&mut screen, events, control, opts, &panics)
+        event_loop(&mut screen, events, control, opts, &panics, &history)
     };
     for p in panics.take() {
         eprintln!("{p}");
@@ -143,13 +149,17 @@ fn event_loop(
     control: Sender<Control>,
     opts: UiOptions,
     panics: &screen::PanicLog,
+    history: &HistoryLoader,
 ) -> anyhow::Result<UiOutcome> {
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
     let never = crossbeam_channel::never();
     let mut events = Some(events);
     let mut app = App::new(opts.marker, Instant::now());
+    app.runs.set_records(history());
     screen.draw(&mut app)?;
+    // The history is read again once the run has ended, so the panel lists it as finished.
+    let mut reloaded_after_end = false;
     while !app.quit {
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
@@ -179,6 +189,11 @@ fn event_loop(
                     screen.draw(&mut app)?;
                 }
             },
+        }
+        if app.ended() && !reloaded_after_end {
+            reloaded_after_end = true;
+            app.runs.set_records(history());
+            app.dirty = true;
         }
     }
     Ok(UiOutcome {

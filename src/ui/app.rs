@@ -89,6 +89,8 @@ pub struct App {
     pub dirty: bool,
     /// The whole second of elapsed time shown by the last draw.
     pub drawn_second: u64,
+    /// The runs panel (`r`): earlier runs, the selection, the overlays.
+    pub runs: super::runs::Runs,
 }
 
 impl App {
@@ -124,6 +126,7 @@ impl App {
             area: Rect::default(),
             dirty: true,
             drawn_second: 0,
+            runs: super::runs::Runs::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{accuracy, confirm, help, layers, log, loss, status, theme};
+use super::{accuracy, confirm, help, layers, log, loss, runs, status, theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -40,6 +40,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     help::hint(app, a.hint, buf);
+    if app.runs.open {
+        runs::render(app, area, buf);
+    }
     if app.help {
         help::overlay(area, buf);
     }

@@ -25,6 +25,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         app.help = false;
         return None;
     }
+    if app.runs.open && super::runs::on_key(app, key.code) {
+        return None;
+    }
     match key.code {
         KeyCode::Char('q') | KeyCode::Esc => request_quit(app, false),
         KeyCode::Char('p') | KeyCode::Char(' ') => toggle_pause(app),
@@ -44,6 +47,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         }
         KeyCode::Char('l') => {
             app.log_scale = !app.log_scale;
+            None
+        }
+        KeyCode::Char('r') => {
+            app.runs.open = true;
             None
         }
         KeyCode::Tab => {

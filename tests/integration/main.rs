@@ -4,5 +4,6 @@
 mod common;
 mod device;
 mod errors;
+mod history;
 mod runs;
 mod summary;
