@@ -36,7 +36,7 @@ fn good_runs_of_every_ending_are_listed_newest_first_with_their_numbers() {
         stopped_accs,
         End::Stopped,
         2,
-        &[change.clone()],
+        std::slice::from_ref(&change),
     );
     write_run(
         &root,

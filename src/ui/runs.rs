@@ -156,8 +156,11 @@ pub fn on_key(app: &mut App, code: KeyCode) -> bool {
     true
 }
 
+/// One overlay's curve on one chart: run id, colour, points.
+pub type Series = (String, Color, Vec<(f64, f64)>);
+
 /// Each overlay's points for one chart, `y` of every recorded epoch.
-pub fn series(app: &App, y: impl Fn(&EpochStats) -> f64) -> Vec<(String, Color, Vec<(f64, f64)>)> {
+pub fn series(app: &App, y: impl Fn(&EpochStats) -> f64) -> Vec<Series> {
     app.runs
         .overlays
         .iter()
@@ -170,7 +173,7 @@ pub fn series(app: &App, y: impl Fn(&EpochStats) -> f64) -> Vec<(String, Color, 
 
 /// The overlays' datasets, named by run id for the chart's legend.
 pub fn datasets<'a>(
-    series: &'a [(String, Color, Vec<(f64, f64)>)],
+    series: &'a [Series],
     marker: ratatui::symbols::Marker,
 ) -> impl Iterator<Item = Dataset<'a>> {
     series.iter().map(move |(id, colour, points)| {
