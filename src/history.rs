@@ -19,7 +19,7 @@ pub use command::output;
 pub use diff::{diff, diff_many, flatten, Change, KeyDiff};
 pub use metrics::{epochs, EpochPoint};
 pub use report::{cells, compare_table, history_table, COLUMNS};
-pub use scan::{previous_config, scan, scan_dir};
+pub use scan::{config_before, previous_config, scan, scan_dir};
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

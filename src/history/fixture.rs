@@ -65,6 +65,7 @@ pub fn write_run(
         data_source: "fixture".into(),
         config_toml: config.to_toml(),
         start_epoch: 0,
+        prior_epochs: Vec::new(),
     }))];
     let stats: Vec<EpochStats> = accs
         .iter()

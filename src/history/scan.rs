@@ -44,9 +44,24 @@ fn folders(root: &Path) -> Result<Vec<PathBuf>, String> {
 /// The effective config of the newest run under `root` whose `config.toml` parses: what a
 /// new run's `changed` is computed against. `None` for the first run.
 pub fn previous_config(root: &Path) -> Option<toml::Table> {
+    newest_config(root, |_| true)
+}
+
+/// As `previous_config`, for the existing run folder `run`: the newest readable config among
+/// the folders beside it that are older than it (what a resumed run compares with).
+pub fn config_before(run: &Path) -> Option<toml::Table> {
+    let this = (started(run), run.file_name()?.to_os_string());
+    newest_config(run.parent()?, |p| {
+        p.file_name()
+            .is_some_and(|n| (started(p), n.to_os_string()) < this)
+    })
+}
+
+fn newest_config(root: &Path, keep: impl Fn(&Path) -> bool) -> Option<toml::Table> {
     let mut dirs: Vec<(String, PathBuf)> = folders(root)
         .ok()?
         .into_iter()
+        .filter(|p| keep(p))
         .map(|p| (started(&p), p))
         .collect();
     dirs.sort_by(|a, b| b.cmp(a));

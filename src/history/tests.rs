@@ -335,6 +335,13 @@ fn a_new_run_folder_records_what_changed_since_the_newest_run() {
     // The newest folder with a readable config is "previous": a damaged newer one is passed over.
     fs::create_dir_all(root.join("99991231-235959-broken")).unwrap();
     assert_eq!(previous_config(&root).unwrap(), table(&c.to_toml()));
+    // Reopened (as --resume does), a run compares with the run before it, not with itself.
+    let reopened = crate::rundir::RunDir::open(&second.path).unwrap();
+    assert_eq!(reopened.changed, second.changed);
+    assert!(crate::rundir::RunDir::open(&first.path)
+        .unwrap()
+        .changed
+        .is_empty());
     fs::remove_dir_all(&root).unwrap();
 }
 

@@ -52,7 +52,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
     let overlays = runs::series(app, |e| y(e.test_loss));
     let end = info.epochs.max(runs::last_epoch(app));
-    let (x_axis, _) = axes::epochs(info.start_epoch, end);
+    let (x_axis, _) = axes::epochs(info.first_shown_epoch(), end);
     let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
         .into_iter()
         .chain(overlays.iter().map(|o| &o.2))

@@ -5,5 +5,6 @@ mod common;
 mod device;
 mod errors;
 mod history;
+mod resume;
 mod runs;
 mod summary;
