@@ -145,6 +145,9 @@ pub fn run(cli: Cli) -> ExitCode {
     // After set_var: no other thread may exist while the environment changes.
     let signals = Signals::install();
     crate::model::kernels::fast::tune_allocator();
+    if let Some(Command::Runs { compare }) = &cli.command {
+        return runs(&cli.runs_dir, compare);
+    }
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
@@ -212,6 +215,18 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("convscope: training failed: {reason}");
             ExitCode::from(EXIT_FAILED)
         }
+    }
+}
+
+/// `convscope runs`: needs no config and no data. A closed stdout (`| head`) is not an error.
+fn runs(root: &std::path::Path, compare: &[String]) -> ExitCode {
+    use std::io::Write;
+    match crate::history::output(root, compare) {
+        Ok(text) => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(e),
     }
 }
 
@@ -299,7 +314,7 @@ fn run_tui(
     start: Starter,
     signals: crossbeam_channel::Receiver<()>,
 ) -> ExitCode {
-    use crate::ui::{Marker, NextRuns, UiOptions};
+    use crate::ui::{Hooks, Marker, NextRuns, UiOptions};
     use std::cell::RefCell;
     use std::rc::Rc;
     let opts = UiOptions {
@@ -307,6 +322,8 @@ fn run_tui(
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
     };
     let (events, control) = (trainer.events.clone(), trainer.control.clone());
+    let root = start.runs_root.clone();
+    let history = Box::new(move || crate::history::scan(&root));
     let trainers = Rc::new(RefCell::new(vec![trainer]));
     let next = NextRuns {
         config: config.clone(),
@@ -324,7 +341,12 @@ fn run_tui(
     // A panic in the dashboard has already restored the terminal and printed its message
     // (the screen's panic hook); what is left is to stop the current trainer cleanly.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::ui::run_with(events, control, opts, Some(next), signals)
+        let hooks = Hooks {
+            next: Some(next),
+            signals,
+            history,
+        };
+        crate::ui::run_with(events, control, opts, hooks)
     }));
     let mut trainers = trainers.take();
     let current = trainers.pop().expect("the first run is always there");

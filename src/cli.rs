@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch"
 )]
 pub struct Cli {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
@@ -41,8 +41,8 @@ pub struct Cli {
     #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
     pub resume: Option<PathBuf>,
 
-    /// Where run folders are created
-    #[arg(long, value_name = "DIR", default_value = "runs")]
+    /// Where run folders are created (and `runs` reads them)
+    #[arg(long, value_name = "DIR", default_value = "runs", global = true)]
     pub runs_dir: PathBuf,
 
     #[command(subcommand)]
@@ -64,5 +64,12 @@ pub enum Command {
         /// Also time candle's stock ops in the same process and print the ratio
         #[arg(long)]
         compare_stock: bool,
+    },
+    /// List earlier runs (newest first), or compare some: hyperparameter diff and per-epoch
+    /// accuracy side by side
+    Runs {
+        /// Run ids to compare (two or more)
+        #[arg(long, value_name = "RUN", num_args = 2..)]
+        compare: Vec<String>,
     },
 }

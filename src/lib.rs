@@ -2,7 +2,8 @@
 //!
 //! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `config`,
 //! `data`, `model` (candle), `train` (the training thread), `events` (its plain-data
-//! contract), `headless` and `ui` (two consumers of the same events), `app` (wiring).
+//! contract), `headless` and `ui` (two consumers of the same events), `history` (run
+//! folders read back, no candle), `app` (wiring).
 
 pub mod app;
 pub mod arch;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod fault;
 pub mod fmt;
 pub mod headless;
+pub mod history;
 pub mod model;
 pub mod rng;
 pub mod rundir;

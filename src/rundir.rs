@@ -3,6 +3,8 @@
 //! fsync, rename), so a kill mid-write leaves the previous version intact.
 
 use crate::events::{RunSummary, TrainEvent};
+use crate::history::Change;
+use serde::Serialize;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,40 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct RunDir {
     pub id: String,
     pub path: PathBuf,
+    /// Hyperparameters that differ from the newest run already under the same root, found
+    /// when the folder is made and written into `summary.json`.
+    pub changed: Vec<Change>,
     metrics: BufWriter<File>,
+}
+
+/// `summary.json`: the `finished` event's fields plus `changed`.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    #[serde(flatten)]
+    summary: &'a RunSummary,
+    changed: &'a [Change],
+}
+
+/// What differs between the existing run folder `run` (resumed) and the run before it.
+fn changed_before(run: &Path) -> Vec<Change> {
+    let this = fs::read_to_string(run.join("config.toml"))
+        .ok()
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok());
+    match (crate::history::config_before(run), this) {
+        (Some(previous), Some(this)) => crate::history::diff(&previous, &this),
+        _ => Vec::new(),
+    }
+}
+
+/// What differs between the newest run under `root` and a run with `config_toml`.
+fn changed_since_previous(root: &Path, config_toml: &str) -> Vec<Change> {
+    let (Some(previous), Ok(this)) = (
+        crate::history::previous_config(root),
+        toml::from_str::<toml::Table>(config_toml),
+    ) else {
+        return Vec::new();
+    };
+    crate::history::diff(&previous, &this)
 }
 
 /// `2026-11-26 03:55:41 UTC` -> `20261126-035541`.
@@ -44,6 +79,7 @@ impl RunDir {
     /// effective config written into it.
     pub fn create(root: &Path, preset: &str, config_toml: &str) -> std::io::Result<RunDir> {
         fs::create_dir_all(root).map_err(|e| annotate(root, "cannot create runs folder", e))?;
+        let changed = changed_since_previous(root, config_toml);
         let base = format!("{}-{preset}", timestamp(SystemTime::now()));
         let mut id = base.clone();
         let mut n = 1;
@@ -65,6 +101,7 @@ impl RunDir {
         Ok(RunDir {
             id,
             path,
+            changed,
             metrics: BufWriter::new(metrics),
         })
     }
@@ -94,6 +131,7 @@ impl RunDir {
         Ok(RunDir {
             id,
             path: path.to_path_buf(),
+            changed: changed_before(path),
             metrics: BufWriter::new(metrics),
         })
     }
@@ -117,9 +155,14 @@ impl RunDir {
     }
 
     pub fn write_summary(&self, s: &RunSummary) -> std::io::Result<()> {
-        let json = serde_json::to_string_pretty(s).map_err(std::io::Error::other)?;
+        let json = summary_json(s, &self.changed).map_err(std::io::Error::other)?;
         write_atomic(&self.path.join("summary.json"), json.as_bytes())
     }
+}
+
+/// The text of `summary.json`.
+pub fn summary_json(summary: &RunSummary, changed: &[Change]) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(&SummaryJson { summary, changed })
 }
 
 fn annotate(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {

@@ -6,7 +6,7 @@ mod accuracy;
 mod app;
 mod axes;
 mod confirm;
-mod draw;
+pub(crate) mod draw;
 mod editor;
 mod eta;
 mod help;
@@ -16,6 +16,7 @@ mod layers;
 mod layout;
 mod log;
 mod loss;
+mod runs;
 mod screen;
 mod status;
 mod theme;
@@ -31,6 +32,7 @@ pub use editor::Editor;
 
 use crate::config::Config;
 use crate::events::{Control, RunSummary, TrainEvent};
+use crate::history::RunRecord;
 use crossbeam_channel::{select, Receiver, Sender};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::Rect;
@@ -110,6 +112,9 @@ impl Default for UiOptions {
     }
 }
 
+/// Reads the run history (at start-up and whenever a run ends) for the runs panel.
+pub type HistoryLoader = Box<dyn Fn() -> Result<Vec<RunRecord>, String>>;
+
 /// How the dashboard ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiOutcome {
@@ -165,25 +170,39 @@ pub fn run(
     events: Receiver<TrainEvent>,
     control: Sender<Control>,
     opts: UiOptions,
+    history: HistoryLoader,
 ) -> anyhow::Result<UiOutcome> {
-    run_with(events, control, opts, None, crossbeam_channel::never())
+    let hooks = Hooks {
+        next: None,
+        signals: crossbeam_channel::never(),
+        history,
+    };
+    run_with(events, control, opts, hooks)
 }
 
-/// As [`run`], with the hyperparameter editor and `n` starting further runs when `next` is
-/// given, and ending on process signals: each message on `signals` is a SIGINT or SIGTERM.
-/// The first stops the run cleanly and quits once it has stopped; a second quits at once.
-/// Either way the outcome is `interrupted`.
+/// What the dashboard is connected to besides the first run's channels.
+pub struct Hooks {
+    /// The hyperparameter editor and `n` starting further runs, when given.
+    pub next: Option<NextRuns>,
+    /// Process signals: each message is a SIGINT or SIGTERM. The first stops the run
+    /// cleanly and quits once it has stopped; a second quits at once. Either way the
+    /// outcome is `interrupted`.
+    pub signals: Receiver<()>,
+    /// The run history for the runs panel.
+    pub history: HistoryLoader,
+}
+
+/// As [`run`], with everything in `hooks`.
 pub fn run_with(
     events: Receiver<TrainEvent>,
     control: Sender<Control>,
     opts: UiOptions,
-    next: Option<NextRuns>,
-    signals: Receiver<()>,
+    hooks: Hooks,
 ) -> anyhow::Result<UiOutcome> {
     let panics = screen::PanicLog::default();
     let outcome = {
         let mut screen = screen::Screen::enter(panics.clone())?;
-        event_loop(&mut screen, events, control, opts, &panics, next, signals)
+        event_loop(&mut screen, events, control, opts, &panics, hooks)
     };
     for p in panics.take() {
         eprintln!("{p}");
@@ -197,9 +216,13 @@ fn event_loop(
     control: Sender<Control>,
     opts: UiOptions,
     panics: &screen::PanicLog,
-    next: Option<NextRuns>,
-    signals: Receiver<()>,
+    hooks: Hooks,
 ) -> anyhow::Result<UiOutcome> {
+    let Hooks {
+        next,
+        signals,
+        history,
+    } = hooks;
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
     let never = crossbeam_channel::never();
@@ -210,7 +233,10 @@ fn event_loop(
         app.editor = Some(Editor::new(n.config, n.config_path));
         n.launch
     });
+    app.runs.set_records(history());
     screen.draw(&mut app)?;
+    // The history is read again once the run has ended, so the panel lists it as finished.
+    let mut reloaded_after_end = false;
     while !app.quit {
         if let Some((rx, tx)) = launch
             .as_mut()
@@ -218,6 +244,7 @@ fn event_loop(
         {
             events = Some(rx);
             control = tx;
+            reloaded_after_end = false;
         }
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
@@ -261,6 +288,11 @@ fn event_loop(
                     screen.draw(&mut app)?;
                 }
             },
+        }
+        if app.ended() && !reloaded_after_end {
+            reloaded_after_end = true;
+            app.runs.set_records(history());
+            app.dirty = true;
         }
     }
     Ok(UiOutcome {

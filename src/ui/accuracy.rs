@@ -5,6 +5,7 @@ use super::app::{App, Panel};
 use super::axes;
 use super::history::y_range;
 use super::layout::inner;
+use super::runs;
 use super::theme;
 use super::verdict::{points, verdict, Verdict};
 use ratatui::buffer::Buffer;
@@ -74,7 +75,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn chart(app: &App, area: Rect, buf: &mut Buffer) {
     let start = app.info.as_ref().map_or(0, |i| i.first_shown_epoch());
-    let end = app.info.as_ref().map_or(app.epochs.len(), |i| i.epochs);
+    let end = app
+        .info
+        .as_ref()
+        .map_or(app.epochs.len(), |i| i.epochs)
+        .max(runs::last_epoch(app));
     let train: Vec<(f64, f64)> = app
         .epochs
         .iter()
@@ -85,12 +90,18 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|e| (e.epoch as f64, 100.0 * e.test_acc()))
         .collect();
-    let both: Vec<(f64, f64)> = train.iter().chain(&test).copied().collect();
+    let overlays = runs::series(app, |e| 100.0 * e.test_acc());
+    let both: Vec<(f64, f64)> = train
+        .iter()
+        .chain(&test)
+        .chain(overlays.iter().flat_map(|o| &o.2))
+        .copied()
+        .collect();
     let [lo, hi] = axes::padded(y_range(&both), Some(0.0));
     let bounds = [lo, hi.min(100.0).max(lo + 0.1)];
     let d = axes::decimals(bounds, 1);
     let marker = app.marker.symbol();
-    let datasets = vec![
+    let mut datasets = vec![
         Dataset::default()
             .name("train %")
             .marker(marker)
@@ -104,6 +115,7 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
             .style(Style::new().fg(theme::TEST))
             .data(&test),
     ];
+    datasets.extend(runs::datasets(&overlays, marker));
     Chart::new(datasets)
         .x_axis(axes::epochs(start, end).0)
         .y_axis(axes::values(bounds, move |v| format!("{v:.d$}")))

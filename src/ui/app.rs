@@ -111,6 +111,8 @@ pub struct App {
     pub pending_next: Option<Config>,
     /// Runs of this session before the current one, oldest first.
     pub earlier: Vec<RunEnd>,
+    /// The runs panel (`r`): earlier runs, the selection, the overlays.
+    pub runs: super::runs::Runs,
 }
 
 impl App {
@@ -150,6 +152,7 @@ impl App {
             launch: None,
             pending_next: None,
             earlier: Vec::new(),
+            runs: super::runs::Runs::default(),
         }
     }
 
@@ -168,6 +171,7 @@ impl App {
         (next.focus, next.zoom, next.log_scale) = (self.focus, self.zoom, self.log_scale);
         next.area = self.area;
         next.earlier = std::mem::take(&mut self.earlier);
+        next.runs = std::mem::take(&mut self.runs);
         next.earlier.push(RunEnd {
             summary: self.summary.take(),
             failure: self.failure.take(),

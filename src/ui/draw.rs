@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{accuracy, confirm, editor, help, layers, log, loss, status, theme};
+use super::{accuracy, confirm, editor, help, layers, log, loss, runs, status, theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -42,6 +42,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     help::hint(app, a.hint, buf);
     if let Some(ed) = app.editor.as_ref().filter(|e| e.open) {
         editor::view::render(ed, app.run_number(), area, buf);
+    }
+    if app.runs.open {
+        runs::render(app, area, buf);
     }
     if app.help {
         help::overlay(area, buf);

@@ -23,7 +23,7 @@ pub enum Hint {
 }
 
 /// Key, its word in the hint, what it does, and when the hint shows it.
-pub const KEYS: [(&str, &str, &str, Hint); 13] = [
+pub const KEYS: [(&str, &str, &str, Hint); 14] = [
     (
         "h",
         "edit",
@@ -79,10 +79,11 @@ pub const KEYS: [(&str, &str, &str, Hint); 13] = [
         "zoom the focused panel to full screen",
         Hint::Always,
     ),
+    ("l", "log", "loss chart: log / linear scale", Hint::Always),
     (
-        "l",
-        "log-scale",
-        "loss chart: log / linear scale",
+        "r",
+        "runs",
+        "runs panel: space select, Enter overlay, d diff, Esc close",
         Hint::Always,
     ),
     ("?", "help", "this help (Esc or ? closes it)", Hint::Always),

@@ -28,6 +28,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
     if app.editor.as_ref().is_some_and(|e| e.open) {
         return editor::keys::on_key(app, key.code);
     }
+    if app.runs.open && super::runs::on_key(app, key.code) {
+        return None;
+    }
     match key.code {
         KeyCode::Char('q') | KeyCode::Esc => request_quit(app, false),
         KeyCode::Char('p') | KeyCode::Char(' ') => toggle_pause(app),
@@ -54,6 +57,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         }
         KeyCode::Char('l') => {
             app.log_scale = !app.log_scale;
+            None
+        }
+        KeyCode::Char('r') => {
+            app.runs.open = true;
             None
         }
         KeyCode::Tab => {

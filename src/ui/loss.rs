@@ -4,6 +4,7 @@
 use super::app::{App, Panel};
 use super::axes;
 use super::history::y_range;
+use super::runs;
 use super::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -37,7 +38,10 @@ pub fn series(app: &App) -> Series {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let focused = app.focus == Panel::Loss;
     let scale = if app.log_scale { "log10" } else { "linear" };
-    let block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
+    let mut block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
+    if let Some(legend) = runs::legend(app) {
+        block = block.title_bottom(legend);
+    }
     let Some(info) = &app.info else {
         Paragraph::new("no batches yet")
             .block(block)
@@ -45,9 +49,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let s = series(app);
-    let (x_axis, _) = axes::epochs(info.first_shown_epoch(), info.epochs);
+    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
+    let overlays = runs::series(app, |e| y(e.test_loss));
+    let end = info.epochs.max(runs::last_epoch(app));
+    let (x_axis, _) = axes::epochs(info.first_shown_epoch(), end);
     let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
         .into_iter()
+        .chain(overlays.iter().map(|o| &o.2))
         .flatten()
         .copied()
         .collect();
@@ -66,7 +74,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         })
     };
     let marker = app.marker.symbol();
-    let datasets = vec![
+    let mut datasets = vec![
         Dataset::default()
             .name("batch (EMA)")
             .marker(marker)
@@ -86,6 +94,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .style(Style::new().fg(theme::TEST))
             .data(&s.test),
     ];
+    datasets.extend(runs::datasets(&overlays, marker));
     Chart::new(datasets)
         .block(block)
         .x_axis(x_axis)

@@ -7,6 +7,7 @@ mod device;
 mod disk;
 mod errors;
 mod faults;
+mod history;
 mod invalid_configs;
 mod probe;
 mod resume;

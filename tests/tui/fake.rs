@@ -49,7 +49,13 @@ pub fn child_main(mode: &str) {
         tick: Duration::from_millis(50),
         marker: Marker::Dot,
     };
-    let outcome = convscope::ui::run(ev_rx, ctl_tx, opts).expect("ui::run");
+    // The runs panel reads the run folders under $CONVSCOPE_TUI_RUNS (none when unset).
+    let runs = std::env::var_os("CONVSCOPE_TUI_RUNS");
+    let history: convscope::ui::HistoryLoader = Box::new(move || {
+        runs.as_ref()
+            .map_or(Ok(Vec::new()), |r| convscope::history::scan(r.as_ref()))
+    });
+    let outcome = convscope::ui::run(ev_rx, ctl_tx, opts, history).expect("ui::run");
     let _ = trainer.join();
     let line = format!(
         "interrupted={} stopped={:?} failure={:?}\n",

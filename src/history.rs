@@ -1,0 +1,111 @@
+//! Run history: every folder under a runs root read back as a plain-data record (status,
+//! summary numbers, effective config, what changed from the run before), newest first, for
+//! `convscope runs` and the dashboard's runs panel. No candle; a damaged folder becomes a
+//! `Damaged` record with its reason, never a panic.
+
+mod command;
+mod diff;
+mod metrics;
+mod report;
+mod scan;
+
+#[cfg(test)]
+pub mod fixture;
+
+#[cfg(test)]
+mod tests;
+
+pub use command::output;
+pub use diff::{diff, diff_many, flatten, Change, KeyDiff};
+pub use metrics::{epochs, EpochPoint};
+pub use report::{cells, compare_table, history_table, COLUMNS};
+pub use scan::{config_before, previous_config, scan, scan_dir};
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// How a run ended, as its folder tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Finished,
+    /// The user stopped it before its last epoch.
+    Stopped,
+    Failed(String),
+    /// No final event yet: still training, or the process was killed.
+    Running,
+    /// Missing or unreadable files; the reason names the file.
+    Damaged(String),
+}
+
+impl Status {
+    /// One word for tables.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Finished => "finished",
+            Status::Stopped => "stopped",
+            Status::Failed(_) => "failed",
+            Status::Running => "running?",
+            Status::Damaged(_) => "damaged",
+        }
+    }
+
+    /// The word and, for failed and damaged runs, why.
+    pub fn describe(&self) -> String {
+        match self {
+            Status::Failed(why) | Status::Damaged(why) => format!("{}: {why}", self.word()),
+            s => s.word().to_string(),
+        }
+    }
+
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, Status::Damaged(_))
+    }
+}
+
+/// The numbers a finished (or failed-with-summary) run reports.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Numbers {
+    pub epochs_done: usize,
+    pub best_test_acc: f64,
+    pub best_epoch: usize,
+    pub final_gap_pp: f64,
+    pub wall_seconds: Option<f64>,
+}
+
+/// One run folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// The folder's name.
+    pub id: String,
+    pub path: PathBuf,
+    /// `20261126-041502` from the id, else the folder's modification time, UTC.
+    pub started: String,
+    /// The `model` of its config, or `?` when the config is unreadable.
+    pub preset: String,
+    pub status: Status,
+    pub numbers: Option<Numbers>,
+    /// The effective config, when `config.toml` parses.
+    pub config: Option<toml::Table>,
+    /// Hyperparameters that differ from the run before it (from `summary.json`).
+    pub changed: Vec<Change>,
+}
+
+impl RunRecord {
+    pub fn is_damaged(&self) -> bool {
+        self.status.is_damaged()
+    }
+}
+
+/// `summary.json`: the `finished` event's fields plus `changed`. Only the fields the history
+/// needs are read; unknown ones are ignored so older and newer files both load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryFile {
+    pub epochs_done: usize,
+    pub best_test_acc: f64,
+    pub best_epoch: usize,
+    pub final_gap_pp: f64,
+    pub wall_seconds: f64,
+    pub stopped: bool,
+    #[serde(default)]
+    pub changed: Vec<Change>,
+}

@@ -1,0 +1,412 @@
+//! The scanner on good, damaged and many folders; the config diff; the printed tables.
+
+use super::fixture::{scratch, write_run, End};
+use super::*;
+use crate::config::Config;
+use std::fs;
+
+const ACCS: [(f64, f64); 3] = [(0.90, 0.92), (0.95, 0.94), (0.97, 0.95)];
+
+fn table(toml_text: &str) -> toml::Table {
+    toml::from_str(toml_text).unwrap()
+}
+
+#[test]
+fn good_runs_of_every_ending_are_listed_newest_first_with_their_numbers() {
+    let root = scratch("good");
+    write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &ACCS,
+        End::Finished,
+        2,
+        &[],
+    );
+    let change = Change {
+        key: "train.lr".into(),
+        previous: Some("0.1".into()),
+        value: Some("0.05".into()),
+    };
+    let stopped_accs = &ACCS[..2];
+    write_run(
+        &root,
+        "20261126-020000-model-3",
+        0.05,
+        stopped_accs,
+        End::Stopped,
+        2,
+        std::slice::from_ref(&change),
+    );
+    write_run(
+        &root,
+        "20261126-030000-model-3",
+        0.05,
+        &ACCS[..2],
+        End::Failed,
+        2,
+        &[],
+    );
+    write_run(
+        &root,
+        "20261126-040000-model-3",
+        0.05,
+        &ACCS[..1],
+        End::None,
+        2,
+        &[],
+    );
+    fs::write(root.join("notes.txt"), "not a run").unwrap();
+
+    let r = scan(&root).unwrap();
+    let ids: Vec<&str> = r.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "20261126-040000-model-3",
+            "20261126-030000-model-3",
+            "20261126-020000-model-3",
+            "20261126-010000-model-3"
+        ]
+    );
+    assert_eq!(r[0].status, Status::Running);
+    assert_eq!(r[0].numbers.as_ref().unwrap().epochs_done, 1);
+    assert_eq!(r[0].numbers.as_ref().unwrap().wall_seconds, None);
+    // Without summary.json, `changed` is found against the next older run's config.
+    assert_eq!(r[0].changed[0].short(), "train.epochs 2→1");
+    assert!(r[1].changed.is_empty(), "same config as the stopped run");
+    assert_eq!(
+        r[1].status,
+        Status::Failed("loss became NaN at epoch 2 batch 3".into())
+    );
+    assert_eq!(r[1].numbers.as_ref().unwrap().epochs_done, 2);
+    assert_eq!(r[2].status, Status::Stopped);
+    assert_eq!(r[2].changed, vec![change]);
+    let n = r[3].numbers.as_ref().unwrap();
+    assert_eq!(r[3].status, Status::Finished);
+    assert_eq!((n.epochs_done, n.best_epoch), (3, 3));
+    assert!((n.best_test_acc - 0.95).abs() < 1e-12);
+    assert!((n.final_gap_pp - 2.0).abs() < 1e-9);
+    assert_eq!(r[3].preset, "model-3");
+    assert_eq!(r[3].started, "20261126-010000");
+    assert!(r[3].config.as_ref().unwrap().contains_key("train"));
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn damaged_folders_say_which_file_and_never_panic() {
+    let root = scratch("damaged");
+    let ok = |id: &str| write_run(&root, id, 0.1, &ACCS, End::Finished, 0, &[]);
+    let d = ok("20261126-010000-no-config");
+    fs::remove_file(d.join("config.toml")).unwrap();
+    let d = ok("20261126-020000-bad-config");
+    fs::write(d.join("config.toml"), "model = \n[train\nlr = ").unwrap();
+    let d = ok("20261126-030000-bad-summary");
+    fs::write(d.join("summary.json"), "{\"epochs_done\": 3, \"best_te").unwrap();
+    let d = ok("20261126-040000-binary-summary");
+    fs::write(d.join("summary.json"), [0xff, 0x00, 0xfe, 0x12]).unwrap();
+    let d = ok("20261126-050000-no-metrics");
+    fs::remove_file(d.join("metrics.jsonl")).unwrap();
+    let d = ok("20261126-060000-no-summary-no-metrics");
+    fs::remove_file(d.join("metrics.jsonl")).unwrap();
+    fs::remove_file(d.join("summary.json")).unwrap();
+    fs::create_dir_all(root.join("20261126-070000-empty")).unwrap();
+    let d = ok("20261126-080000-garbage-metrics");
+    fs::remove_file(d.join("summary.json")).unwrap();
+    fs::write(d.join("metrics.jsonl"), "garbage\n{\"event\":\n").unwrap();
+    let d = ok("20261126-090000-summary-lost");
+    fs::remove_file(d.join("summary.json")).unwrap();
+
+    let records = scan(&root).unwrap();
+    assert_eq!(records.len(), 9);
+    let reason = |id: &str| match &records.iter().find(|r| r.id[16..] == *id).unwrap().status {
+        Status::Damaged(why) => why.clone(),
+        s => panic!("{id} is {s:?}, not damaged"),
+    };
+    assert_eq!(reason("no-config"), "config.toml missing");
+    assert!(
+        reason("bad-config").starts_with("config.toml: "),
+        "{}",
+        reason("bad-config")
+    );
+    assert!(reason("bad-summary").starts_with("summary.json: "));
+    assert!(reason("binary-summary").starts_with("summary.json: "));
+    assert_eq!(reason("no-metrics"), "metrics.jsonl missing");
+    assert_eq!(
+        reason("no-summary-no-metrics"),
+        "metrics.jsonl missing or unreadable"
+    );
+    assert!(reason("empty").contains("config.toml missing"));
+    assert!(reason("empty").contains("metrics.jsonl missing"));
+    assert_eq!(
+        reason("garbage-metrics"),
+        "metrics.jsonl has no started event"
+    );
+    assert_eq!(
+        reason("summary-lost"),
+        "summary.json missing after a finished event"
+    );
+    let no_config = records
+        .iter()
+        .find(|r| r.id.ends_with("no-config"))
+        .unwrap();
+    assert_eq!(no_config.preset, "?");
+    assert!(no_config.numbers.is_some(), "the summary still reads");
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_garbled_metrics_line_is_skipped_not_fatal() {
+    let root = scratch("garbled");
+    let d = write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &ACCS,
+        End::None,
+        3,
+        &[],
+    );
+    let text = fs::read_to_string(d.join("metrics.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let second_epoch = lines
+        .iter()
+        .position(|l| l.contains("\"epoch\":2,\"epochs\""))
+        .unwrap();
+    lines[second_epoch] = "{\"event\":\"epoch\",\"epoch\":2,\"epo";
+    lines.insert(1, "\u{0}\u{1}not json");
+    fs::write(d.join("metrics.jsonl"), lines.join("\n")).unwrap();
+    let e = epochs(&d).unwrap();
+    assert_eq!(e.iter().map(|e| e.epoch).collect::<Vec<_>>(), [1, 3]);
+    let r = scan_dir(&d);
+    assert_eq!(r.status, Status::Running);
+    assert_eq!(r.numbers.unwrap().epochs_done, 3);
+    assert!(epochs(&root.join("nope"))
+        .unwrap_err()
+        .contains("metrics.jsonl"));
+    fs::remove_dir_all(&root).unwrap();
+}
+
+/// `n` folders, one in 20 damaged in one of four ways; returns how many are damaged.
+fn many(root: &std::path::Path, n: usize) -> usize {
+    let mut damaged = 0;
+    for i in 0..n {
+        let id = format!(
+            "2026{:02}{:02}-{:06}-model-3",
+            1 + i / 500,
+            1 + (i / 20) % 25,
+            i
+        );
+        let end = if i % 7 == 0 {
+            End::Stopped
+        } else {
+            End::Finished
+        };
+        let d = write_run(root, &id, 0.1, &ACCS, end, 0, &[]);
+        match i % 20 {
+            3 => fs::remove_file(d.join("config.toml")).unwrap(),
+            8 => fs::write(d.join("summary.json"), "{").unwrap(),
+            13 => fs::remove_file(d.join("metrics.jsonl")).unwrap(),
+            18 => fs::write(d.join("config.toml"), "[train]\nlr = = 1").unwrap(),
+            _ => continue,
+        }
+        damaged += 1;
+    }
+    damaged
+}
+
+#[test]
+fn a_thousand_folders_some_damaged_list_correctly() {
+    let root = scratch("thousand");
+    let damaged = many(&root, 1000);
+    let records = scan(&root).unwrap();
+    assert_eq!(records.len(), 1000);
+    assert_eq!(records.iter().filter(|r| r.is_damaged()).count(), damaged);
+    assert_eq!(damaged, 200);
+    assert!(records
+        .windows(2)
+        .all(|w| (&w[0].started, &w[0].id) > (&w[1].started, &w[1].id)));
+    assert_eq!(records[0].id, "20260225-000999-model-3");
+    let stopped = records
+        .iter()
+        .filter(|r| r.status == Status::Stopped)
+        .count();
+    assert_eq!(
+        stopped,
+        (0..1000)
+            .filter(|i| i % 7 == 0 && ![3, 8, 13, 18].contains(&(i % 20)))
+            .count()
+    );
+    fs::remove_dir_all(&root).unwrap();
+}
+
+/// The history benchmark (`scripts/bench-history.sh`): 1,000 folders, 50 of them damaged
+/// and 20 killed mid-run with their batch lines, loaded 9 times; prints the median.
+#[test]
+#[ignore]
+fn bench_history_load() {
+    let root = scratch("bench");
+    let damaged = many(&root, 1000);
+    for i in 0..20 {
+        let id = format!("20261201-{i:06}-model-3");
+        write_run(&root, &id, 0.1, &ACCS, End::None, 469, &[]);
+    }
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        let t = std::time::Instant::now();
+        let r = scan(&root).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(r.len(), 1020);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "history load: 1,020 folders ({damaged} damaged, 20 unfinished with 1,407 batch lines each): median {:.1} ms, min {:.1} ms, max {:.1} ms over {} loads",
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn diff_lists_changed_keys_and_ignores_ui_and_unused_presets() {
+    let mut a = Config::default();
+    let mut b = a.clone();
+    b.train.lr = 0.05;
+    b.ui.tick_ms = 250;
+    b.models.get_mut("model-1").unwrap().layers.pop();
+    let (ta, tb) = (table(&a.to_toml()), table(&b.to_toml()));
+    let d = diff(&ta, &tb);
+    assert_eq!(
+        d,
+        vec![Change {
+            key: "train.lr".into(),
+            previous: Some("0.1".into()),
+            value: Some("0.05".into()),
+        }]
+    );
+    // Switching preset shows the preset and both definitions, not their notes.
+    a.model = "model-1".into();
+    let d = diff(&table(&a.to_toml()), &tb);
+    let keys: Vec<&str> = d.iter().map(|c| c.key.as_str()).collect();
+    assert!(keys.contains(&"model"), "{keys:?}");
+    assert!(keys.contains(&"models.model-1.layers"), "{keys:?}");
+    assert!(
+        keys.iter()
+            .all(|k| !k.starts_with("ui.") && !k.ends_with(".target")),
+        "{keys:?}"
+    );
+    // A key on one side only.
+    let d = diff(
+        &table("[train]\nlr = 0.1\n"),
+        &table("[train]\nlr = 0.1\nseed = 2\n"),
+    );
+    assert_eq!(d[0].previous, None);
+    assert_eq!(d[0].value.as_deref(), Some("2"));
+    assert_eq!(d[0].short(), "train.seed ∅→2");
+    assert!(diff(&ta, &ta).is_empty());
+}
+
+#[test]
+fn diff_many_keeps_keys_that_differ_anywhere() {
+    let t = |lr: f64, seed: u64| table(&format!("[train]\nlr = {lr:?}\nseed = {seed}\n"));
+    let (a, b, c) = (t(0.1, 1), t(0.1, 2), t(0.1, 1));
+    let d = diff_many(&[&a, &b, &c]);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].key, "train.seed");
+    assert_eq!(
+        d[0].values,
+        vec![Some("1".into()), Some("2".into()), Some("1".into())]
+    );
+}
+
+#[test]
+fn a_new_run_folder_records_what_changed_since_the_newest_run() {
+    let root = scratch("rundir");
+    let mut c = Config::default();
+    let first = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
+    assert!(first.changed.is_empty());
+    c.train.lr = 0.02;
+    c.train.seed = 7;
+    let second = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
+    let keys: Vec<&str> = second.changed.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, ["train.lr", "train.seed"]);
+    // The newest folder with a readable config is "previous": a damaged newer one is passed over.
+    fs::create_dir_all(root.join("99991231-235959-broken")).unwrap();
+    assert_eq!(previous_config(&root).unwrap(), table(&c.to_toml()));
+    // Reopened (as --resume does), a run compares with the run before it, not with itself.
+    let reopened = crate::rundir::RunDir::open(&second.path).unwrap();
+    assert_eq!(reopened.changed, second.changed);
+    assert!(crate::rundir::RunDir::open(&first.path)
+        .unwrap()
+        .changed
+        .is_empty());
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn tables_show_the_columns_and_the_comparison_side_by_side() {
+    let root = scratch("tables");
+    let change = Change {
+        key: "train.lr".into(),
+        previous: Some("0.1".into()),
+        value: Some("0.05".into()),
+    };
+    write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &ACCS,
+        End::Finished,
+        0,
+        &[],
+    );
+    write_run(
+        &root,
+        "20261126-020000-model-3",
+        0.05,
+        &ACCS[..2],
+        End::Finished,
+        0,
+        &[change],
+    );
+    fs::create_dir_all(root.join("20261126-030000-model-3")).unwrap();
+    let r = scan(&root).unwrap();
+    let t = history_table(&r);
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].starts_with("run  "), "{t}");
+    assert!(
+        lines[1].contains("damaged") && lines[1].contains("[config.toml missing"),
+        "{t}"
+    );
+    assert!(
+        lines[2].contains("train.lr 0.1→0.05") && lines[2].contains("94.00% (2)"),
+        "{t}"
+    );
+    assert!(
+        lines[3].contains("95.00% (3)") && lines[3].contains("+2.00 pp"),
+        "{t}"
+    );
+    assert!(lines[3].contains("00:09"), "{t}");
+    let out = output(
+        &root,
+        &[
+            "20261126-010000-model-3".into(),
+            "20261126-020000-model-3".into(),
+        ],
+    )
+    .unwrap();
+    let lr = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("train.lr "))
+        .unwrap();
+    assert!(
+        lr.split_whitespace().eq(["train.lr", "0.1", "0.05"]),
+        "{out}"
+    );
+    assert!(out.contains("3      95.00 / 97.00 / +2.00    —"), "{out}");
+    let e = output(&root, &["20261126-010000-model-3".into(), "nope".into()]).unwrap_err();
+    assert!(e.contains("'nope'"), "{e}");
+    fs::remove_dir_all(&root).unwrap();
+}

@@ -1,0 +1,212 @@
+//! The runs panel's state (key `r`): the history of earlier runs as plain records, the
+//! cursor, the selection, and the runs overlaid on the accuracy and loss charts. Keys while
+//! it is open land here; loading an overlay reads that run's `metrics.jsonl`.
+
+mod diff;
+mod panel;
+
+#[cfg(test)]
+mod tests;
+
+pub use diff::render as render_diff;
+pub use panel::render;
+
+use super::app::App;
+use crate::events::EpochStats;
+use crate::history::RunRecord;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use ratatui::widgets::{Dataset, GraphType};
+
+/// Overlay colours, in selection order; none is a colour the current run's curves use.
+pub const PALETTE: [Color; 6] = [
+    Color::Yellow,
+    Color::LightGreen,
+    Color::LightRed,
+    Color::LightBlue,
+    Color::White,
+    Color::LightMagenta,
+];
+
+/// What the open panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    List,
+    /// The hyperparameter diff of the selected runs.
+    Diff,
+}
+
+/// An earlier run drawn over the current one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    pub id: String,
+    pub colour: Color,
+    pub epochs: Vec<EpochStats>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Runs {
+    /// Newest first.
+    pub records: Vec<RunRecord>,
+    /// Why the history could not be read, if it could not.
+    pub error: Option<String>,
+    pub open: bool,
+    pub view: View,
+    pub cursor: usize,
+    /// Selected run ids, in the order they were selected.
+    pub selected: Vec<String>,
+    pub overlays: Vec<Overlay>,
+    /// The last thing the panel has to tell (a refusal, what was overlaid).
+    pub note: Option<String>,
+}
+
+impl Runs {
+    /// Replace the records (start-up, or a run ended); keeps the selection of runs that are
+    /// still there and the cursor on the same run when it can.
+    pub fn set_records(&mut self, loaded: Result<Vec<RunRecord>, String>) {
+        let at = self.records.get(self.cursor).map(|r| r.id.clone());
+        match loaded {
+            Ok(r) => {
+                self.records = r;
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+        let records = &self.records;
+        self.selected
+            .retain(|id| records.iter().any(|r| &r.id == id));
+        self.cursor = at
+            .and_then(|id| records.iter().position(|r| r.id == id))
+            .unwrap_or(0)
+            .min(records.len().saturating_sub(1));
+    }
+
+    /// The selected records, in selection order.
+    pub fn selected_records(&self) -> Vec<&RunRecord> {
+        self.selected
+            .iter()
+            .filter_map(|id| self.records.iter().find(|r| &r.id == id))
+            .collect()
+    }
+
+    fn toggle(&mut self) {
+        let Some(r) = self.records.get(self.cursor) else {
+            return;
+        };
+        if let Some(k) = self.selected.iter().position(|id| id == &r.id) {
+            self.selected.remove(k);
+            self.note = None;
+        } else if r.is_damaged() {
+            self.note = Some(format!("{} is damaged and cannot be overlaid", r.id));
+        } else {
+            self.selected.push(r.id.clone());
+            self.note = None;
+        }
+    }
+
+    /// Overlay the selected runs (nothing selected: remove the overlays).
+    fn overlay(&mut self) {
+        let mut overlays = Vec::new();
+        let mut problems = Vec::new();
+        for (k, r) in self.selected_records().into_iter().enumerate() {
+            match crate::history::epochs(&r.path) {
+                Ok(epochs) if !epochs.is_empty() => overlays.push(Overlay {
+                    id: r.id.clone(),
+                    colour: PALETTE[k % PALETTE.len()],
+                    epochs,
+                }),
+                Ok(_) => problems.push(format!("{}: no epoch recorded", r.id)),
+                Err(e) => problems.push(e),
+            }
+        }
+        self.note = Some(if problems.is_empty() && overlays.is_empty() {
+            "overlays removed".into()
+        } else if problems.is_empty() {
+            format!("overlaid {} run(s) on the charts", overlays.len())
+        } else {
+            format!("not overlaid: {}", problems.join("; "))
+        });
+        self.overlays = overlays;
+    }
+}
+
+/// A key while the panel is open; `false` when the panel does not use it (the dashboard's
+/// own meaning applies then).
+pub fn on_key(app: &mut App, code: KeyCode) -> bool {
+    let runs = &mut app.runs;
+    match (runs.view, code) {
+        (View::Diff, KeyCode::Esc | KeyCode::Char('d')) => runs.view = View::List,
+        (View::List, KeyCode::Esc | KeyCode::Char('r')) => runs.open = false,
+        (View::List, KeyCode::Up) => runs.cursor = runs.cursor.saturating_sub(1),
+        (View::List, KeyCode::Down) => {
+            runs.cursor = (runs.cursor + 1).min(runs.records.len().saturating_sub(1))
+        }
+        (View::List, KeyCode::Home) => runs.cursor = 0,
+        (View::List, KeyCode::End) => runs.cursor = runs.records.len().saturating_sub(1),
+        (View::List, KeyCode::Char(' ')) => runs.toggle(),
+        (_, KeyCode::Enter | KeyCode::Char('o')) => {
+            runs.overlay();
+            runs.open = false;
+            runs.view = View::List;
+        }
+        (View::List, KeyCode::Char('d')) => runs.view = View::Diff,
+        _ => return false,
+    }
+    true
+}
+
+/// One overlay's curve on one chart: run id, colour, points.
+pub type Series = (String, Color, Vec<(f64, f64)>);
+
+/// Each overlay's points for one chart, `y` of every recorded epoch.
+pub fn series(app: &App, y: impl Fn(&EpochStats) -> f64) -> Vec<Series> {
+    app.runs
+        .overlays
+        .iter()
+        .map(|o| {
+            let points = o.epochs.iter().map(|e| (e.epoch as f64, y(e))).collect();
+            (o.id.clone(), o.colour, points)
+        })
+        .collect()
+}
+
+/// The overlays' datasets, named by run id for the chart's legend.
+pub fn datasets<'a>(
+    series: &'a [Series],
+    marker: ratatui::symbols::Marker,
+) -> impl Iterator<Item = Dataset<'a>> {
+    series.iter().map(move |(id, colour, points)| {
+        Dataset::default()
+            .name(id.clone())
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(ratatui::style::Style::new().fg(*colour))
+            .data(points)
+    })
+}
+
+/// The overlays' legend, `━ run-id` in each run's colour, for the charts' frame (the
+/// charts' own legends hide when the panels are small).
+pub fn legend(app: &App) -> Option<ratatui::text::Line<'static>> {
+    if app.runs.overlays.is_empty() {
+        return None;
+    }
+    let mut spans = vec![ratatui::text::Span::raw(" ")];
+    for o in &app.runs.overlays {
+        let style = ratatui::style::Style::new().fg(o.colour);
+        spans.push(ratatui::text::Span::styled(format!("━ {} ", o.id), style));
+    }
+    Some(ratatui::text::Line::from(spans))
+}
+
+/// The last epoch any overlay reaches (for the charts' x axis).
+pub fn last_epoch(app: &App) -> usize {
+    app.runs
+        .overlays
+        .iter()
+        .flat_map(|o| o.epochs.last())
+        .map(|e| e.epoch)
+        .max()
+        .unwrap_or(0)
+}

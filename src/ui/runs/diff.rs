@@ -1,0 +1,44 @@
+//! The runs panel's diff view (`d`): the hyperparameters that differ among the selected
+//! runs, one row per key and one column per run.
+
+use super::super::app::App;
+use crate::history::diff_many;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Paragraph, Row, Table, Widget};
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let runs = app.runs.selected_records();
+    if runs.len() < 2 {
+        Paragraph::new("select two or more runs (space) to see how their hyperparameters differ")
+            .render(area, buf);
+        return;
+    }
+    let configs: Vec<&toml::Table> = runs.iter().filter_map(|r| r.config.as_ref()).collect();
+    let diffs = diff_many(&configs);
+    if diffs.is_empty() {
+        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        Paragraph::new(format!("same hyperparameters: {}", ids.join(", "))).render(area, buf);
+        return;
+    }
+    let header = Row::new(
+        std::iter::once("hyperparameter".to_string()).chain(runs.iter().map(|r| r.id.clone())),
+    )
+    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let rows = diffs.into_iter().map(|d| {
+        Row::new(
+            std::iter::once(d.key).chain(
+                d.values
+                    .into_iter()
+                    .map(|v| v.unwrap_or_else(|| "∅".into())),
+            ),
+        )
+    });
+    let key_width = Constraint::Length(24);
+    let widths = std::iter::once(key_width).chain(runs.iter().map(|_| Constraint::Fill(1)));
+    Table::new(rows, widths)
+        .header(header)
+        .column_spacing(2)
+        .render(area, buf);
+}
