@@ -17,7 +17,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+pub fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("convscope: error: {msg}");
     ExitCode::from(EXIT_USAGE)
 }
@@ -53,6 +53,9 @@ pub fn run(cli: Cli) -> ExitCode {
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     }
     crate::model::kernels::fast::tune_allocator();
+    if let Some(Command::Watch { target }) = &cli.command {
+        return crate::watch::run(target, cli.headless);
+    }
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),
@@ -185,9 +188,17 @@ fn run_tui(trainer: train::Trainer, config: &Config, _interrupted: &AtomicBool) 
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
+        ..UiOptions::default()
     };
     let result = crate::ui::run(trainer.events.clone(), trainer.control.clone(), opts);
     trainer.join();
+    dashboard_exit(result)
+}
+
+/// The exit code (and the lines printed after the terminal is restored) for how the
+/// dashboard ended.
+#[cfg(feature = "tui")]
+pub fn dashboard_exit(result: anyhow::Result<crate::ui::UiOutcome>) -> ExitCode {
     match result {
         Err(e) => {
             eprintln!("convscope: dashboard: {e:#}");

@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope watch runs/<run-id>               follow a run written by another process"
 )]
 pub struct Cli {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
@@ -59,5 +59,12 @@ pub enum Command {
         /// Also time candle's stock ops in the same process and print the ratio
         #[arg(long)]
         compare_stock: bool,
+    },
+    /// Follow a run another process writes (read-only dashboard, or the headless log when
+    /// piped); ends at the run's finished line
+    Watch {
+        /// A run folder, its metrics.jsonl, or - for stdin (ssh host tail -f … | convscope watch -)
+        #[arg(value_name = "RUN")]
+        target: PathBuf,
     },
 }

@@ -14,9 +14,11 @@ pub mod device;
 pub mod events;
 pub mod fmt;
 pub mod headless;
+pub mod insight;
 pub mod model;
 pub mod rng;
 pub mod rundir;
 pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;
+pub mod watch;

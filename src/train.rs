@@ -10,6 +10,7 @@ pub mod optimizer;
 pub mod prefetch;
 mod run;
 pub mod schedule;
+mod tally;
 
 use crate::config::Config;
 use crate::data::Mnist;

@@ -6,15 +6,19 @@ mod accuracy;
 mod app;
 mod axes;
 mod confirm;
+mod confusion;
+mod digits;
 mod draw;
 mod eta;
 mod help;
 mod history;
+mod insight;
 mod keys;
 mod layers;
 mod layout;
 mod log;
 mod loss;
+mod lr;
 mod screen;
 mod status;
 mod theme;
@@ -90,11 +94,15 @@ impl std::str::FromStr for Marker {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiOptions {
     /// Redraw period (only when something changed); 100 ms is 10 Hz.
     pub tick: Duration,
     pub marker: Marker,
+    /// Watching a run another process trains: pause and stop do nothing.
+    pub read_only: bool,
+    /// Where `x` saves the screen when the run's own folder is not here (`watch`).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for UiOptions {
@@ -102,6 +110,8 @@ impl Default for UiOptions {
         Self {
             tick: Duration::from_millis(100),
             marker: Marker::Braille,
+            read_only: false,
+            export_dir: None,
         }
     }
 }
@@ -149,6 +159,8 @@ fn event_loop(
     let never = crossbeam_channel::never();
     let mut events = Some(events);
     let mut app = App::new(opts.marker, Instant::now());
+    app.read_only = opts.read_only;
+    app.export_dir = opts.export_dir.clone();
     screen.draw(&mut app)?;
     while !app.quit {
         select! {

@@ -198,6 +198,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
         let (mut test_loss, mut test_correct) = (0.0f64, 0usize);
         let idx: Vec<usize> = (0..n_test).collect();
         let mut done = 0;
+        let mut tally = super::tally::Tally::new(super::tally::MISTAKES);
         for chunk in idx.chunks(cfg.data.eval_batch_size) {
             if let Flow::Stop = check_control(ctx, out, RunState::Evaluating) {
                 stopped = true;
@@ -206,6 +207,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             let (x, y) = batcher.batch(&data.test, chunk, &ctx.device)?;
             let logp = model.forward(&x, false, 0)?;
             let (loss, c) = loss_and_correct(&logp, &y)?;
+            tally.add(&logp, chunk, &data.test)?;
             test_loss += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             test_correct += c as usize;
             done += chunk.len();
@@ -239,6 +241,9 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             );
         }
         out.emit(TrainEvent::Epoch(stats.clone()));
+        out.emit(TrainEvent::TestDetail(Box::new(
+            tally.finish(epoch, &data.test),
+        )));
         last_epoch = Some(stats);
         save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
         if acc > best.acc {

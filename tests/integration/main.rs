@@ -6,3 +6,4 @@ mod device;
 mod errors;
 mod runs;
 mod summary;
+mod watch;

@@ -47,6 +47,7 @@ pub fn child_main(mode: &str) {
     let opts = UiOptions {
         tick: Duration::from_millis(50),
         marker: Marker::Dot,
+        ..UiOptions::default()
     };
     let outcome = convscope::ui::run(ev_rx, ctl_tx, opts).expect("ui::run");
     let _ = trainer.join();

@@ -205,3 +205,16 @@ fn redraw_only_when_something_changed_or_the_clock_second_turned() {
         "an ended run's clock is frozen: idle is free"
     );
 }
+
+#[test]
+fn watching_read_only_pause_and_stop_say_so_and_quit_leaves_at_once() {
+    let mut app = mid_run();
+    app.read_only = true;
+    for c in ['p', ' ', 's'] {
+        assert_eq!(press(&mut app, ch(c)), None);
+        assert_eq!(app.log.last().unwrap().text, super::READ_ONLY);
+    }
+    assert!(!app.pause_requested && app.confirm.is_none() && !app.stop_sent);
+    assert_eq!(press(&mut app, ch('q')), None);
+    assert!(app.quit && !app.stop_sent);
+}
