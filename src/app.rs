@@ -56,6 +56,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(Command::Watch { target }) = &cli.command {
         return crate::watch::run(target, cli.headless);
     }
+    if let Some(Command::Report { run }) = &cli.command {
+        return crate::report::run(run);
+    }
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope watch runs/<run-id>               follow a run written by another process"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder"
 )]
 pub struct Cli {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
@@ -59,6 +59,12 @@ pub enum Command {
         /// Also time candle's stock ops in the same process and print the ratio
         #[arg(long)]
         compare_stock: bool,
+    },
+    /// Write report.md (model, receptive fields, Target/Results/Analysis, plots, logs) into a run folder
+    Report {
+        /// The run folder, e.g. runs/20261126-041502-model-3
+        #[arg(value_name = "RUN")]
+        run: PathBuf,
     },
     /// Follow a run another process writes (read-only dashboard, or the headless log when
     /// piped); ends at the run's finished line

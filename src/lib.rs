@@ -16,6 +16,7 @@ pub mod fmt;
 pub mod headless;
 pub mod insight;
 pub mod model;
+pub mod report;
 pub mod rng;
 pub mod rundir;
 pub mod train;

@@ -50,8 +50,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let [labels, spark] =
         Layout::horizontal([Constraint::Length(LABEL), Constraint::Fill(1)]).areas(area);
     Paragraph::new(vec![
-        Line::styled(format!("lr {}", short(now)), Style::new().fg(theme::WARN)),
-        Line::styled(format!("max {}", short(max)), Style::new().fg(theme::DIM)),
+        Line::styled(
+            format!("lr {}", crate::fmt::lr(now)),
+            Style::new().fg(theme::WARN),
+        ),
+        Line::styled(
+            format!("max {}", crate::fmt::lr(max)),
+            Style::new().fg(theme::DIM),
+        ),
     ])
     .render(labels, buf);
     let data = columns(
@@ -65,16 +71,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .max(100)
         .style(Style::new().fg(theme::WARN))
         .render(spark, buf);
-}
-
-/// An lr in at most 8 characters: `0.1`, `0.0042`, `4.0e-6`.
-pub fn short(v: f64) -> String {
-    if v >= 1e-3 {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format!("{v:.1e}")
-    }
 }
 
 #[cfg(test)]
@@ -91,8 +87,5 @@ mod tests {
         let c = columns(&pts, 0.0, 4.0, 8);
         assert_eq!(c, vec![100, 100, 10, 10]);
         assert!(columns(&[], 0.0, 4.0, 8).is_empty());
-        assert_eq!(short(0.1), "0.1");
-        assert_eq!(short(0.0042), "0.0042");
-        assert_eq!(short(4e-6), "4.0e-6");
     }
 }

@@ -4,6 +4,7 @@
 mod common;
 mod device;
 mod errors;
+mod report;
 mod runs;
 mod summary;
 mod watch;
