@@ -10,6 +10,7 @@ mod confusion;
 mod digits;
 mod draw;
 mod eta;
+mod export;
 mod help;
 mod history;
 mod insight;
@@ -147,6 +148,34 @@ pub fn run(
     outcome
 }
 
+/// Draw the current frame and save it as text and SVG; the log says where (or why not).
+fn export_screen(screen: &mut screen::Screen, app: &mut App) -> anyhow::Result<()> {
+    let buf = screen.draw_and_copy(app)?;
+    let dir = app.export_dir.clone().unwrap_or_else(|| {
+        app.info
+            .as_ref()
+            .map(|i| std::path::PathBuf::from(&i.run_dir))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| ".".into())
+    });
+    let stem = format!(
+        "screen-{}",
+        crate::rundir::timestamp(std::time::SystemTime::now())
+    );
+    let (level, message) = match export::save(&buf, &dir, &stem) {
+        Ok((t, s)) => (
+            crate::events::Level::Info,
+            format!("screen saved: {} and {}", t.display(), s.display()),
+        ),
+        Err(e) => (
+            crate::events::Level::Error,
+            format!("screen not saved: {e}"),
+        ),
+    };
+    app.push_log(Instant::now(), level, message);
+    Ok(())
+}
+
 fn event_loop(
     screen: &mut screen::Screen,
     events: Receiver<TrainEvent>,
@@ -176,6 +205,9 @@ fn event_loop(
                     if let Some(c) = keys::on_key(&mut app, key) {
                         // A trainer that is gone cannot obey; its closed channel says so.
                         let _ = control.send(c);
+                    }
+                    if std::mem::take(&mut app.export_requested) {
+                        export_screen(screen, &mut app)?;
                     }
                 }
                 Ok(Ok(Event::Resize(w, h))) => {

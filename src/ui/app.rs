@@ -87,6 +87,8 @@ pub struct App {
     pub insight: bool,
     /// `c`: the confusion matrix in % of each true class instead of counts.
     pub confusion_pct: bool,
+    /// `x` was pressed: the event loop saves the next frame.
+    pub export_requested: bool,
     /// Which page of misclassified digits (←/→ in the test-pass view).
     pub digit_page: usize,
     /// Per panel: rows scrolled (layers: from the top; accuracy and log: back from the end).
@@ -136,6 +138,7 @@ impl App {
             insight: false,
             confusion_pct: false,
             digit_page: 0,
+            export_requested: false,
             scroll: [0; 4],
             pause_requested: false,
             stop_sent: false,

@@ -51,6 +51,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
             app.zoom = !app.zoom;
             None
         }
+        KeyCode::Char('x') => {
+            app.export_requested = true;
+            None
+        }
         KeyCode::Char('l') => {
             app.log_scale = !app.log_scale;
             None
