@@ -2,13 +2,16 @@
 //! start the trainer, hand its events to the dashboard or the headless printer.
 //! Exit codes: 0 done, 1 training failed, 2 bad config/data/arguments, 130 interrupted.
 
+mod resume;
+
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::data::Mnist;
 use crate::headless::{self, Outcome};
 use crate::model::kernels::{fast::Fast, stock::Stock, Kernels};
 use crate::train::{self, RunRequest};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -23,12 +26,10 @@ pub fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 /// The configuration the arguments ask for: file (or ./config.toml, or defaults), then
-/// `--epochs`, `--device` and each `--set`, validated together.
+/// `--epochs`, `--device` and each `--set`, validated together. With `--resume`, the run
+/// folder's own config.toml, which the overrides may change only in ways that keep the run
+/// the same (see `resume::config`).
 pub fn load_config(cli: &Cli) -> Result<Config, String> {
-    let path = cli.config.clone().or_else(|| {
-        let p = PathBuf::from("config.toml");
-        p.is_file().then_some(p)
-    });
     let mut sets = Vec::new();
     if let Some(n) = cli.epochs {
         sets.push(("train.epochs".to_string(), n.to_string()));
@@ -37,7 +38,43 @@ pub fn load_config(cli: &Cli) -> Result<Config, String> {
         sets.push(("train.device".to_string(), format!("{d:?}")));
     }
     sets.extend(cli.sets.iter().cloned());
+    if let Some(dir) = &cli.resume {
+        return resume::config(dir, &sets);
+    }
+    let path = cli.config.clone().or_else(|| {
+        let p = PathBuf::from("config.toml");
+        p.is_file().then_some(p)
+    });
     Config::load(path.as_deref(), &sets).map_err(|e| e.to_string())
+}
+
+/// Continue the run in `run_dir` (e.g. from the dashboard's runs panel): its own config.toml
+/// with `sets` applied (only `train.epochs`, `train.device`, `data.dir`, `ui.*` may change),
+/// the same `Trainer` a fresh run gives. Errors are the user's to fix (exit 2).
+pub fn start_resumed(
+    run_dir: &Path,
+    sets: &[(String, String)],
+    data: Arc<Mnist>,
+) -> Result<train::Trainer, String> {
+    let config = resume::config(run_dir, sets)?;
+    resumed_trainer(run_dir, config, data)
+}
+
+fn resumed_trainer(
+    run_dir: &Path,
+    config: Config,
+    data: Arc<Mnist>,
+) -> Result<train::Trainer, String> {
+    let kernels = kernels_for(&config);
+    train::resume(
+        RunRequest {
+            config,
+            data,
+            runs_root: run_dir.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            kernels,
+        },
+        run_dir,
+    )
 }
 
 /// The kernels for a run: the fast CPU kernels (which fall back to candle's ops on other
@@ -88,14 +125,17 @@ pub fn run(cli: Cli) -> ExitCode {
     {
         return bench(&config, &data, steps, eval_batches, compare_stock);
     }
-    let kernels = kernels_for(&config);
     let tui = !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui");
-    let trainer = match train::spawn(RunRequest {
-        config: config.clone(),
-        data,
-        runs_root: cli.runs_dir.clone(),
-        kernels,
-    }) {
+    let started = match &cli.resume {
+        Some(dir) => resumed_trainer(dir, config.clone(), data),
+        None => train::spawn(RunRequest {
+            config: config.clone(),
+            data,
+            runs_root: cli.runs_dir.clone(),
+            kernels: kernels_for(&config),
+        }),
+    };
+    let trainer = match started {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };

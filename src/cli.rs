@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder"
 )]
 pub struct Cli {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
@@ -35,6 +35,11 @@ pub struct Cli {
     /// Override any config key, e.g. --set train.lr=0.02 (repeatable)
     #[arg(long = "set", value_name = "KEY=VALUE", global = true, value_parser = crate::config::parse_set)]
     pub sets: Vec<(String, String)>,
+
+    /// Continue the interrupted run in this folder (runs/<run-id>) from its last finished
+    /// epoch, with its own config.toml; --epochs may raise train.epochs
+    #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
+    pub resume: Option<PathBuf>,
 
     /// Where run folders are created
     #[arg(long, value_name = "DIR", default_value = "runs")]

@@ -54,6 +54,17 @@ pub struct RunInfo {
     pub config_toml: String,
     /// Epoch to start from (0 for a fresh run; later for a resumed one).
     pub start_epoch: usize,
+    /// A resumed run's finished epochs (`1..=start_epoch`), so its curves continue where
+    /// they stopped; empty for a fresh run.
+    #[serde(default)]
+    pub prior_epochs: Vec<EpochStats>,
+}
+
+impl RunInfo {
+    /// The epoch the charts' x axis starts at: 0, unless earlier epochs are not known.
+    pub fn first_shown_epoch(&self) -> usize {
+        self.start_epoch.saturating_sub(self.prior_epochs.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -93,6 +93,15 @@ impl Printer<'_> {
                     info.epochs
                 )?;
                 writeln!(out, "run folder: {}", info.run_dir)?;
+                if info.start_epoch > 0 {
+                    writeln!(
+                        out,
+                        "resumed at epoch {} of {}: {} finished epoch(s) restored from the run folder",
+                        info.start_epoch + 1,
+                        info.epochs,
+                        info.start_epoch
+                    )?;
+                }
             }
             TrainEvent::Batch(b) => {
                 if b.batch == 1 {

@@ -69,6 +69,35 @@ impl RunDir {
         })
     }
 
+    /// Reopen an existing run folder to continue it (`--resume`): its id is the folder's
+    /// name and `metrics.jsonl` is appended to. A kill can leave half a line at the end of
+    /// that file; it is cut off so every line stays one whole JSON object.
+    pub fn open(path: &Path) -> std::io::Result<RunDir> {
+        let metrics_path = path.join("metrics.jsonl");
+        let mut metrics = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&metrics_path)
+            .map_err(|e| annotate(&metrics_path, "cannot open", e))?;
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut metrics, &mut text)
+            .map_err(|e| annotate(&metrics_path, "cannot read", e))?;
+        let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        metrics
+            .set_len(whole as u64)
+            .and_then(|()| std::io::Seek::seek(&mut metrics, std::io::SeekFrom::End(0)))
+            .map_err(|e| annotate(&metrics_path, "cannot repair", e))?;
+        let id = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(RunDir {
+            id,
+            path: path.to_path_buf(),
+            metrics: BufWriter::new(metrics),
+        })
+    }
+
     /// Append one event as a JSON line. Batch lines are buffered; the rest are flushed.
     pub fn record(&mut self, event: &TrainEvent) -> std::io::Result<()> {
         let line = serde_json::to_string(event).map_err(std::io::Error::other)?;
@@ -155,6 +184,28 @@ mod tests {
         write_atomic(&f, b"two").unwrap();
         assert_eq!(fs::read(&f).unwrap(), b"two");
         assert!(!f.with_extension("tmp").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn reopening_appends_after_the_last_whole_line() {
+        let root = std::env::temp_dir().join(format!("convscope-reopen-{}", std::process::id()));
+        let a = RunDir::create(&root, "m", "").unwrap();
+        let metrics = a.path.join("metrics.jsonl");
+        fs::write(&metrics, "{\"event\":\"a\"}\n{\"event\":\"ba").unwrap();
+        let mut b = RunDir::open(&a.path).unwrap();
+        assert_eq!(b.id, a.id);
+        let log = TrainEvent::Log {
+            level: crate::events::Level::Info,
+            message: "x".into(),
+        };
+        b.record(&log).unwrap();
+        let text = fs::read_to_string(&metrics).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(lines[0], "{\"event\":\"a\"}");
+        assert!(lines[1].starts_with("{\"event\":\"log\""), "{text}");
+        assert!(RunDir::open(&root.join("missing")).is_err());
         fs::remove_dir_all(&root).unwrap();
     }
 }

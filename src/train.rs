@@ -8,6 +8,7 @@ mod checkpoint;
 mod loss;
 pub mod optimizer;
 pub mod prefetch;
+mod resume;
 mod run;
 pub mod schedule;
 mod tally;
@@ -23,6 +24,7 @@ use std::thread::JoinHandle;
 
 pub use batch::Batcher;
 pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use resume::RESUME_FILE;
 
 /// A running trainer: read `events` until `Finished`/`Failed`, send `Control`s.
 pub struct Trainer {
@@ -53,10 +55,57 @@ pub struct RunRequest {
 /// Open the device and the run folder (errors here are the user's to fix: exit 2), then
 /// start the training thread.
 pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
-    let spec = crate::device::parse(&req.config.train.device)?;
-    let (device, device_label) = crate::device::open(spec)?;
+    let (device, device_label) = open_device(&req)?;
     let dir = RunDir::create(&req.runs_root, &req.config.model, &req.config.to_toml())
         .map_err(|e| e.to_string())?;
+    start(req, device, device_label, dir, None)
+}
+
+/// Continue the run in `run_dir` from the end of its last finished epoch, in the same folder.
+/// `req.config` is the run's own configuration (`train.epochs` may have been raised). Every
+/// check happens here, before the thread starts, so its errors are the user's to fix (exit
+/// 2): the device, a missing or damaged `resume.safetensors`, a checkpoint that does not fit
+/// the architecture or the data, a run that has nothing left to do.
+pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, String> {
+    let (device, device_label) = open_device(&req)?;
+    let (n_train, batches) = run::sizes(&req);
+    let state = resume::TrainState::restore(
+        &req.config,
+        n_train,
+        batches,
+        &device,
+        req.kernels.clone(),
+        &run_dir.join(RESUME_FILE),
+    )?;
+    let (done, epochs) = (state.epochs_done(), req.config.train.epochs);
+    if done >= epochs {
+        return Err(format!(
+            "{}: the run already finished {done} of {epochs} epochs; nothing to do (pass --epochs N with N > {done} to train it further)",
+            run_dir.display()
+        ));
+    }
+    let dir = RunDir::open(run_dir).map_err(|e| e.to_string())?;
+    // The folder's config.toml stays the effective configuration (e.g. the raised epochs).
+    crate::rundir::write_atomic(
+        &run_dir.join("config.toml"),
+        req.config.to_toml().as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    start(req, device, device_label, dir, Some(state))
+}
+
+fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), String> {
+    crate::device::open(crate::device::parse(&req.config.train.device)?)
+}
+
+/// Start the training thread on an open device and run folder.
+fn start(
+    req: RunRequest,
+    device: candle_core::Device,
+    device_label: String,
+    dir: RunDir,
+    resumed: Option<resume::TrainState>,
+) -> Result<Trainer, String> {
     let (etx, erx) = crossbeam_channel::unbounded();
     let (ctx, crx) = crossbeam_channel::unbounded();
     let (run_id, run_dir) = (dir.id.clone(), dir.path.display().to_string());
@@ -71,7 +120,7 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
                 control: crx,
             };
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run::train(&ctx, &mut out)
+                run::train(&ctx, &mut out, resumed)
             }));
             let failure = match result {
                 Ok(Ok(())) => None,

@@ -19,6 +19,7 @@ fn info() -> RunInfo {
         data_source: "--data-dir x".into(),
         config_toml: String::new(),
         start_epoch: 0,
+        prior_epochs: Vec::new(),
     }
 }
 

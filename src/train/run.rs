@@ -4,15 +4,13 @@
 use super::augment::Augment;
 use super::batch::Batcher;
 use super::checkpoint::save_checkpoint;
-use super::optimizer::Optimizer;
 use super::prefetch::{EpochPlan, Prefetch};
-use super::schedule::Schedule;
+use super::resume::{TrainState, RESUME_FILE};
 use super::{Emitter, RunError, RunRequest};
 use crate::events::{
     BatchStats, Control, EpochStats, Level, RunInfo, RunState, RunSummary, TrainEvent,
 };
-use crate::model::Model;
-use crate::rng::{splitmix64, Rng};
+use crate::rng::splitmix64;
 use candle_core::{DType, Device, Tensor, D};
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::time::Instant;
@@ -48,33 +46,73 @@ struct Best {
     saved: bool,
 }
 
-pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
+impl Best {
+    /// The best of a resumed run's finished epochs (the first of equals, as when training).
+    fn of(history: &[EpochStats]) -> Best {
+        let mut best = Best {
+            acc: -1.0,
+            epoch: 0,
+            saved: false,
+        };
+        for e in history {
+            best.update(e.test_acc(), e.epoch);
+        }
+        best
+    }
+
+    /// Take `acc` if it beats the best so far; true when it did (save `best.safetensors`).
+    fn update(&mut self, acc: f64, epoch: usize) -> bool {
+        let better = acc > self.acc;
+        if better {
+            *self = Best {
+                acc,
+                epoch,
+                saved: true,
+            };
+        }
+        better
+    }
+}
+
+impl TrainState {
+    /// The run's wall time: earlier sessions plus this one.
+    fn wall_seconds(&self, started: Instant) -> f64 {
+        self.wall_before + started.elapsed().as_secs_f64()
+    }
+}
+
+/// Training images and batches per epoch of the run `req` describes.
+pub(crate) fn sizes(req: &RunRequest) -> (usize, usize) {
+    let n_train = limit(req.data.train.len(), req.config.data.limit_train);
+    (n_train, n_train.div_ceil(req.config.train.batch_size))
+}
+
+/// Train from `resumed` (a restored state) or from scratch, to `train.epochs`.
+pub(crate) fn train(
+    ctx: &Ctx,
+    out: &mut Emitter,
+    resumed: Option<TrainState>,
+) -> Result<(), RunError> {
     let cfg = &ctx.req.config;
     let t = &cfg.train;
     let data = &ctx.req.data;
     let started = Instant::now();
-    let preset = cfg.preset();
-    let summary = preset.summarize()?;
-    let mut model = Model::new(
-        preset.input_chw(),
-        &preset.layers,
-        t.dropout,
-        t.seed,
-        &ctx.device,
-        ctx.req.kernels.clone(),
-    )?;
-    let vars = model.vars();
-    let mut opt = Optimizer::from_config(t, vars.len());
-    let n_train = limit(data.train.len(), cfg.data.limit_train);
+    let summary = cfg.preset().summarize()?;
+    let (n_train, batches) = sizes(&ctx.req);
     let n_test = limit(data.test.len(), cfg.data.limit_test);
-    let batches = n_train.div_ceil(t.batch_size);
+    let mut st = match resumed {
+        Some(st) => st,
+        None => TrainState::fresh(cfg, n_train, batches, &ctx.device, ctx.req.kernels.clone())?,
+    };
+    let vars = st.model.vars();
+    let start_epoch = st.epochs_done();
     let run_id = out.dir().id.clone();
     let run_dir = out.dir().path.display().to_string();
     out.emit(TrainEvent::Started(Box::new(RunInfo {
         run_id: run_id.clone(),
         run_dir: run_dir.clone(),
         preset: cfg.model.clone(),
-        device: format!("{} ({} kernels)", ctx.device_label, model.kernels_name()),
+        device: format!("{} ({} kernels)", ctx.device_label, st.model.kernels_name()),
         summary,
         train_size: n_train,
         test_size: n_test,
@@ -83,43 +121,35 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
         batches_per_epoch: batches,
         data_source: data.source.clone(),
         config_toml: cfg.to_toml(),
-        start_epoch: 0,
+        start_epoch,
+        prior_epochs: st.history.clone(),
     })));
     out.emit(TrainEvent::State {
         state: RunState::Running,
     });
 
     let mut batcher = Batcher::new(cfg.data.mean, cfg.data.std);
-    let mut shuffle = Rng::derive(t.seed, "shuffle");
-    let mut schedule = Schedule::new(t, batches);
-    let mut augment_seeds = Rng::derive(t.seed, "augment");
     let augment = Augment {
         rotate_degrees: t.rotate_degrees as f32,
         translate_px: t.translate_px as f32,
     };
-    let mut order: Vec<usize> = (0..n_train).collect();
-    let mut best = Best {
-        acc: -1.0,
-        epoch: 0,
-        saved: false,
-    };
-    let mut last_epoch: Option<EpochStats> = None;
-    let mut step: u64 = 0;
+    let mut best = Best::of(&st.history);
+    let mut last_epoch: Option<EpochStats> = st.history.last().cloned();
     let mut stopped = false;
 
-    'epochs: for epoch in 1..=t.epochs {
-        let mut lr = schedule.lr(epoch - 1, step as usize);
-        shuffle.shuffle(&mut order);
+    'epochs: for epoch in start_epoch + 1..=t.epochs {
+        let mut lr = st.schedule.lr(epoch - 1, st.step as usize);
+        st.shuffle.shuffle(&mut st.order);
         let epoch_start = Instant::now();
         let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
         let (scale, shift) = super::batch::normalisation(cfg.data.mean, cfg.data.std);
         let mut prefetch = Prefetch::spawn(
             TrainSplit(data.clone()),
             EpochPlan {
-                order: order.clone(),
+                order: st.order.clone(),
                 batch_size: t.batch_size,
                 augment,
-                seed: augment_seeds.next_u64(),
+                seed: st.augment_seeds.next_u64(),
                 scale,
                 shift,
             },
@@ -139,17 +169,19 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             let n = p.labels.len();
             let x = Tensor::from_vec(p.x, (n, 1, p.rows, p.cols), &ctx.device)?;
             let y = Tensor::from_vec(p.labels, n, &ctx.device)?;
-            lr = schedule.lr(epoch - 1, step as usize);
-            if let Some(m) = schedule.momentum(step as usize) {
-                opt.set_momentum(m);
+            let step = st.step;
+            lr = st.schedule.lr(epoch - 1, step as usize);
+            if let Some(m) = st.schedule.momentum(step as usize) {
+                st.opt.set_momentum(m);
             }
-            let logp = model.forward(&x, true, splitmix64(t.seed ^ step.wrapping_mul(0x9E37)))?;
+            let dropout_seed = splitmix64(t.seed ^ step.wrapping_mul(0x9E37));
+            let logp = st.model.forward(&x, true, dropout_seed)?;
             let (_, c) = loss_and_correct(&logp, &y)?;
             let loss = super::loss::smoothed_nll(&logp, &y, t.label_smoothing)?;
             let grads = loss.backward()?;
-            opt.step(&vars, &grads, lr)?;
+            st.opt.step(&vars, &grads, lr)?;
             let loss_v = loss.to_scalar::<f32>()?;
-            step += 1;
+            st.step += 1;
             if !loss_v.is_finite() {
                 let reason = format!(
                     "loss became {loss_v} at epoch {epoch}, batch {} (lr {lr}, weight decay {}); lower train.lr or train.weight_decay",
@@ -161,7 +193,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                         out,
                         &best,
                         last_epoch.as_ref(),
-                        started,
+                        st.wall_seconds(started),
                         false,
                     ))),
                     reason,
@@ -205,7 +237,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                 break 'epochs;
             }
             let (x, y) = batcher.batch(&data.test, chunk, &ctx.device)?;
-            let logp = model.forward(&x, false, 0)?;
+            let logp = st.model.forward(&x, false, 0)?;
             let (loss, c) = loss_and_correct(&logp, &y)?;
             tally.add(&logp, chunk, &data.test)?;
             test_loss += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
@@ -231,7 +263,7 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
             lr,
         };
         let acc = stats.test_acc();
-        if let Some(new_lr) = schedule.end_epoch(stats.test_loss) {
+        if let Some(new_lr) = st.schedule.end_epoch(stats.test_loss) {
             out.log(
                 Level::Info,
                 format!(
@@ -240,20 +272,19 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
                 ),
             );
         }
-        out.emit(TrainEvent::Epoch(stats.clone()));
+        st.history.push(stats.clone());
+        last_epoch = Some(stats.clone());
+        save_checkpoint(&st.model, &out.dir().checkpoint_path("last"))?;
+        if best.update(acc, epoch) {
+            save_checkpoint(&st.model, &out.dir().checkpoint_path("best"))?;
+        }
+        // Last, and before the event: a kill before this line resumes from the previous
+        // epoch and recomputes this one exactly.
+        st.save(&out.dir().path.join(RESUME_FILE), st.wall_seconds(started))?;
+        out.emit(TrainEvent::Epoch(stats));
         out.emit(TrainEvent::TestDetail(Box::new(
             tally.finish(epoch, &data.test),
         )));
-        last_epoch = Some(stats);
-        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
-        if acc > best.acc {
-            best = Best {
-                acc,
-                epoch,
-                saved: true,
-            };
-            save_checkpoint(&model, &out.dir().checkpoint_path("best"))?;
-        }
         out.emit(TrainEvent::State {
             state: RunState::Running,
         });
@@ -261,9 +292,10 @@ pub(crate) fn train(ctx: &Ctx, out: &mut Emitter) -> Result<(), RunError> {
 
     if stopped {
         // Keep the weights of an interrupted epoch too, so a stop never leaves nothing.
-        save_checkpoint(&model, &out.dir().checkpoint_path("last"))?;
+        save_checkpoint(&st.model, &out.dir().checkpoint_path("last"))?;
     }
-    let summary = finish_summary(out, &best, last_epoch.as_ref(), started, stopped);
+    let wall = st.wall_seconds(started);
+    let summary = finish_summary(out, &best, last_epoch.as_ref(), wall, stopped);
     out.dir()
         .write_summary(&summary)
         .map_err(|e| format!("cannot write summary.json: {e}"))?;
@@ -299,7 +331,7 @@ fn finish_summary(
     out: &Emitter,
     best: &Best,
     last: Option<&EpochStats>,
-    started: Instant,
+    wall_seconds: f64,
     stopped: bool,
 ) -> RunSummary {
     let dir = out.dir();
@@ -316,7 +348,7 @@ fn finish_summary(
         best_epoch: best.epoch,
         last_test_acc: last.map_or(0.0, |e| e.test_acc()),
         final_gap_pp: last.map_or(0.0, |e| e.gap_pp()),
-        wall_seconds: started.elapsed().as_secs_f64(),
+        wall_seconds,
         checkpoint: checkpoint.map(|p| p.display().to_string()),
         stopped,
     }

@@ -139,6 +139,62 @@ impl Schedule {
     }
 }
 
+/// Reduce-on-plateau's bookkeeping, for a resume checkpoint. The floats are kept as their
+/// bit patterns so that a restored run takes exactly the decisions the uninterrupted one would
+/// (and so that the initial infinite best survives JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlateauState {
+    pub best_bits: u64,
+    pub bad_epochs: usize,
+    pub current_bits: u64,
+}
+
+impl Schedule {
+    /// The state `end_epoch` has built up; `None` for the schedules that are a pure function
+    /// of (epoch, step) and so need nothing saved.
+    pub fn plateau_state(&self) -> Option<PlateauState> {
+        match &self.kind {
+            Kind::Plateau {
+                best,
+                bad_epochs,
+                current,
+                ..
+            } => Some(PlateauState {
+                best_bits: best.to_bits(),
+                bad_epochs: *bad_epochs,
+                current_bits: current.to_bits(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Put back what `plateau_state` saved. Saved state for another kind of schedule is an
+    /// error (the configuration changed under the checkpoint).
+    pub fn restore(&mut self, saved: Option<&PlateauState>) -> Result<(), String> {
+        match (&mut self.kind, saved) {
+            (
+                Kind::Plateau {
+                    best,
+                    bad_epochs,
+                    current,
+                    ..
+                },
+                Some(s),
+            ) => {
+                *best = f64::from_bits(s.best_bits);
+                *bad_epochs = s.bad_epochs;
+                *current = f64::from_bits(s.current_bits);
+                Ok(())
+            }
+            (Kind::Plateau { .. }, None) => {
+                Err("the schedule is plateau but no plateau state was saved".into())
+            }
+            (_, Some(_)) => Err("plateau state was saved but the schedule is not plateau".into()),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
 /// PyTorch's two-phase `OneCycleLR` curve through `[start, peak, end]` with cosine annealing:
 /// phase 1 ends at step `pct_start * total - 1`, phase 2 at `total - 1`.
 fn one_cycle(step: usize, total: usize, pct_start: f64, [start, peak, end]: [f64; 3]) -> f64 {
@@ -297,5 +353,34 @@ mod tests {
             }
             assert_eq!(s.lr(0, 3), before, "{name}");
         }
+    }
+
+    #[test]
+    fn plateau_state_round_trips_through_json_and_continues_identically() {
+        let mut t = train("plateau");
+        t.plateau_patience = 1;
+        let mut a = Schedule::new(&t, 10);
+        assert!(a
+            .plateau_state()
+            .is_some_and(|s| f64::from_bits(s.best_bits).is_infinite()));
+        for loss in [0.3, 0.31, 0.32] {
+            a.end_epoch(loss);
+        }
+        let json = serde_json::to_string(&a.plateau_state()).unwrap();
+        let saved: Option<PlateauState> = serde_json::from_str(&json).unwrap();
+        let mut b = Schedule::new(&t, 10);
+        b.restore(saved.as_ref()).unwrap();
+        assert_eq!(a, b);
+        for loss in [0.33, 0.2, 0.25, 0.26] {
+            assert_eq!(a.end_epoch(loss), b.end_epoch(loss));
+            assert_eq!(a.lr(5, 50), b.lr(5, 50));
+        }
+        assert!(Schedule::new(&train("onecycle"), 10)
+            .plateau_state()
+            .is_none());
+        assert!(Schedule::new(&train("onecycle"), 10)
+            .restore(saved.as_ref())
+            .is_err());
+        assert!(b.restore(None).is_err());
     }
 }

@@ -73,7 +73,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn chart(app: &App, area: Rect, buf: &mut Buffer) {
-    let start = app.info.as_ref().map_or(0, |i| i.start_epoch);
+    let start = app.info.as_ref().map_or(0, |i| i.first_shown_epoch());
     let end = app.info.as_ref().map_or(app.epochs.len(), |i| i.epochs);
     let train: Vec<(f64, f64)> = app
         .epochs

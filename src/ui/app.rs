@@ -174,6 +174,17 @@ impl App {
                         info.data_source
                     ),
                 );
+                if info.start_epoch > 0 {
+                    self.push_log(
+                        at,
+                        Level::Info,
+                        format!(
+                            "resumed after epoch {} of {}; the charts show the earlier epochs",
+                            info.start_epoch, info.epochs
+                        ),
+                    );
+                }
+                self.epochs = info.prior_epochs.clone();
                 self.info = Some(*info);
                 if self.state == RunState::Loading {
                     self.state = RunState::Running;
@@ -289,9 +300,9 @@ impl App {
         )
     }
 
-    /// 1-based number of the first epoch this run trains.
+    /// 1-based number of the first epoch in `epochs` (a resumed run's earlier epochs included).
     pub fn first_epoch(&self) -> usize {
-        self.info.as_ref().map_or(0, |i| i.start_epoch) + 1
+        self.info.as_ref().map_or(0, |i| i.first_shown_epoch()) + 1
     }
 
     /// The run has ended: nothing more will come from the trainer.

@@ -22,6 +22,7 @@ pub fn info(epochs: usize) -> RunInfo {
         data_source: "--data-dir /data/mnist".into(),
         config_toml: String::new(),
         start_epoch: 0,
+        prior_epochs: Vec::new(),
     }
 }
 

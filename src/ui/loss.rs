@@ -46,7 +46,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let s = series(app);
-    let (x_axis, _) = axes::epochs(info.start_epoch, info.epochs);
+    let (x_axis, _) = axes::epochs(info.first_shown_epoch(), info.epochs);
     let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
         .into_iter()
         .flatten()

@@ -34,15 +34,23 @@ pub fn feed(app: &mut App, script: &[(Duration, TrainEvent)]) {
 /// Two finished epochs, then half of the third.
 pub fn mid_run() -> App {
     let mut app = app_after(&fixture::script(2, false));
+    feed_half_epoch(&mut app, 3);
+    app
+}
+
+/// The first half of `epoch`'s batches, 100 ms apart from the app's clock on.
+pub fn feed_half_epoch(app: &mut App, epoch: usize) {
     let t0 = app.now - base();
     let batches: Vec<_> = (1..=BATCHES / 2)
         .map(|b| {
             let t = t0 + Duration::from_millis(100 * b as u64);
-            (t, TrainEvent::Batch(fixture::batch(3, b, BATCHES, 0.12)))
+            (
+                t,
+                TrainEvent::Batch(fixture::batch(epoch, b, BATCHES, 0.12)),
+            )
         })
         .collect();
-    feed(&mut app, &batches);
-    app
+    feed(app, &batches);
 }
 
 pub fn finished() -> App {
@@ -234,3 +242,5 @@ fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
     assert_eq!(texts, vec!["failed: out of memory", "    at conv2d"]);
     assert_eq!(app.state_label(), "failed: out of memory");
 }
+
+mod resumed;

@@ -5,6 +5,7 @@ mod common;
 mod device;
 mod errors;
 mod report;
+mod resume;
 mod runs;
 mod summary;
 mod watch;

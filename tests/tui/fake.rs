@@ -31,6 +31,7 @@ fn info(epochs: usize) -> RunInfo {
         data_source: "fake".into(),
         config_toml: String::new(),
         start_epoch: 0,
+        prior_epochs: Vec::new(),
     }
 }
 
