@@ -30,6 +30,11 @@ pub fn columns(points: &[(f64, f64)], x0: f64, x1: f64, width: usize) -> Vec<u64
             break;
         }
         let x = start + 0.5 / width as f64 * (x1 - x0);
+        if x < points[0].0 {
+            // Before the first batch seen (a resumed run's earlier epochs): no bar.
+            out.push(0);
+            continue;
+        }
         while i + 1 < points.len() && points[i + 1].0 <= x {
             i += 1;
         }
@@ -62,7 +67,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     .render(labels, buf);
     let data = columns(
         points,
-        info.start_epoch as f64,
+        info.first_shown_epoch() as f64,
         info.epochs as f64,
         spark.width as usize,
     );
@@ -87,5 +92,8 @@ mod tests {
         let c = columns(&pts, 0.0, 4.0, 8);
         assert_eq!(c, vec![100, 100, 10, 10]);
         assert!(columns(&[], 0.0, 4.0, 8).is_empty());
+        // Resumed at epoch 2 of 4: nothing before it.
+        let later: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x + 1.0, y)).collect();
+        assert_eq!(columns(&later, 0.0, 4.0, 8), vec![0, 0, 100, 100, 10, 10]);
     }
 }
