@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished
-# run and its test-pass view (counts, then % after saving the screen with x), from a real
-# terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
+# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run,
+# the hyperparameter editor and the test-pass view (counts, then % after saving the screen
+# with x), from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
 #
@@ -91,6 +91,16 @@ shoot help
 tmux -L "$SOCK" send-keys -t shot Escape
 wait_for 900 '● (finished|stopped|failed)'
 shoot dashboard-finished
+# The editor: lr one step up (row 4), dropout one step up (row 9), both shown as changed.
+keys() { tmux -L "$SOCK" send-keys -t shot "$@"; }
+keys h
+wait_for 10 'hyperparameters for run 2'
+keys Home Down Down Down Right
+wait_for 10 'train\.lr .* was '
+keys Down Down Down Down Down Right
+wait_for 10 'train\.dropout .* was '
+shoot editor
+keys Escape
 tmux -L "$SOCK" send-keys -t shot i
 wait_for 10 'most confident mistakes'
 shoot test-pass

@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
@@ -126,34 +126,41 @@ pub fn run(cli: Cli) -> ExitCode {
         return bench(&config, &data, steps, eval_batches, compare_stock);
     }
     let tui = !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui");
+    let start = Starter {
+        data: data.clone(),
+        runs_root: cli.runs_dir.clone(),
+    };
     let started = match &cli.resume {
         Some(dir) => resumed_trainer(dir, config.clone(), data),
-        None => train::spawn(RunRequest {
-            config: config.clone(),
-            data,
-            runs_root: cli.runs_dir.clone(),
-            kernels: kernels_for(&config),
-        }),
+        None => start.spawn(config.clone()),
     };
     let trainer = match started {
         Ok(t) => t,
         Err(e) => return usage_error(e),
     };
+    // The run the signal handler stops: the dashboard may start further runs.
+    let current = Arc::new(Mutex::new(trainer.control.clone()));
 
     let interrupted = Arc::new(AtomicBool::new(false));
     {
-        let (flag, control) = (interrupted.clone(), trainer.control.clone());
+        let (flag, current) = (interrupted.clone(), current.clone());
         // A second signal means "now": the run folder's files are each written atomically.
         let _ = ctrlc::set_handler(move || {
             if flag.swap(true, Ordering::SeqCst) {
                 std::process::exit(EXIT_INTERRUPTED as i32);
             }
-            let _ = control.send(crate::events::Control::Stop);
+            if let Ok(control) = current.lock() {
+                let _ = control.send(crate::events::Control::Stop);
+            }
         });
     }
 
     if tui {
-        return run_tui(trainer, &config, &interrupted);
+        let config_path = cli
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("config.toml"));
+        return run_tui(trainer, &config, config_path, start, current);
     }
     let tty = std::io::stdout().is_terminal();
     let outcome = headless::run(
@@ -220,21 +227,75 @@ fn bench(
     ExitCode::SUCCESS
 }
 
+/// Starts trainers on the data loaded once, for the first run and every later one.
+struct Starter {
+    data: Arc<crate::data::Mnist>,
+    runs_root: PathBuf,
+}
+
+impl Starter {
+    fn spawn(&self, config: Config) -> Result<train::Trainer, String> {
+        let kernels = kernels_for(&config);
+        train::spawn(RunRequest {
+            config,
+            data: self.data.clone(),
+            runs_root: self.runs_root.clone(),
+            kernels,
+        })
+    }
+}
+
 #[cfg(not(feature = "tui"))]
-fn run_tui(_: train::Trainer, _: &Config, _: &AtomicBool) -> ExitCode {
+fn run_tui(
+    _: train::Trainer,
+    _: &Config,
+    _: PathBuf,
+    _: Starter,
+    _: Arc<Mutex<crossbeam_channel::Sender<crate::events::Control>>>,
+) -> ExitCode {
     unreachable!("the dashboard is only chosen with the tui feature")
 }
 
+/// The dashboard over the first run; `n` in it starts further runs through `start`. The
+/// exit code is the last run's; every run's summary line is printed, oldest first.
 #[cfg(feature = "tui")]
-fn run_tui(trainer: train::Trainer, config: &Config, _interrupted: &AtomicBool) -> ExitCode {
-    use crate::ui::{Marker, UiOptions};
+fn run_tui(
+    trainer: train::Trainer,
+    config: &Config,
+    config_path: PathBuf,
+    start: Starter,
+    current: Arc<Mutex<crossbeam_channel::Sender<crate::events::Control>>>,
+) -> ExitCode {
+    use crate::ui::{Marker, NextRuns, UiOptions};
+    use std::cell::RefCell;
+    use std::rc::Rc;
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
         ..UiOptions::default()
     };
-    let result = crate::ui::run(trainer.events.clone(), trainer.control.clone(), opts);
-    trainer.join();
+    let (events, control) = (trainer.events.clone(), trainer.control.clone());
+    let trainers = Rc::new(RefCell::new(vec![trainer]));
+    let next = NextRuns {
+        config: config.clone(),
+        config_path,
+        launch: {
+            let trainers = trainers.clone();
+            Box::new(move |config| {
+                let t = start.spawn(config)?;
+                let channels = (t.events.clone(), t.control.clone());
+                if let Ok(mut c) = current.lock() {
+                    *c = t.control.clone();
+                }
+                trainers.borrow_mut().push(t);
+                Ok(channels)
+            })
+        },
+    };
+    let result = crate::ui::run_with(events, control, opts, Some(next));
+    for t in trainers.take() {
+        t.join();
+    }
     dashboard_exit(result)
 }
 
@@ -248,6 +309,14 @@ pub fn dashboard_exit(result: anyhow::Result<crate::ui::UiOutcome>) -> ExitCode 
             ExitCode::from(EXIT_FAILED)
         }
         Ok(o) => {
+            for run in &o.earlier {
+                if let Some(s) = &run.summary {
+                    println!("{}", s.line());
+                }
+                if let Some(f) = &run.failure {
+                    eprintln!("convscope: training failed: {f}");
+                }
+            }
             if let Some(s) = &o.summary {
                 println!("{}", s.line());
             }

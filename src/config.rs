@@ -2,7 +2,9 @@
 //! rest of the program never sees a value it has not checked.
 
 mod overrides;
+pub mod params;
 pub mod presets;
+pub mod save;
 mod validate;
 
 use crate::arch::{Chw, LayerSpec, Summary};
@@ -10,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use overrides::parse_set;
+pub use overrides::{parse_set, parse_value};
 
 /// Everything a run needs to know, as `config.toml` holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,9 +209,35 @@ impl Config {
         let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             ConfigError(format!("{origin}: {}", e.to_string().trim_end()))
         })?;
-        let mut table = toml::Table::try_from(Config::default())
-            .map_err(|e| ConfigError(format!("internal: defaults do not serialise: {e}")))?;
+        let mut table = Config::default().table();
         overrides::merge(&mut table, file);
+        Self::build(origin, table, sets)
+    }
+
+    /// This configuration with `--set`-style overrides applied and validated again, exactly
+    /// as `--set` on the command line is (the dashboard's editor uses it). Errors name the
+    /// key and quote the value, without an origin prefix.
+    pub fn with_sets(&self, sets: &[(String, String)]) -> Result<Config, ConfigError> {
+        Self::build("", self.table(), sets)
+    }
+
+    /// The configuration as a TOML table (the shape `config.toml` has).
+    pub fn table(&self) -> toml::Table {
+        toml::Table::try_from(self).expect("a Config always serialises to a table")
+    }
+
+    fn build(
+        origin: &str,
+        mut table: toml::Table,
+        sets: &[(String, String)],
+    ) -> Result<Config, ConfigError> {
+        let at = |msg: String| {
+            if origin.is_empty() {
+                ConfigError(msg)
+            } else {
+                ConfigError(format!("{origin}: {msg}"))
+            }
+        };
         for (key, value) in sets {
             overrides::set(&mut table, key, value)
                 .map_err(|e| ConfigError(format!("--set {key}={value}: {e}")))?;
@@ -220,12 +248,12 @@ impl Config {
                 let inner = e.into_inner().to_string();
                 let inner = inner.trim_end();
                 if path == "." {
-                    ConfigError(format!("{origin}: {inner}"))
+                    at(inner.to_string())
                 } else {
-                    ConfigError(format!("{origin}: {path}: {inner}"))
+                    at(format!("{path}: {inner}"))
                 }
             })?;
-        validate::check(&config).map_err(|e| ConfigError(format!("{origin}: {e}")))?;
+        validate::check(&config).map_err(at)?;
         Ok(config)
     }
 

@@ -1,6 +1,6 @@
 //! The live dashboard: folds the trainer's events into `App` state and draws it on a tick,
 //! blocking on a `select!` over {training events, terminal input, tick}, never spinning.
-//! Reads only `events`, `arch` and `fmt`; never candle, `model`, `data` or `train`.
+//! Reads only `events`, `arch`, `config` and `fmt`; never candle, `model`, `data` or `train`.
 
 mod accuracy;
 mod app;
@@ -9,6 +9,7 @@ mod confirm;
 mod confusion;
 mod digits;
 mod draw;
+mod editor;
 mod eta;
 mod export;
 mod help;
@@ -30,12 +31,15 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
-pub use app::App;
+pub use app::{App, RunEnd};
+pub use editor::Editor;
 
+use crate::config::Config;
 use crate::events::{Control, RunSummary, TrainEvent};
 use crossbeam_channel::{select, Receiver, Sender};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::Rect;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// How chart points are drawn: braille needs a font with the braille block; `Dot` and
@@ -126,6 +130,42 @@ pub struct UiOutcome {
     pub failure: Option<String>,
     /// The user left with Ctrl-C.
     pub interrupted: bool,
+    /// The runs before the last one, oldest first (the fields above are the last run's).
+    pub earlier: Vec<RunEnd>,
+}
+
+/// Starts a run with `Config`: its event stream and control channel. Built by `app`, which
+/// owns the data and the trainer, so the dashboard never touches either.
+pub type Launcher =
+    Box<dyn FnMut(Config) -> Result<(Receiver<TrainEvent>, Sender<Control>), String>>;
+
+/// What the dashboard needs to edit hyperparameters and start further runs.
+pub struct NextRuns {
+    /// The config of the run being watched.
+    pub config: Config,
+    /// Where `w` saves: the `--config` file, else `./config.toml`.
+    pub config_path: PathBuf,
+    pub launch: Launcher,
+}
+
+/// Start the run the user asked for, if any: on success the app moves to it and the new
+/// channels are returned; on failure the app says why.
+pub fn start_requested(
+    app: &mut App,
+    launch: &mut Launcher,
+    now: Instant,
+) -> Option<(Receiver<TrainEvent>, Sender<Control>)> {
+    let config = app.launch.take()?;
+    match launch(config.clone()) {
+        Ok(channels) => {
+            app.begin_run(config, now);
+            Some(channels)
+        }
+        Err(e) => {
+            app.launch_failed(e, now);
+            None
+        }
+    }
 }
 
 /// Runs on the main thread; the trainer runs in its own thread sending `TrainEvent`s and
@@ -137,10 +177,21 @@ pub fn run(
     control: Sender<Control>,
     opts: UiOptions,
 ) -> anyhow::Result<UiOutcome> {
+    run_with(events, control, opts, None)
+}
+
+/// As [`run`], with the hyperparameter editor and `n` starting further runs when `next` is
+/// given.
+pub fn run_with(
+    events: Receiver<TrainEvent>,
+    control: Sender<Control>,
+    opts: UiOptions,
+    next: Option<NextRuns>,
+) -> anyhow::Result<UiOutcome> {
     let panics = screen::PanicLog::default();
     let outcome = {
         let mut screen = screen::Screen::enter(panics.clone())?;
-        event_loop(&mut screen, events, control, opts, &panics)
+        event_loop(&mut screen, events, control, opts, &panics, next)
     };
     for p in panics.take() {
         eprintln!("{p}");
@@ -182,16 +233,29 @@ fn event_loop(
     control: Sender<Control>,
     opts: UiOptions,
     panics: &screen::PanicLog,
+    next: Option<NextRuns>,
 ) -> anyhow::Result<UiOutcome> {
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
     let never = crossbeam_channel::never();
     let mut events = Some(events);
+    let mut control = control;
     let mut app = App::new(opts.marker, Instant::now());
     app.read_only = opts.read_only;
     app.export_dir = opts.export_dir.clone();
+    let mut launch = next.map(|n| {
+        app.editor = Some(Editor::new(n.config, n.config_path));
+        n.launch
+    });
     screen.draw(&mut app)?;
     while !app.quit {
+        if let Some((rx, tx)) = launch
+            .as_mut()
+            .and_then(|l| start_requested(&mut app, l, Instant::now()))
+        {
+            events = Some(rx);
+            control = tx;
+        }
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
                 Ok(ev) => app.on_event(ev, Instant::now()),
@@ -229,5 +293,6 @@ fn event_loop(
         summary: app.summary,
         failure: app.failure,
         interrupted: app.interrupted,
+        earlier: app.earlier,
     })
 }

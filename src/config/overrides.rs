@@ -20,6 +20,15 @@ pub fn parse_set(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A `--set` value: TOML (`0.02`, `true`, `[1, 28, 28]`, `"x"`), else a plain string.
+pub fn parse_value(value: &str) -> toml::Value {
+    format!("v = {value}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_string()))
+}
+
 /// Set a dotted key. The value is read as TOML (`0.02`, `true`, `[1, 28, 28]`, `"x"`), and
 /// as a plain string when it is not valid TOML (`--set train.device=cpu`).
 pub fn set(table: &mut toml::Table, key: &str, value: &str) -> Result<(), String> {
@@ -27,11 +36,7 @@ pub fn set(table: &mut toml::Table, key: &str, value: &str) -> Result<(), String
     if parts.iter().any(|p| p.is_empty()) {
         return Err(format!("'{key}' is not a dotted key like train.lr"));
     }
-    let parsed = format!("v = {value}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| toml::Value::String(value.to_string()));
+    let parsed = parse_value(value);
     let mut cur = table;
     for p in &parts[..parts.len() - 1] {
         let entry = cur

@@ -1,9 +1,11 @@
 //! The dashboard's state: training events fold into it as they arrive, keys change it, and
 //! drawing only reads it. Time is injected (`at`, `now`), never read here, so tests are exact.
 
+use super::editor::Editor;
 use super::eta::{self, Eval, Pace};
 use super::history::{Ema, History};
 use super::Marker;
+use crate::config::Config;
 use crate::events::{BatchStats, EpochStats, Level, RunInfo, RunState, RunSummary, TrainEvent};
 use ratatui::layout::Rect;
 use std::time::Instant;
@@ -38,6 +40,17 @@ pub enum Confirm {
     Quit { ctrl_c: bool },
     /// Stop training, keep the dashboard open.
     Stop,
+    /// Stop training, then start the next run with the editor's values.
+    NextRun,
+}
+
+/// How one run of this session ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunEnd {
+    /// The run's summary, when the trainer sent one.
+    pub summary: Option<RunSummary>,
+    /// Why the run failed.
+    pub failure: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +118,15 @@ pub struct App {
     pub dirty: bool,
     /// The whole second of elapsed time shown by the last draw.
     pub drawn_second: u64,
+    // Further runs.
+    /// The hyperparameter editor, when the dashboard can start runs.
+    pub editor: Option<Editor>,
+    /// A run to start now (the event loop takes it).
+    pub launch: Option<Config>,
+    /// A run to start once the current one has stopped.
+    pub pending_next: Option<Config>,
+    /// Runs of this session before the current one, oldest first.
+    pub earlier: Vec<RunEnd>,
 }
 
 impl App {
@@ -148,6 +170,53 @@ impl App {
             area: Rect::default(),
             dirty: true,
             drawn_second: 0,
+            editor: None,
+            launch: None,
+            pending_next: None,
+            earlier: Vec::new(),
+        }
+    }
+
+    /// 1-based number of the current run in this session.
+    pub fn run_number(&self) -> usize {
+        self.earlier.len() + 1
+    }
+
+    /// The next run (`config`) has been started: what belonged to the previous run is
+    /// cleared; the log, the editor and the view settings stay.
+    pub fn begin_run(&mut self, config: Config, at: Instant) {
+        let changes = self.editor.as_ref().map(changes).unwrap_or_default();
+        let mut next = App::new(self.marker, self.opened);
+        next.now = self.now.max(at);
+        next.log = std::mem::take(&mut self.log);
+        (next.focus, next.zoom, next.log_scale) = (self.focus, self.zoom, self.log_scale);
+        next.area = self.area;
+        next.earlier = std::mem::take(&mut self.earlier);
+        next.earlier.push(RunEnd {
+            summary: self.summary.take(),
+            failure: self.failure.take(),
+        });
+        next.editor = self.editor.take();
+        if let Some(ed) = next.editor.as_mut() {
+            ed.started(config);
+            ed.open = false;
+            ed.note = None;
+        }
+        let n = next.run_number();
+        next.push_log(at, Level::Info, format!("starting run {n}: {changes}"));
+        *self = next;
+    }
+
+    /// The next run could not be started: say why, in the log and in the editor.
+    pub fn launch_failed(&mut self, reason: String, at: Instant) {
+        self.push_log(
+            at,
+            Level::Error,
+            format!("cannot start the next run: {reason}"),
+        );
+        if let Some(ed) = self.editor.as_mut() {
+            ed.open = true;
+            ed.note = Some((false, format!("cannot start: {reason}")));
         }
     }
 
@@ -261,11 +330,21 @@ impl App {
     }
 
     fn end(&mut self, at: Instant) {
+        let first = self.ended.is_none();
         self.ended.get_or_insert(at);
         self.eval = None;
         self.pause_requested = false;
         if self.quit_when_done {
             self.quit = true;
+        } else if !first {
+        } else if let Some(config) = self.pending_next.take() {
+            self.launch = Some(config);
+        } else if self.editor.is_some() {
+            self.push_log(
+                at,
+                Level::Info,
+                "run ended: h edits the hyperparameters, n starts the next run".into(),
+            );
         }
     }
 
@@ -364,5 +443,24 @@ impl App {
     pub fn drawn(&mut self) {
         self.dirty = false;
         self.drawn_second = self.elapsed().map_or(0, |e| e as u64);
+    }
+}
+
+/// The editor's changes against the previous run, as the log states them.
+fn changes(ed: &Editor) -> String {
+    let list: Vec<String> = ed
+        .edits
+        .keys()
+        .map(|k| {
+            let now = ed
+                .value(k)
+                .map_or_else(String::new, |v| crate::config::params::display(&v));
+            format!("{k} {} → {now}", ed.was(k).unwrap_or_default())
+        })
+        .collect();
+    if list.is_empty() {
+        "same hyperparameters as the previous run".into()
+    } else {
+        list.join(", ")
     }
 }

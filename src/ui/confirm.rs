@@ -25,6 +25,11 @@ pub fn question(app: &App, c: Confirm) -> (&'static str, String) {
             " stop the run? ",
             "Stop training after the current batch? The dashboard stays open.".into(),
         ),
+        Confirm::NextRun => (
+            " start the next run? ",
+            "Training is still running. Stop it after the current batch and start the next run?"
+                .into(),
+        ),
     }
 }
 

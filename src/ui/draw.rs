@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{accuracy, confirm, confusion, digits, help, layers, log, loss, status, theme};
+use super::{accuracy, confirm, confusion, digits, editor, help, layers, log, loss, status, theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -42,6 +42,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     help::hint(app, a.hint, buf);
+    if let Some(ed) = app.editor.as_ref().filter(|e| e.open) {
+        editor::view::render(ed, app.run_number(), area, buf);
+    }
     if app.help {
         help::overlay(area, buf);
     }
@@ -58,6 +61,9 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
         Style::new().fg(theme::WARN),
     )];
     lines.push(Line::raw(format!("state: {}", app.state_label())));
+    if app.editor.as_ref().is_some_and(|e| e.open) {
+        lines.push(Line::raw("hyperparameter editor open: Esc closes it"));
+    }
     if let Some(c) = app.confirm {
         lines.push(Line::raw(confirm::question(app, c).1));
         lines.push(Line::raw("y: yes  n: no"));

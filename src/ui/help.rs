@@ -18,10 +18,24 @@ pub enum Hint {
     Training,
     /// Only in the `?` overlay.
     Never,
+    /// Only when the dashboard can start further runs.
+    Editor,
 }
 
 /// Key, its word in the hint, what it does, and when the hint shows it.
-pub const KEYS: [(&str, &str, &str, Hint); 15] = [
+pub const KEYS: [(&str, &str, &str, Hint); 17] = [
+    (
+        "h",
+        "edit",
+        "hyperparameter editor (↑↓ select, ←→ step, Enter type, w save)",
+        Hint::Editor,
+    ),
+    (
+        "n",
+        "next run",
+        "start the next run with the edited values (asks while training)",
+        Hint::Editor,
+    ),
     (
         "p",
         "pause",
@@ -112,7 +126,8 @@ pub fn hint(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled("run ended · ", Style::new().fg(theme::WARN)));
     }
     for (key, word, _, when) in KEYS {
-        if when == Hint::Always || (when == Hint::Training && training) {
+        let editor = when == Hint::Editor && app.editor.is_some();
+        if when == Hint::Always || (when == Hint::Training && training) || editor {
             spans.push(Span::styled(key, theme::key()));
             spans.push(Span::raw(format!(" {word}  ")));
         }

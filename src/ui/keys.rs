@@ -2,7 +2,7 @@
 //! means, so it can be tested without a terminal.
 
 use super::app::{App, Confirm, Panel};
-use super::layout;
+use super::{editor, layout};
 use crate::events::{Control, Level, RunState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -29,6 +29,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         app.help = false;
         return None;
     }
+    if app.editor.as_ref().is_some_and(|e| e.open) {
+        return editor::keys::on_key(app, key.code);
+    }
     if app.read_only && matches!(key.code, KeyCode::Char('p' | ' ' | 's')) {
         let now = app.now;
         app.push_log(now, Level::Warn, READ_ONLY.to_string());
@@ -47,6 +50,13 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
             app.help = true;
             None
         }
+        KeyCode::Char('h') => {
+            if let Some(ed) = app.editor.as_mut() {
+                ed.open = true;
+            }
+            None
+        }
+        KeyCode::Char('n') => editor::keys::next_run(app),
         KeyCode::Char('e') => {
             app.zoom = !app.zoom;
             None
@@ -110,12 +120,23 @@ fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Opti
             send_stop(app, "quit requested: stopping after the current batch")
         }
         Confirm::Stop => send_stop(app, "stop requested: finishing the current batch"),
+        Confirm::NextRun => {
+            app.pending_next = app.editor.as_ref().and_then(|e| e.next_config().ok());
+            if app.ended() {
+                app.launch = app.pending_next.take();
+                return None;
+            }
+            send_stop(
+                app,
+                "next run requested: stopping the current one after this batch",
+            )
+        }
     }
 }
 
 /// `q`, Esc or Ctrl-C: leave at once when nothing runs, else ask first. Asking again while
 /// already stopping for a quit leaves without waiting for the trainer.
-fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
+pub(super) fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
     if app.ended() || app.read_only || (app.stop_sent && app.quit_when_done) {
         app.interrupted |= ctrl_c;
         app.quit = true;

@@ -67,6 +67,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Style::new().fg(theme::GOOD),
         ));
     }
+    if let Some(ed) = &app.editor {
+        block =
+            block.title(Line::from(format!(" dropout {} ", ed.base.train.dropout)).right_aligned());
+    }
     let cols = columns(inner(area).width);
     let full = s.full_rf_layer();
     let rows = s.rows.iter().enumerate().map(|(i, r)| {

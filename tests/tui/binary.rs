@@ -7,11 +7,11 @@
 use crate::pty::progress;
 use crate::require_tmux;
 use crate::tmux::Session;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// MNIST as CI and the other tests find it: `$MNIST_DIR`, else `../shared/data/mnist`.
-fn mnist_dir() -> PathBuf {
+pub fn mnist_dir() -> PathBuf {
     let dir = std::env::var_os("MNIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/mnist"));
@@ -25,24 +25,45 @@ fn mnist_dir() -> PathBuf {
     dir
 }
 
-#[test]
-fn the_binary_shows_the_dashboard_pauses_resumes_and_quits_cleanly() {
-    require_tmux!();
-    let dir = std::env::temp_dir().join(format!("convscope-e2e-{}", std::process::id()));
+/// A fresh, empty folder for one test's runs, code and stderr files.
+pub fn test_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("convscope-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The real binary in a 120×40 pane, run in `dir` with `--config config`, real MNIST, runs
+/// in `dir/runs`, then `args`; its exit status goes to `dir/code` and stderr to
+/// `dir/stderr`, and the pane stays open afterwards.
+pub fn start(dir: &Path, config: &Path, args: &str) -> Session {
     let cmd = format!(
         "cd '{d}' && '{exe}' --config '{cfg}' --data-dir '{mnist}' --runs-dir '{d}/runs' \
-         --epochs 50 --set data.limit_train=2000 --set data.limit_test=500 2>'{d}/stderr'; \
-         echo $? >'{d}/code'; sleep 600",
+         {args} 2>'{d}/stderr'; echo $? >'{d}/code'; sleep 600",
         d = dir.display(),
         exe = env!("CARGO_BIN_EXE_convscope"),
-        cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml"),
+        cfg = config.display(),
         mnist = mnist_dir().display(),
     );
     // As the engine's own integration tests run it: two rayon threads, the hub offline.
     let env = [("RAYON_NUM_THREADS", "2"), ("HF_HUB_OFFLINE", "1")];
-    let s = Session::start(120, 40, &cmd, &env);
+    Session::start(120, 40, &cmd, &env)
+}
+
+/// The shipped `config.toml`.
+pub fn shipped_config() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml"))
+}
+
+#[test]
+fn the_binary_shows_the_dashboard_pauses_resumes_and_quits_cleanly() {
+    require_tmux!();
+    let dir = test_dir("e2e");
+    let s = start(
+        &dir,
+        shipped_config(),
+        "--epochs 50 --set data.limit_train=2000 --set data.limit_test=500",
+    );
     let first = s.wait_for("the dashboard with the layer table", 120, |sc| {
         sc.contains("Layer") && sc.contains("RF") && sc.contains("Conv2d-1")
     });

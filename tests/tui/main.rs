@@ -3,6 +3,7 @@
 //! binary is another slow link of candle.
 
 mod binary;
+mod editor;
 mod fake;
 mod pty;
 mod tmux;

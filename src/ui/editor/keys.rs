@@ -1,0 +1,85 @@
+//! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or −/+) step, Enter types a
+//! value (Enter again sets it, Esc cancels) or starts the next run on the "start" row, `n`
+//! starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their dashboard meaning.
+
+use super::Editor;
+use crate::events::Control;
+use crate::ui::app::{App, Confirm};
+use ratatui::crossterm::event::KeyCode;
+
+/// Keys for an open editor; returns the control to send to the trainer, if any.
+pub fn on_key(app: &mut App, code: KeyCode) -> Option<Control> {
+    let ed = app.editor.as_mut()?;
+    if ed.typing.is_some() {
+        typing(ed, code);
+        return None;
+    }
+    match code {
+        KeyCode::Up => ed.selected = ed.selected.saturating_sub(1),
+        KeyCode::Down => ed.selected = (ed.selected + 1).min(ed.start_row()),
+        KeyCode::Home | KeyCode::PageUp => ed.selected = 0,
+        KeyCode::End | KeyCode::PageDown => ed.selected = ed.start_row(),
+        KeyCode::Left | KeyCode::Char('-') => ed.step(false),
+        KeyCode::Right | KeyCode::Char('+' | '=') => ed.step(true),
+        KeyCode::Enter if ed.selected == ed.start_row() => return next_run(app),
+        KeyCode::Enter => {
+            if let Some(v) = ed.selected_param().and_then(|p| ed.value(p.key)) {
+                ed.typing = Some(crate::config::params::display(&v));
+            }
+        }
+        KeyCode::Char('n') => return next_run(app),
+        KeyCode::Char('w') => save(ed),
+        KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
+        KeyCode::Char('q') => return crate::ui::keys::request_quit(app, false),
+        _ => app.dirty = false,
+    }
+    None
+}
+
+fn typing(ed: &mut Editor, code: KeyCode) {
+    let Some(text) = ed.typing.as_mut() else {
+        return;
+    };
+    match code {
+        KeyCode::Char(c) => text.push(c),
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Esc => ed.typing = None,
+        KeyCode::Enter => {
+            let text = ed.typing.take().unwrap_or_default();
+            if let Some(p) = ed.selected_param() {
+                ed.set(p.key, text.trim().to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `n` (or Enter on "start"): start the next run with the edited values. While a run is
+/// going, ask first; the new run starts once the current one has stopped.
+pub fn next_run(app: &mut App) -> Option<Control> {
+    let ended = app.ended();
+    let ed = app.editor.as_mut()?;
+    match ed.next_config() {
+        Err(e) => {
+            ed.open = true;
+            ed.note = Some((false, format!("cannot start: {e}")));
+        }
+        Ok(config) if ended => app.launch = Some(config),
+        Ok(_) => app.confirm = Some(Confirm::NextRun),
+    }
+    None
+}
+
+fn save(ed: &mut Editor) {
+    let outcome = ed
+        .next_config()
+        .and_then(|c| crate::config::save::save(&ed.config_path, &c).map_err(|e| e.to_string()));
+    let path = ed.config_path.display();
+    ed.note = Some(match outcome {
+        Ok(keys) if keys.is_empty() => (true, format!("{path} already holds these values")),
+        Ok(keys) => (true, format!("saved {} to {path}", keys.join(", "))),
+        Err(e) => (false, format!("not saved: {e}")),
+    });
+}

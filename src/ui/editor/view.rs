@@ -1,0 +1,148 @@
+//! The editor panel, drawn over the dashboard: one row per hyperparameter with its value,
+//! changed values highlighted with the previous run's value beside them, the invalid one
+//! in red with the reason, then the "start" row, a status line and the keys.
+
+use super::Editor;
+use crate::config::params::display;
+use crate::ui::layout::centered;
+use crate::ui::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+
+/// Width of the key and value columns.
+const KEY_W: usize = 24;
+const VALUE_W: usize = 12;
+/// Lines below the rows: blank, status (two lines), keys.
+const FOOTER: u16 = 4;
+
+pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
+    let rows = ed.rows();
+    let rect = centered(area, 78, rows.len() as u16 + 1 + FOOTER + 2);
+    if rect.height < FOOTER + 3 {
+        return;
+    }
+    Clear.render(rect, buf);
+    let title = format!(" hyperparameters for run {} ", run + 1);
+    let block = theme::panel(title, true);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let list_h = inner.height.saturating_sub(FOOTER) as usize;
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, p)| row(ed, p.key, i == ed.selected))
+        .collect();
+    lines.push(start_row(ed));
+    // Keep the selected row in view.
+    let first = (ed.selected + 1).saturating_sub(list_h);
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(list_h).collect();
+    Paragraph::new(shown).render(
+        Rect {
+            height: list_h as u16,
+            ..inner
+        },
+        buf,
+    );
+    let footer = Rect {
+        y: inner.y + list_h as u16 + 1,
+        height: FOOTER - 1,
+        ..inner
+    };
+    let [status, keys] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(2),
+        ratatui::layout::Constraint::Length(1),
+    ])
+    .areas(footer);
+    Paragraph::new(status_line(ed))
+        .wrap(Wrap { trim: true })
+        .render(status, buf);
+    Paragraph::new(keys_line(ed)).render(keys, buf);
+}
+
+fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
+    let mark = if selected { "› " } else { "  " };
+    let bad = ed.bad_key.as_deref() == Some(key);
+    let typing = selected.then_some(ed.typing.as_ref()).flatten();
+    let value = match typing {
+        Some(t) => format!("{t}▏"),
+        None => ed.value(key).map_or_else(String::new, |v| display(&v)),
+    };
+    let was = ed.was(key);
+    let value_style = match (bad, &was) {
+        (true, _) => Style::new().fg(theme::BAD).add_modifier(Modifier::BOLD),
+        (false, Some(_)) => Style::new().fg(theme::WARN).add_modifier(Modifier::BOLD),
+        (false, None) => Style::new(),
+    };
+    let key_style = if selected { theme::key() } else { Style::new() };
+    let mut spans = vec![
+        Span::styled(format!("{mark}{key:<KEY_W$}"), key_style),
+        Span::styled(format!("{value:<VALUE_W$}"), value_style),
+    ];
+    if bad {
+        // The key is on the row already; the status line below has the whole message.
+        let reason = ed.draft.as_ref().err().map_or("", |e| e.as_str());
+        let reason = reason.strip_prefix(&format!("{key}: ")).unwrap_or(reason);
+        spans.push(Span::styled(
+            format!(" ✗ {reason}"),
+            Style::new().fg(theme::BAD),
+        ));
+    } else if let Some(w) = was {
+        spans.push(Span::styled(
+            format!(" was {w}"),
+            Style::new().fg(theme::DIM),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn start_row(ed: &Editor) -> Line<'static> {
+    let selected = ed.selected == ed.start_row();
+    let mark = if selected { "› " } else { "  " };
+    match &ed.draft {
+        Ok(_) => Line::styled(
+            format!("{mark}▶ start the next run ({} changed)", ed.edits.len()),
+            Style::new().fg(theme::GOOD).add_modifier(Modifier::BOLD),
+        ),
+        Err(_) => Line::styled(
+            format!("{mark}✗ cannot start: fix the value in red"),
+            Style::new().fg(theme::BAD),
+        ),
+    }
+}
+
+fn status_line(ed: &Editor) -> Line<'static> {
+    match (&ed.draft, &ed.note) {
+        (Err(e), _) => Line::styled(e.clone(), Style::new().fg(theme::BAD)),
+        (_, Some((true, n))) => Line::styled(n.clone(), Style::new().fg(theme::GOOD)),
+        (_, Some((false, n))) => Line::styled(n.clone(), Style::new().fg(theme::WARN)),
+        (Ok(_), None) => Line::from(format!(
+            "changed values are yellow; w saves them to {}",
+            ed.config_path.display()
+        ))
+        .dim(),
+    }
+}
+
+fn keys_line(ed: &Editor) -> Line<'static> {
+    let keys: &[(&str, &str)] = if ed.typing.is_some() {
+        &[("Enter", "set"), ("Esc", "cancel"), ("Backspace", "erase")]
+    } else {
+        &[
+            ("↑↓", "select"),
+            ("←→", "step"),
+            ("Enter", "type"),
+            ("n", "start"),
+            ("w", "save"),
+            ("Esc", "close"),
+        ]
+    };
+    let mut spans = Vec::new();
+    for (k, w) in keys {
+        spans.push(Span::styled(*k, theme::key()));
+        spans.push(Span::raw(format!(" {w}  ")));
+    }
+    Line::from(spans)
+}
