@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run
-# and the hyperparameter editor, from a real terminal emulator (xterm under Xvfb), captured
-# with ImageMagick's import.
+# Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run,
+# the hyperparameter editor and the test-pass view (counts, then % after saving the screen
+# with x), from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
 #
@@ -101,6 +101,14 @@ keys Down Down Down Down Down Right
 wait_for 10 'train\.dropout .* was '
 shoot editor
 keys Escape
+tmux -L "$SOCK" send-keys -t shot i
+wait_for 10 'most confident mistakes'
+shoot test-pass
+tmux -L "$SOCK" send-keys -t shot c
+wait_for 10 '% of row'
+tmux -L "$SOCK" send-keys -t shot x
+wait_for 10 'screen saved'
+shoot test-pass-percent
 tmux -L "$SOCK" send-keys -t shot q
 for _ in $(seq 100); do [ -s "$TMP/exit" ] && break; sleep 0.1; done
 cat "$TMP/exit" 2>/dev/null || echo "screenshots: the program did not exit after q" >&2

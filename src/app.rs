@@ -20,7 +20,7 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+pub fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("convscope: error: {msg}");
     ExitCode::from(EXIT_USAGE)
 }
@@ -136,6 +136,12 @@ impl Signals {
     }
 }
 
+/// The dashboard unless asked for `--headless`, stdout is not a terminal, or the build has
+/// no `tui` feature.
+fn dashboard_wanted(cli: &Cli) -> bool {
+    !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui")
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     // candle's CPU matmul re-reads /proc/cpuinfo on every call when this is unset.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
@@ -147,6 +153,20 @@ pub fn run(cli: Cli) -> ExitCode {
     crate::model::kernels::fast::tune_allocator();
     if let Some(Command::Runs { compare }) = &cli.command {
         return runs(&cli.runs_dir, compare);
+    }
+    if let Some(Command::Watch { target }) = &cli.command {
+        // A signal ends the read-only dashboard cleanly; the headless log just exits.
+        let rx = if dashboard_wanted(&cli) {
+            let (tx, rx) = crossbeam_channel::unbounded();
+            signals.route(SignalTarget::Dashboard(tx));
+            rx
+        } else {
+            crossbeam_channel::never()
+        };
+        return crate::watch::run(target, cli.headless, rx);
+    }
+    if let Some(Command::Report { run }) = &cli.command {
+        return crate::report::run(run);
     }
     let config = match load_config(&cli) {
         Ok(c) => c,
@@ -177,7 +197,7 @@ pub fn run(cli: Cli) -> ExitCode {
     {
         return bench(&config, &data, steps, eval_batches, compare_stock);
     }
-    let tui = !cli.headless && std::io::stdout().is_terminal() && cfg!(feature = "tui");
+    let tui = dashboard_wanted(&cli);
     let start = Starter {
         data: data.clone(),
         runs_root: cli.runs_dir.clone(),
@@ -320,6 +340,7 @@ fn run_tui(
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
         marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
+        ..UiOptions::default()
     };
     let (events, control) = (trainer.events.clone(), trainer.control.clone());
     let root = start.runs_root.clone();
@@ -371,6 +392,17 @@ fn run_tui(
         t.join();
     }
     current.join();
+    dashboard_exit(result, Some(&late))
+}
+
+/// The exit code (and the lines printed after the terminal is restored) for how the
+/// dashboard ended; `late` is the last run's event stream, read for a summary that came
+/// after the dashboard quit.
+#[cfg(feature = "tui")]
+pub fn dashboard_exit(
+    result: anyhow::Result<crate::ui::UiOutcome>,
+    late: Option<&crossbeam_channel::Receiver<crate::events::TrainEvent>>,
+) -> ExitCode {
     match result {
         Err(e) => {
             eprintln!("convscope: dashboard: {e:#}");
@@ -386,7 +418,7 @@ fn run_tui(
                 }
             }
             // Quit before the run's end (a second signal): its summary came after.
-            if o.summary.is_none() {
+            if let (None, Some(late)) = (&o.summary, late) {
                 o.summary = late.try_iter().find_map(|e| match e {
                     crate::events::TrainEvent::Finished(s) => Some(s),
                     _ => None,

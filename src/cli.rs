@@ -9,7 +9,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder"
 )]
 pub struct Cli {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
@@ -71,5 +71,18 @@ pub enum Command {
         /// Run ids to compare (two or more)
         #[arg(long, value_name = "RUN", num_args = 2..)]
         compare: Vec<String>,
+    },
+    /// Write report.md (model, receptive fields, Target/Results/Analysis, plots, logs) into a run folder
+    Report {
+        /// The run folder, e.g. runs/20261126-041502-model-3
+        #[arg(value_name = "RUN")]
+        run: PathBuf,
+    },
+    /// Follow a run another process writes (read-only dashboard, or the headless log when
+    /// piped); ends at the run's finished line
+    Watch {
+        /// A run folder, its metrics.jsonl, or - for stdin (ssh host tail -f … | convscope watch -)
+        #[arg(value_name = "RUN")]
+        target: PathBuf,
     },
 }

@@ -18,6 +18,9 @@ pub enum TrainEvent {
         total: usize,
     },
     Epoch(EpochStats),
+    /// The confusion matrix and most confident mistakes of the epoch's test pass (after
+    /// its `Epoch`).
+    TestDetail(Box<crate::insight::TestDetail>),
     State {
         state: RunState,
     },

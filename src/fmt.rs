@@ -26,8 +26,25 @@ pub fn rate(x: f64) -> String {
     }
 }
 
+/// A learning rate in at most 8 characters: `0.1`, `0.0042`, `4.0e-6`.
+pub fn lr(v: f64) -> String {
+    if v >= 1e-3 {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn learning_rates_are_short() {
+        assert_eq!(super::lr(0.1), "0.1");
+        assert_eq!(super::lr(0.0042), "0.0042");
+        assert_eq!(super::lr(4e-6), "4.0e-6");
+    }
+
     use super::*;
 
     #[test]

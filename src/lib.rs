@@ -17,9 +17,12 @@ pub mod fault;
 pub mod fmt;
 pub mod headless;
 pub mod history;
+pub mod insight;
 pub mod model;
+pub mod report;
 pub mod rng;
 pub mod rundir;
 pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;
+pub mod watch;

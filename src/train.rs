@@ -11,6 +11,7 @@ pub mod prefetch;
 mod resume;
 mod run;
 pub mod schedule;
+mod tally;
 
 use crate::config::Config;
 use crate::data::Mnist;

@@ -6,16 +6,21 @@ mod accuracy;
 mod app;
 mod axes;
 mod confirm;
+mod confusion;
+mod digits;
 pub(crate) mod draw;
 mod editor;
 mod eta;
+mod export;
 mod help;
 mod history;
+mod insight;
 mod keys;
 mod layers;
 mod layout;
 mod log;
 mod loss;
+mod lr;
 mod runs;
 mod screen;
 mod status;
@@ -96,11 +101,15 @@ impl std::str::FromStr for Marker {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiOptions {
     /// Redraw period (only when something changed); 100 ms is 10 Hz.
     pub tick: Duration,
     pub marker: Marker,
+    /// Watching a run another process trains: pause and stop do nothing.
+    pub read_only: bool,
+    /// Where `x` saves the screen when the run's own folder is not here (`watch`).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for UiOptions {
@@ -108,6 +117,8 @@ impl Default for UiOptions {
         Self {
             tick: Duration::from_millis(100),
             marker: Marker::Braille,
+            read_only: false,
+            export_dir: None,
         }
     }
 }
@@ -210,6 +221,34 @@ pub fn run_with(
     outcome
 }
 
+/// Draw the current frame and save it as text and SVG; the log says where (or why not).
+fn export_screen(screen: &mut screen::Screen, app: &mut App) -> anyhow::Result<()> {
+    let buf = screen.draw_and_copy(app)?;
+    let dir = app.export_dir.clone().unwrap_or_else(|| {
+        app.info
+            .as_ref()
+            .map(|i| std::path::PathBuf::from(&i.run_dir))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| ".".into())
+    });
+    let stem = format!(
+        "screen-{}",
+        crate::rundir::timestamp(std::time::SystemTime::now())
+    );
+    let (level, message) = match export::save(&buf, &dir, &stem) {
+        Ok((t, s)) => (
+            crate::events::Level::Info,
+            format!("screen saved: {} and {}", t.display(), s.display()),
+        ),
+        Err(e) => (
+            crate::events::Level::Error,
+            format!("screen not saved: {e}"),
+        ),
+    };
+    app.push_log(Instant::now(), level, message);
+    Ok(())
+}
+
 fn event_loop(
     screen: &mut screen::Screen,
     events: Receiver<TrainEvent>,
@@ -229,6 +268,8 @@ fn event_loop(
     let mut events = Some(events);
     let mut control = control;
     let mut app = App::new(opts.marker, Instant::now());
+    app.read_only = opts.read_only;
+    app.export_dir = opts.export_dir.clone();
     let mut launch = next.map(|n| {
         app.editor = Some(Editor::new(n.config, n.config_path));
         n.launch
@@ -266,6 +307,9 @@ fn event_loop(
                     if let Some(c) = keys::on_key(&mut app, key) {
                         // A trainer that is gone cannot obey; its closed channel says so.
                         let _ = control.send(c);
+                    }
+                    if std::mem::take(&mut app.export_requested) {
+                        export_screen(screen, &mut app)?;
                     }
                 }
                 Ok(Ok(Event::Resize(w, h))) => {

@@ -226,6 +226,7 @@ pub(crate) fn train(
         let (mut test_loss, mut test_correct) = (0.0f64, 0usize);
         let idx: Vec<usize> = (0..n_test).collect();
         let mut done = 0;
+        let mut tally = super::tally::Tally::new(super::tally::MISTAKES);
         for chunk in idx.chunks(cfg.data.eval_batch_size) {
             if let Flow::Stop = check_control(ctx, out, RunState::Evaluating) {
                 stopped = true;
@@ -234,6 +235,7 @@ pub(crate) fn train(
             let (x, y) = batcher.batch(&data.test, chunk, &ctx.device)?;
             let logp = st.model.forward(&x, false, 0)?;
             let (loss, c) = loss_and_correct(&logp, &y)?;
+            tally.add(&logp, chunk, &data.test)?;
             test_loss += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             test_correct += c as usize;
             done += chunk.len();
@@ -286,6 +288,9 @@ pub(crate) fn train(
             return Err(failed(out, &best, last_epoch.as_ref(), wall, e));
         }
         out.emit(TrainEvent::Epoch(stats));
+        out.emit(TrainEvent::TestDetail(Box::new(
+            tally.finish(epoch, &data.test),
+        )));
         out.emit(TrainEvent::State {
             state: RunState::Running,
         });

@@ -64,6 +64,10 @@ pub struct LogLine {
 #[derive(Debug, Clone)]
 pub struct App {
     pub marker: Marker,
+    /// Watching another process's run (`convscope watch`): nothing to pause or stop.
+    pub read_only: bool,
+    /// Where `x` saves the screen when not in the run's folder.
+    pub export_dir: Option<std::path::PathBuf>,
     // What the trainer told us.
     pub info: Option<RunInfo>,
     pub state: RunState,
@@ -74,6 +78,10 @@ pub struct App {
     pub loss_ema: Ema,
     /// Smoothed batch loss against the epoch-aligned x (epoch − 1 + batch / batches).
     pub loss: History,
+    /// The learning rate of every batch (bounded like `loss`), same x.
+    pub lr: History,
+    /// The last test pass's confusion matrix and most confident mistakes.
+    pub detail: Option<crate::insight::TestDetail>,
     pub log: Vec<LogLine>,
     pub summary: Option<RunSummary>,
     pub failure: Option<String>,
@@ -88,6 +96,14 @@ pub struct App {
     pub help: bool,
     pub confirm: Option<Confirm>,
     pub log_scale: bool,
+    /// `i`: the test-pass view (confusion matrix and mistakes) instead of the curves.
+    pub insight: bool,
+    /// `c`: the confusion matrix in % of each true class instead of counts.
+    pub confusion_pct: bool,
+    /// `x` was pressed: the event loop saves the next frame.
+    pub export_requested: bool,
+    /// Which page of misclassified digits (←/→ in the test-pass view).
+    pub digit_page: usize,
     /// Per panel: rows scrolled (layers: from the top; accuracy and log: back from the end).
     pub scroll: [usize; 4],
     /// The user asked to pause and has not asked to resume since.
@@ -119,6 +135,8 @@ impl App {
     pub fn new(marker: Marker, opened: Instant) -> Self {
         Self {
             marker,
+            read_only: false,
+            export_dir: None,
             info: None,
             state: RunState::Loading,
             last_batch: None,
@@ -127,6 +145,8 @@ impl App {
             pace: Pace::default(),
             loss_ema: Ema::new(0.1),
             loss: History::default(),
+            lr: History::default(),
+            detail: None,
             log: Vec::new(),
             summary: None,
             failure: None,
@@ -139,6 +159,10 @@ impl App {
             help: false,
             confirm: None,
             log_scale: false,
+            insight: false,
+            confusion_pct: false,
+            digit_page: 0,
+            export_requested: false,
             scroll: [0; 4],
             pause_requested: false,
             stop_sent: false,
@@ -241,10 +265,11 @@ impl App {
             }
             TrainEvent::Batch(b) => {
                 self.pace.on_batch(b.images_per_sec);
+                let x = b.epoch.saturating_sub(1) as f64 + b.batch as f64 / b.batches.max(1) as f64;
                 if let Some(y) = self.loss_ema.push(f64::from(b.loss)) {
-                    let x = (b.epoch - 1) as f64 + b.batch as f64 / b.batches.max(1) as f64;
                     self.loss.push(x, y);
                 }
+                self.lr.push(x, b.lr);
                 if matches!(self.state, RunState::Loading | RunState::Evaluating) {
                     self.state = RunState::Running;
                 }
@@ -263,6 +288,7 @@ impl App {
                 self.epochs.push(e);
                 self.push_log(at, Level::Info, line);
             }
+            TrainEvent::TestDetail(d) => self.detail = Some(*d),
             TrainEvent::State { state } => {
                 self.state = state;
                 self.pause_requested = state == RunState::Paused;

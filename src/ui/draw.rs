@@ -3,7 +3,9 @@
 
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{accuracy, confirm, editor, help, layers, log, loss, runs, status, theme};
+use super::{
+    accuracy, confirm, confusion, digits, editor, help, layers, log, loss, runs, status, theme,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -27,12 +29,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         too_small(app, area, buf);
         return;
     };
-    let panels: [(Rect, Draw); 5] = [
+    let panels: [(Rect, Draw); 7] = [
         (a.status, status::render),
         (a.layers, layers::render),
         (a.loss, loss::render),
         (a.accuracy, accuracy::render),
         (a.log, log::render),
+        (a.confusion, confusion::render),
+        (a.digits, digits::render),
     ];
     for (rect, draw) in panels {
         if !rect.is_empty() {

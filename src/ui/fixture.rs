@@ -123,3 +123,61 @@ pub fn script(upto: usize, finish: bool) -> Vec<(Duration, TrainEvent)> {
 fn secs(t: f64) -> Duration {
     Duration::from_secs_f64(t)
 }
+
+/// A fixed test pass of 1,000 images: mostly right, 4s taken for 9s most often, and three
+/// confident mistakes drawn as a ring, a bar and a hook (28×28, anti-aliased edges).
+pub fn detail(epoch: usize) -> crate::insight::TestDetail {
+    let mut matrix = vec![vec![0u32; 10]; 10];
+    for (t, row) in matrix.iter_mut().enumerate() {
+        row[t] = 95 + t as u32;
+    }
+    matrix[4][9] = 7;
+    matrix[7][1] = 3;
+    matrix[9][4] = 2;
+    matrix[5][3] = 1;
+    let mistakes = [(0, 6, 0.991, 17), (1, 7, 0.958, 404), (7, 1, 0.872, 2961)]
+        .into_iter()
+        .map(
+            |(label, predicted, confidence, index)| crate::insight::Mistake {
+                index,
+                label,
+                predicted,
+                confidence,
+                rows: 28,
+                cols: 28,
+                pixels: glyph(label),
+            },
+        )
+        .collect();
+    crate::insight::TestDetail {
+        epoch,
+        matrix,
+        mistakes,
+    }
+}
+
+/// 28×28 grey levels of a crude 0 (ring), 1 (bar) or 7 (hook): 1.5-pixel strokes.
+fn glyph(label: u8) -> Vec<u8> {
+    let far = 99.0;
+    let mut px = vec![0u8; 28 * 28];
+    for r in 0..28 {
+        for c in 0..28 {
+            let (y, x) = (r as f64 - 13.5, c as f64 - 13.5);
+            let within =
+                |lo: f64, hi: f64, v: f64, d: f64| if (lo..=hi).contains(&v) { d } else { far };
+            // Distance in pixels from the stroke's centre line.
+            let s: f64 = match label {
+                0 => (((y / 9.0).powi(2) + (x / 6.0).powi(2)).sqrt() - 1.0).abs() * 7.5,
+                1 => within(-10.0, 10.0, y, (x - 0.2 * y).abs()),
+                _ => within(-8.0, 8.0, x, (y + 8.0).abs()).min(within(
+                    -8.0,
+                    10.0,
+                    y,
+                    (x - (7.0 - (y + 8.0) * 0.45)).abs(),
+                )),
+            };
+            px[r * 28 + c] = ((1.5 - s).clamp(0.0, 1.0) * 255.0) as u8;
+        }
+    }
+    px
+}

@@ -23,7 +23,7 @@ pub enum Hint {
 }
 
 /// Key, its word in the hint, what it does, and when the hint shows it.
-pub const KEYS: [(&str, &str, &str, Hint); 14] = [
+pub const KEYS: [(&str, &str, &str, Hint); 18] = [
     (
         "h",
         "edit",
@@ -85,6 +85,30 @@ pub const KEYS: [(&str, &str, &str, Hint); 14] = [
         "runs",
         "runs panel: space select, Enter overlay, d diff, Esc close",
         Hint::Always,
+    ),
+    (
+        "i",
+        "test pass",
+        "test-pass view: confusion matrix and misclassified digits",
+        Hint::Never,
+    ),
+    (
+        "c",
+        "counts/%",
+        "test-pass view: confusion matrix in counts / % of row",
+        Hint::Never,
+    ),
+    (
+        "←→",
+        "page",
+        "test-pass view: page through the digits (e zooms them)",
+        Hint::Never,
+    ),
+    (
+        "x",
+        "save screen",
+        "save the screen as text and SVG in the run folder",
+        Hint::Never,
     ),
     ("?", "help", "this help (Esc or ? closes it)", Hint::Always),
     (

@@ -6,6 +6,10 @@ use super::{editor, layout};
 use crate::events::{Control, Level, RunState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+/// What pause and stop say when watching another process's run.
+pub const READ_ONLY: &str =
+    "read-only: watching a run another process trains; p and s do nothing here";
+
 /// Apply one key event; returns the control to send to the trainer, if any.
 /// Only presses count: releases and repeats (kitty protocol, Windows) are ignored.
 pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
@@ -29,6 +33,11 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         return editor::keys::on_key(app, key.code);
     }
     if app.runs.open && super::runs::on_key(app, key.code) {
+        return None;
+    }
+    if app.read_only && matches!(key.code, KeyCode::Char('p' | ' ' | 's')) {
+        let now = app.now;
+        app.push_log(now, Level::Warn, READ_ONLY.to_string());
         return None;
     }
     match key.code {
@@ -55,12 +64,21 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
             app.zoom = !app.zoom;
             None
         }
+        KeyCode::Char('x') => {
+            app.export_requested = true;
+            None
+        }
         KeyCode::Char('l') => {
             app.log_scale = !app.log_scale;
             None
         }
         KeyCode::Char('r') => {
             app.runs.open = true;
+            None
+        }
+        KeyCode::Char('i') | KeyCode::Char('c') | KeyCode::Left | KeyCode::Right
+            if super::insight::on_key(app, key.code) =>
+        {
             None
         }
         KeyCode::Tab => {
@@ -126,7 +144,7 @@ fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Opti
 /// `q`, Esc or Ctrl-C: leave at once when nothing runs, else ask first. Asking again while
 /// already stopping for a quit leaves without waiting for the trainer.
 pub(super) fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
-    if app.ended() || (app.stop_sent && app.quit_when_done) {
+    if app.ended() || app.read_only || (app.stop_sent && app.quit_when_done) {
         app.interrupted |= ctrl_c;
         app.quit = true;
     } else {

@@ -20,6 +20,9 @@ pub struct Areas {
     pub accuracy: Rect,
     pub log: Rect,
     pub hint: Rect,
+    /// The test-pass view (`i`): these instead of the layer table and the curves.
+    pub confusion: Rect,
+    pub digits: Rect,
 }
 
 impl Areas {
@@ -47,6 +50,10 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
         hint,
         ..Areas::default()
     };
+    if app.zoom && app.insight {
+        a.digits = rest;
+        return Some(a);
+    }
     if app.zoom {
         match app.focus {
             Panel::Layers => a.layers = rest,
@@ -75,10 +82,14 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
     let [loss, accuracy] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(right);
     a.status = status;
+    a.log = log;
+    if app.insight {
+        [a.confusion, a.digits] = super::insight::split(main);
+        return Some(a);
+    }
     a.layers = layers;
     a.loss = loss;
     a.accuracy = accuracy;
-    a.log = log;
     Some(a)
 }
 

@@ -1,13 +1,14 @@
 //! The loss chart: smoothed batch loss (bounded history) with per-epoch train and test loss
-//! on the same epoch-aligned x axis; `l` switches the y axis to log10.
+//! on the same epoch-aligned x axis; `l` switches the y axis to log10. The learning rate
+//! runs under it.
 
 use super::app::{App, Panel};
-use super::axes;
 use super::history::y_range;
 use super::runs;
 use super::theme;
+use super::{axes, lr};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
 
@@ -95,13 +96,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .data(&s.test),
     ];
     datasets.extend(runs::datasets(&overlays, marker));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let [chart, strip] = if inner.height >= 8 {
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(lr::HEIGHT)]).areas(inner)
+    } else {
+        [inner, Rect::default()]
+    };
+    lr::render(app, strip, buf);
     Chart::new(datasets)
-        .block(block)
         .x_axis(x_axis)
         .y_axis(y_axis)
         .legend_position(Some(LegendPosition::TopRight))
-        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
-        .render(area, buf);
+        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(75)))
+        .render(chart, buf);
 }
 
 #[cfg(test)]

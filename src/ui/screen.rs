@@ -102,6 +102,16 @@ impl Screen {
         app.drawn();
         Ok(())
     }
+
+    /// As `draw`, and return a copy of the frame drawn (for `x`).
+    pub fn draw_and_copy(&mut self, app: &mut App) -> io::Result<ratatui::buffer::Buffer> {
+        let size = self.terminal.size()?;
+        app.area = Rect::new(0, 0, size.width, size.height);
+        let done = self.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
+        let buf = done.buffer.clone();
+        app.drawn();
+        Ok(buf)
+    }
 }
 
 impl Drop for Screen {

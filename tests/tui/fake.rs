@@ -48,6 +48,7 @@ pub fn child_main(mode: &str) {
     let opts = UiOptions {
         tick: Duration::from_millis(50),
         marker: Marker::Dot,
+        ..UiOptions::default()
     };
     // The runs panel reads the run folders under $CONVSCOPE_TUI_RUNS (none when unset).
     let runs = std::env::var_os("CONVSCOPE_TUI_RUNS");

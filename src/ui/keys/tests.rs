@@ -221,3 +221,16 @@ fn a_signal_stops_then_quits_without_asking_and_a_second_quits_at_once() {
     assert_eq!(super::on_signal(&mut done), None);
     assert!(done.quit && done.interrupted, "an ended run quits at once");
 }
+
+#[test]
+fn watching_read_only_pause_and_stop_say_so_and_quit_leaves_at_once() {
+    let mut app = mid_run();
+    app.read_only = true;
+    for c in ['p', ' ', 's'] {
+        assert_eq!(press(&mut app, ch(c)), None);
+        assert_eq!(app.log.last().unwrap().text, super::READ_ONLY);
+    }
+    assert!(!app.pause_requested && app.confirm.is_none() && !app.stop_sent);
+    assert_eq!(press(&mut app, ch('q')), None);
+    assert!(app.quit && !app.stop_sent);
+}

@@ -1,0 +1,348 @@
+//! `convscope report runs/<id>`: `report.md` in the run folder, in the seed README's shape
+//! (model summary, receptive-field table, Target / Results / Analysis, training logs) with
+//! every result and analysis fact computed from `metrics.jsonl`, and PNG loss and accuracy
+//! plots that the markdown embeds.
+
+mod font;
+mod plot;
+mod read;
+
+use crate::config::Config;
+use crate::events::{EpochStats, TrainEvent};
+use plot::Series;
+use read::Recorded;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub const LOSS_PNG: &str = "loss.png";
+pub const ACCURACY_PNG: &str = "accuracy.png";
+
+/// Write the report for `dir`; print where it went, or the error (exit 2 for a folder that
+/// is not a run, 1 when writing fails).
+pub fn run(dir: &Path) -> ExitCode {
+    let rec = match read::read(dir) {
+        Ok(r) => r,
+        Err(e) => return crate::app::usage_error(format!("report: {e}")),
+    };
+    for s in &rec.skipped {
+        eprintln!("convscope: warning: {s}");
+    }
+    match write(dir, &rec) {
+        Ok(path) => {
+            println!("report: {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("convscope: report: {e}");
+            ExitCode::from(crate::app::EXIT_FAILED)
+        }
+    }
+}
+
+/// Write the plots and `report.md` into `dir`; returns the markdown's path.
+pub fn write(dir: &Path, rec: &Recorded) -> Result<PathBuf, String> {
+    plots(dir, rec)?;
+    let md = markdown(rec);
+    let path = dir.join("report.md");
+    crate::rundir::write_atomic(&path, md.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+fn plots(dir: &Path, rec: &Recorded) -> Result<(), String> {
+    let epochs = rec.info.as_ref().map_or(1, |i| i.epochs.max(1)) as f64;
+    let start = rec.info.as_ref().map_or(0, |i| i.start_epoch) as f64;
+    let per_epoch = |f: fn(&EpochStats) -> f64| -> Vec<(f64, f64)> {
+        rec.epochs.iter().map(|e| (e.epoch as f64, f(e))).collect()
+    };
+    let loss = [
+        Series {
+            points: rec.batches.iter().map(|b| (b.0, b.1)).collect(),
+            color: plot::GREY,
+            width: 1,
+        },
+        Series {
+            points: per_epoch(|e| e.train_loss),
+            color: plot::BLUE,
+            width: 3,
+        },
+        Series {
+            points: per_epoch(|e| e.test_loss),
+            color: plot::RED,
+            width: 3,
+        },
+    ];
+    let (_, hi) = plot::y_range(&loss);
+    plot::chart(900, 420, &loss, (start, epochs), (0.0, hi), |v| {
+        format!("{v:.2}")
+    })
+    .write_png(&dir.join(LOSS_PNG))?;
+    let acc = [
+        Series {
+            points: per_epoch(|e| 100.0 * e.train_acc()),
+            color: plot::BLUE,
+            width: 3,
+        },
+        Series {
+            points: per_epoch(|e| 100.0 * e.test_acc()),
+            color: plot::RED,
+            width: 3,
+        },
+    ];
+    let range = plot::y_range(&acc);
+    plot::chart(900, 420, &acc, (start, epochs), range, |v| {
+        format!("{v:.2}%")
+    })
+    .write_png(&dir.join(ACCURACY_PNG))
+}
+
+/// The whole markdown document.
+pub fn markdown(rec: &Recorded) -> String {
+    let info = rec.info.as_ref().expect("read() requires a started line");
+    let config = Config::from_toml("the run's config", &info.config_toml, &[]).ok();
+    let preset = config.as_ref().map(|c| c.preset().clone());
+    let note = |f: fn(&crate::config::ModelPreset) -> &Option<String>| {
+        preset.as_ref().and_then(|p| f(p).clone())
+    };
+    let mut md = String::new();
+    let _ = writeln!(md, "# Run {}: {}\n", info.run_id, info.preset);
+    let _ = writeln!(
+        md,
+        "{} parameters · device {} · data {} · {} train / {} test images · batch {} · {} epochs planned\n",
+        crate::arch::thousands(info.summary.total_params),
+        info.device,
+        info.data_source,
+        info.train_size,
+        info.test_size,
+        info.batch_size,
+        info.epochs
+    );
+    let _ = writeln!(
+        md,
+        "## Model\n\n```text\n{}```\n",
+        info.summary.torchsummary()
+    );
+    let _ = writeln!(
+        md,
+        "## Receptive field\n\n```text\n{}```\n",
+        info.summary.rf_table()
+    );
+    let _ = writeln!(
+        md,
+        "## Target\n\n{}\n",
+        note(|p| &p.target).unwrap_or_else(|| "(no target in the run's config)".into())
+    );
+    md.push_str(&results(rec));
+    md.push_str(&analysis(rec, note(|p| &p.analysis), note(|p| &p.result)));
+    let _ = writeln!(
+        md,
+        "## Plots\n\nLoss: batch loss in grey, train loss per epoch in blue, test loss in red.\n\n![loss]({LOSS_PNG})\n\nAccuracy (%): train in blue, test in red.\n\n![accuracy]({ACCURACY_PNG})\n"
+    );
+    let _ = writeln!(md, "## Training logs\n\n```text\n{}```", logs(rec));
+    md
+}
+
+fn results(rec: &Recorded) -> String {
+    let mut md = String::from("## Results\n\n");
+    if rec.epochs.is_empty() {
+        md.push_str("No epoch finished.\n\n");
+        return md;
+    }
+    let _ = writeln!(
+        md,
+        "| epoch | train loss | train acc | test loss | test acc | gap (pp) | lr |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    for e in &rec.epochs {
+        let _ = writeln!(
+            md,
+            "| {} | {:.4} | {:.2}% | {:.4} | {:.2}% | {:+.2} | {} |",
+            e.epoch,
+            e.train_loss,
+            100.0 * e.train_acc(),
+            e.test_loss,
+            100.0 * e.test_acc(),
+            e.gap_pp(),
+            crate::fmt::lr(e.lr)
+        );
+    }
+    md.push('\n');
+    md
+}
+
+/// Facts computed from the epochs, then the config's own notes.
+pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
+    let Some(last) = epochs.last() else {
+        return vec!["No epoch finished, so there is nothing to analyse.".into()];
+    };
+    let best = epochs
+        .iter()
+        .max_by(|a, b| {
+            a.test_acc()
+                .total_cmp(&b.test_acc())
+                .then(b.epoch.cmp(&a.epoch))
+        })
+        .unwrap_or(last);
+    let mut out = vec![
+        format!(
+            "Best test accuracy {:.2}% at epoch {} of {}; last {:.2}%.",
+            100.0 * best.test_acc(),
+            best.epoch,
+            last.epoch,
+            100.0 * last.test_acc()
+        ),
+        format!(
+            "Final gap (train − test): {:+.2} pp ({}).",
+            last.gap_pp(),
+            if last.gap_pp() > 0.0 {
+                "train ahead"
+            } else {
+                "test ≥ train: not overfitting"
+            }
+        ),
+    ];
+    let k = epochs.len().min(3);
+    if k >= 2 {
+        let first = &epochs[epochs.len() - k];
+        let d = last.gap_pp() - first.gap_pp();
+        let trend = if d.abs() < 0.1 {
+            "steady".to_string()
+        } else if d > 0.0 {
+            format!("widening by {d:.2} pp")
+        } else {
+            format!("narrowing by {:.2} pp", -d)
+        };
+        out.push(format!(
+            "Gap trend over the last {k} epochs ({} → {}): {trend}.",
+            first.epoch, last.epoch
+        ));
+        let accs: Vec<String> = epochs[epochs.len() - k..]
+            .iter()
+            .map(|e| format!("{:.2}", 100.0 * e.test_acc()))
+            .collect();
+        let all = epochs[epochs.len() - k..]
+            .iter()
+            .all(|e| e.test_acc() >= 0.994);
+        out.push(format!(
+            "Test accuracy of the last {k} epochs: {}% ({} 99.4% in each).",
+            accs.join(" / "),
+            if all { "at least" } else { "not" }
+        ));
+    }
+    out
+}
+
+fn analysis(rec: &Recorded, analysis: Option<String>, result: Option<String>) -> String {
+    let mut md = String::from("## Analysis\n\n");
+    for f in facts(&rec.epochs) {
+        let _ = writeln!(md, "- {f}");
+    }
+    if let Some(d) = &rec.last_detail {
+        if let Some((t, p, n)) = d.worst_confusion() {
+            let _ = writeln!(
+                md,
+                "- Most frequent confusion in epoch {}'s test pass: {t} taken for {p} ({n}×); weakest class {}.",
+                d.epoch,
+                weakest(d)
+            );
+        }
+    }
+    if let Some(s) = &rec.summary {
+        let _ = writeln!(
+            md,
+            "- {}",
+            s.line_as(if s.stopped {
+                "stopped"
+            } else if rec.failure.is_some() {
+                "failed"
+            } else {
+                "finished"
+            })
+        );
+    }
+    if let Some(f) = &rec.failure {
+        let _ = writeln!(md, "- The run failed: {f}");
+    }
+    if let Some(r) = result {
+        let _ = writeln!(
+            md,
+            "\nRecorded for this preset in the config (earlier runs): {r}"
+        );
+    }
+    if let Some(a) = analysis {
+        let _ = writeln!(md, "\nThe config's analysis of this preset: {a}");
+    }
+    md.push('\n');
+    md
+}
+
+fn weakest(d: &crate::insight::TestDetail) -> String {
+    (0..d.classes())
+        .filter_map(|c| d.class_accuracy(c).map(|a| (c, a)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or("–".into(), |(c, a)| format!("{c} ({:.2}%)", 100.0 * a))
+}
+
+/// The run's events printed as the headless log prints them (the seed's format), without
+/// the tables already shown above.
+fn logs(rec: &Recorded) -> String {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    for ev in &rec.events {
+        if !matches!(ev, TrainEvent::Started(_)) {
+            let _ = tx.send(ev.clone());
+        }
+    }
+    drop(tx);
+    let (control, _ignored) = crossbeam_channel::unbounded();
+    let mut out = Vec::new();
+    let _ = crate::headless::run(&rx, &control, &mut out, false);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch(epoch: usize, train: usize, test: usize) -> EpochStats {
+        EpochStats {
+            epoch,
+            epochs: 3,
+            train_loss: 0.1,
+            train_correct: train,
+            train_total: 10_000,
+            test_loss: 0.1,
+            test_correct: test,
+            test_total: 10_000,
+            train_seconds: 1.0,
+            eval_seconds: 1.0,
+            lr: 0.01,
+        }
+    }
+
+    #[test]
+    fn facts_name_the_best_epoch_the_gap_and_its_trend() {
+        let e = [
+            epoch(1, 9900, 9945),
+            epoch(2, 9950, 9944),
+            epoch(3, 9970, 9941),
+        ];
+        let f = facts(&e);
+        assert_eq!(
+            f[0],
+            "Best test accuracy 99.45% at epoch 1 of 3; last 99.41%."
+        );
+        assert_eq!(f[1], "Final gap (train − test): +0.29 pp (train ahead).");
+        assert_eq!(
+            f[2],
+            "Gap trend over the last 3 epochs (1 → 3): widening by 0.74 pp."
+        );
+        assert!(
+            f[3].ends_with("99.45 / 99.44 / 99.41% (at least 99.4% in each)."),
+            "{}",
+            f[3]
+        );
+        let f = facts(&e[..1]);
+        assert_eq!(f.len(), 2);
+        assert!(facts(&[])[0].starts_with("No epoch finished"));
+    }
+}
