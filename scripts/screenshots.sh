@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run,
-# the hyperparameter editor and the test-pass view (counts, then % after saving the screen
-# with x), from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
+# the hyperparameter editor, the test-pass view (counts, then % after saving the screen
+# with x), the runs panel (two runs selected), their diff and their overlay, from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
 #
@@ -19,7 +19,8 @@ COLS=${COLS:-120}
 ROWS=${ROWS:-40}
 BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/convscope}
 TMP=$(mktemp -d)
-CMD=${CONVSCOPE_CMD:-"'$BIN' --epochs 4 --set data.limit_train=4000 --set data.limit_test=2000 --runs-dir '$TMP/runs'"}
+SHORT="--epochs 4 --set data.limit_train=4000 --set data.limit_test=2000 --runs-dir '$TMP/runs'"
+CMD=${CONVSCOPE_CMD:-"'$BIN' $SHORT"}
 
 for tool in Xvfb xterm import tmux; do
   command -v "$tool" >/dev/null || {
@@ -38,6 +39,11 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# An earlier run with another lr, so the runs panel has two runs to overlay and diff.
+if [ -z "${CONVSCOPE_CMD:-}" ]; then
+  eval "'$BIN' --headless $SHORT --set train.lr=0.05" >"$TMP/earlier.log"
+fi
 
 Xvfb ":$DISPLAY_NUM" -screen 0 1920x1200x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
 XVFB_PID=$!
@@ -109,6 +115,19 @@ wait_for 10 '% of row'
 tmux -L "$SOCK" send-keys -t shot x
 wait_for 10 'screen saved'
 shoot test-pass-percent
+keys i
+# The runs panel: both runs selected, their diff, then both overlaid on the charts.
+keys r
+wait_for 10 'runs · 2 in history'
+keys Home Space Down Space
+wait_for 10 '\[2\]'
+shoot runs
+keys d
+wait_for 10 'train\.lr'
+shoot runs-diff
+keys Escape Enter
+sleep 1
+shoot overlay
 tmux -L "$SOCK" send-keys -t shot q
 for _ in $(seq 100); do [ -s "$TMP/exit" ] && break; sleep 0.1; done
 cat "$TMP/exit" 2>/dev/null || echo "screenshots: the program did not exit after q" >&2

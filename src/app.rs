@@ -334,7 +334,7 @@ fn run_tui(
     start: Starter,
     signals: crossbeam_channel::Receiver<()>,
 ) -> ExitCode {
-    use crate::ui::{Hooks, Marker, NextRuns, UiOptions};
+    use crate::ui::{Hooks, Marker, NextRuns, Start, UiOptions};
     use std::cell::RefCell;
     use std::rc::Rc;
     let opts = UiOptions {
@@ -351,9 +351,16 @@ fn run_tui(
         config_path,
         launch: {
             let trainers = trainers.clone();
-            Box::new(move |config| {
-                let t = start.spawn(config)?;
-                let channels = (t.events.clone(), t.control.clone());
+            Box::new(move |request| {
+                let (t, config) = match request {
+                    Start::Fresh(config) => (start.spawn(config.clone())?, config),
+                    Start::Resume(dir) => {
+                        let config = resume::config(&dir, &[])?;
+                        let t = resumed_trainer(&dir, config.clone(), start.data.clone())?;
+                        (t, config)
+                    }
+                };
+                let channels = (t.events.clone(), t.control.clone(), config);
                 trainers.borrow_mut().push(t);
                 Ok(channels)
             })

@@ -139,10 +139,19 @@ pub struct UiOutcome {
     pub earlier: Vec<RunEnd>,
 }
 
-/// Starts a run with `Config`: its event stream and control channel. Built by `app`, which
-/// owns the data and the trainer, so the dashboard never touches either.
+/// A run the dashboard asks `app` to start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// A new run with this config (the editor's `n`).
+    Fresh(Config),
+    /// Continue the interrupted run in this folder (the runs panel's `R`).
+    Resume(PathBuf),
+}
+
+/// Starts a run: its event stream, control channel and effective config. Built by `app`,
+/// which owns the data and the trainer, so the dashboard never touches either.
 pub type Launcher =
-    Box<dyn FnMut(Config) -> Result<(Receiver<TrainEvent>, Sender<Control>), String>>;
+    Box<dyn FnMut(Start) -> Result<(Receiver<TrainEvent>, Sender<Control>, Config), String>>;
 
 /// What the dashboard needs to edit hyperparameters and start further runs.
 pub struct NextRuns {
@@ -160,11 +169,11 @@ pub fn start_requested(
     launch: &mut Launcher,
     now: Instant,
 ) -> Option<(Receiver<TrainEvent>, Sender<Control>)> {
-    let config = app.launch.take()?;
-    match launch(config.clone()) {
-        Ok(channels) => {
+    let start = app.launch.take()?;
+    match launch(start) {
+        Ok((events, control, config)) => {
             app.begin_run(config, now);
-            Some(channels)
+            Some((events, control))
         }
         Err(e) => {
             app.launch_failed(e, now);

@@ -122,7 +122,7 @@ pub struct App {
     /// The hyperparameter editor, when the dashboard can start runs.
     pub editor: Option<Editor>,
     /// A run to start now (the event loop takes it).
-    pub launch: Option<Config>,
+    pub launch: Option<super::Start>,
     /// A run to start once the current one has stopped.
     pub pending_next: Option<Config>,
     /// Runs of this session before the current one, oldest first.
@@ -342,7 +342,7 @@ impl App {
             self.quit = true;
         } else if !first {
         } else if let Some(config) = self.pending_next.take() {
-            self.launch = Some(config);
+            self.launch = Some(super::Start::Fresh(config));
         } else if self.editor.is_some() {
             self.push_log(
                 at,

@@ -151,9 +151,35 @@ pub fn on_key(app: &mut App, code: KeyCode) -> bool {
             runs.view = View::List;
         }
         (View::List, KeyCode::Char('d')) => runs.view = View::Diff,
+        (View::List, KeyCode::Char('R')) => resume(app),
         _ => return false,
     }
     true
+}
+
+/// `R` on a run: continue it from its last epoch (`--resume`), once nothing is training.
+fn resume(app: &mut App) {
+    use crate::history::Status;
+    let Some(record) = app.runs.records.get(app.runs.cursor) else {
+        return;
+    };
+    let refusal = match &record.status {
+        Status::Damaged(why) => Some(format!("{} is damaged ({why})", record.id)),
+        Status::Finished => Some(format!(
+            "{} finished all its epochs; nothing to resume",
+            record.id
+        )),
+        _ if !app.ended() => Some("stop the current run first (s), then resume".into()),
+        _ => None,
+    };
+    match refusal {
+        Some(why) => app.runs.note = Some(format!("not resumed: {why}")),
+        None => {
+            app.launch = Some(super::Start::Resume(record.path.clone()));
+            app.runs.note = None;
+            app.runs.open = false;
+        }
+    }
 }
 
 /// One overlay's curve on one chart: run id, colour, points.

@@ -1,7 +1,8 @@
 //! The real binary, two short real-MNIST runs in one dashboard: run 1 finishes, `h` opens
 //! the editor, the arrow keys change lr and dropout, `w` saves them into the config file,
-//! `n` starts run 2 with them, `q` quits; both run folders hold their own values and both
-//! summary lines are printed.
+//! `n` starts run 2 with them, `r` opens the runs panel and both runs are overlaid, `q`
+//! quits; both run folders hold their own values, both summary lines are printed and
+//! `convscope runs` lists both with the changed lr and dropout.
 
 use crate::binary::{shipped_config, start, test_dir};
 use crate::require_tmux;
@@ -108,6 +109,26 @@ fn edit_lr_and_dropout_after_a_run_then_start_the_next_run_with_them() {
     s.wait_for("run 2 to end on screen", 60, |sc| {
         sc.contains("run ended ·")
     });
+    // The runs panel lists both; both selected and overlaid, the loss chart's legend names
+    // them.
+    s.send("r");
+    s.wait_for("the runs panel", 30, |sc| {
+        sc.contains("runs · 2 in history")
+    });
+    for key in ["Home", "Space", "Down", "Space"] {
+        s.send(key);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    s.wait_for("two runs selected", 30, |sc| sc.contains("[2]"));
+    s.send("Enter");
+    let ids: Vec<String> = run_dirs(&runs)
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    s.wait_for("both runs overlaid", 30, |sc| {
+        sc.lines()
+            .any(|l| ids.iter().all(|id| l.contains(&format!("━ {id}"))))
+    });
     s.send("q");
     let code = s.wait_exit(&dir.join("code"), 60);
     let screen = s.capture();
@@ -142,5 +163,21 @@ fn edit_lr_and_dropout_after_a_run_then_start_the_next_run_with_them() {
     );
     let saved = load(&config);
     assert_eq!((saved.train.lr, saved.train.dropout), (0.2, 0.07));
+
+    // `convscope runs` lists both, the second with what changed.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .args(["runs", "--runs-dir"])
+        .arg(&runs)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{table}");
+    for id in &ids {
+        assert!(table.contains(id.as_str()), "{id} listed:\n{table}");
+    }
+    assert!(
+        table.contains("train.lr 0.1→0.2") && table.contains("train.dropout 0.05→0.07"),
+        "changed hyperparameters listed:\n{table}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

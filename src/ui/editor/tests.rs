@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::events::{Control, TrainEvent};
 use crate::ui::app::{App, Confirm};
 use crate::ui::tests::{base, feed, screen};
-use crate::ui::{fixture, keys::on_key, start_requested, Launcher, Marker};
+use crate::ui::{fixture, keys::on_key, start_requested, Launcher, Marker, Start};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -186,7 +186,9 @@ fn an_invalid_value_shows_why_and_cannot_start_a_run() {
     type_value(&mut app, "train.lr", "0.02");
     type_value(&mut app, "train.dropout", "0.07");
     press(&mut app, KeyCode::Char('n'));
-    let next = app.launch.clone().expect("a valid draft starts");
+    let Some(Start::Fresh(next)) = app.launch.clone() else {
+        panic!("a valid draft starts a fresh run: {:?}", app.launch)
+    };
     assert_eq!((next.train.lr, next.train.dropout), (0.02, 0.07));
 }
 
@@ -203,7 +205,13 @@ fn n_while_training_asks_stops_the_run_then_starts_the_next() {
     let at = app.now;
     let (_, finished) = fixture::script(2, true).pop().unwrap();
     app.on_event(finished, at);
-    assert_eq!(app.launch.map(|c| c.train.lr), Some(0.02));
+    let Some(Start::Fresh(next)) = app.launch else {
+        panic!(
+            "the next run starts once this one has stopped: {:?}",
+            app.launch
+        )
+    };
+    assert_eq!(next.train.lr, 0.02);
 }
 
 #[test]
@@ -216,11 +224,14 @@ fn answering_no_keeps_the_run_going() {
 }
 
 fn launcher(result: Result<(), String>) -> Launcher {
-    Box::new(move |_config| {
+    Box::new(move |start| {
         result.clone()?;
+        let Start::Fresh(config) = start else {
+            panic!("the editor starts fresh runs")
+        };
         let (_etx, erx) = crossbeam_channel::unbounded::<TrainEvent>();
         let (ctx, _crx) = crossbeam_channel::unbounded();
-        Ok((erx, ctx))
+        Ok((erx, ctx, config))
     })
 }
 

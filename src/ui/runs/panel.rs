@@ -114,6 +114,7 @@ fn footer_lines(app: &App) -> Vec<Line<'static>> {
             ("space", "select"),
             ("Enter/o", "overlay selected (none: clear)"),
             ("d", "diff"),
+            ("R", "resume"),
             ("Esc", "close"),
         ]
     };

@@ -205,3 +205,50 @@ fn the_panel_renders_on_any_area_and_help_lists_r() {
     assert!(screen(&mut empty, 120, 40).contains("runs panel"));
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[test]
+fn capital_r_resumes_an_interrupted_run_once_nothing_trains_and_refuses_the_rest() {
+    use crate::ui::Start;
+    // Rows, newest first: damaged, failed, stopped, finished.
+    let (mut app, root) = with_history(finished(), "resume");
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.launch, None);
+    assert!(app.runs.note.as_deref().unwrap().contains("is damaged"));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(app.launch, None);
+    assert!(app
+        .runs
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("nothing to resume"));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char('R'));
+    assert_eq!(
+        app.launch,
+        Some(Start::Resume(root.join("20261126-020000-model-3")))
+    );
+    assert!(!app.runs.open, "the panel closes for the resumed run");
+    let _ = std::fs::remove_dir_all(&root);
+
+    // While a run is training, resuming another waits for it to be stopped.
+    let (mut busy, root) = with_history(mid_run(), "resume-busy");
+    press(&mut busy, KeyCode::Char('r'));
+    press(&mut busy, KeyCode::Up);
+    for _ in 0..2 {
+        press(&mut busy, KeyCode::Down);
+    }
+    press(&mut busy, KeyCode::Char('R'));
+    assert_eq!(busy.launch, None);
+    assert!(busy
+        .runs
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("stop the current run first"));
+    let _ = std::fs::remove_dir_all(root);
+}
