@@ -353,7 +353,7 @@ fn run_tui(
             let trainers = trainers.clone();
             Box::new(move |request| {
                 let (t, config) = match request {
-                    Start::Fresh(config) => (start.spawn(config.clone())?, config),
+                    Start::Fresh(config) => (start.spawn((*config).clone())?, *config),
                     Start::Resume(dir) => {
                         let config = resume::config(&dir, &[])?;
                         let t = resumed_trainer(&dir, config.clone(), start.data.clone())?;

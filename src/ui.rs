@@ -143,7 +143,7 @@ pub struct UiOutcome {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Start {
     /// A new run with this config (the editor's `n`).
-    Fresh(Config),
+    Fresh(Box<Config>),
     /// Continue the interrupted run in this folder (the runs panel's `R`).
     Resume(PathBuf),
 }

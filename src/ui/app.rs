@@ -342,7 +342,7 @@ impl App {
             self.quit = true;
         } else if !first {
         } else if let Some(config) = self.pending_next.take() {
-            self.launch = Some(super::Start::Fresh(config));
+            self.launch = Some(super::Start::Fresh(Box::new(config)));
         } else if self.editor.is_some() {
             self.push_log(
                 at,

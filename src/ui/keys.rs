@@ -130,7 +130,10 @@ fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Opti
         Confirm::NextRun => {
             app.pending_next = app.editor.as_ref().and_then(|e| e.next_config().ok());
             if app.ended() {
-                app.launch = app.pending_next.take().map(super::Start::Fresh);
+                app.launch = app
+                    .pending_next
+                    .take()
+                    .map(|c| super::Start::Fresh(Box::new(c)));
                 return None;
             }
             send_stop(

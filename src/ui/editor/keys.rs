@@ -66,7 +66,7 @@ pub fn next_run(app: &mut App) -> Option<Control> {
             ed.open = true;
             ed.note = Some((false, format!("cannot start: {e}")));
         }
-        Ok(config) if ended => app.launch = Some(crate::ui::Start::Fresh(config)),
+        Ok(config) if ended => app.launch = Some(crate::ui::Start::Fresh(Box::new(config))),
         Ok(_) => app.confirm = Some(Confirm::NextRun),
     }
     None

@@ -231,7 +231,7 @@ fn launcher(result: Result<(), String>) -> Launcher {
         };
         let (_etx, erx) = crossbeam_channel::unbounded::<TrainEvent>();
         let (ctx, _crx) = crossbeam_channel::unbounded();
-        Ok((erx, ctx, config))
+        Ok((erx, ctx, *config))
     })
 }
 
