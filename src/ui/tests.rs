@@ -151,7 +151,18 @@ fn layer_table_marks_where_the_rf_covers_the_input() {
     assert!(s.contains("Jump") && s.contains("RF"), "{s}");
 }
 
-type Render = fn(&App, Rect, &mut Buffer);
+pub type Render = fn(&App, Rect, &mut Buffer);
+
+/// Every widget in `widgets` draws `app` on a `w`×`h` area without panicking.
+pub fn renders_without_panic(app: &App, widgets: &[(&str, Render)], w: u16, h: u16) {
+    for (name, render) in widgets {
+        let area = Rect::new(0, 0, w, h);
+        let mut buf = Buffer::empty(area);
+        let r =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(app, area, &mut buf)));
+        assert!(r.is_ok(), "{name} panicked at {w}x{h}");
+    }
+}
 
 #[test]
 fn every_widget_renders_on_any_area_without_panicking() {
@@ -179,14 +190,7 @@ fn every_widget_renders_on_any_area_without_panicking() {
         (300, 100),
     ] {
         for app in &apps {
-            for (name, render) in widgets {
-                let area = Rect::new(0, 0, w, h);
-                let mut buf = Buffer::empty(area);
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    render(app, area, &mut buf)
-                }));
-                assert!(r.is_ok(), "{name} panicked at {w}x{h}");
-            }
+            renders_without_panic(app, &widgets, w, h);
             let area = Rect::new(0, 0, w, h);
             help::overlay(area, &mut Buffer::empty(area));
         }

@@ -81,21 +81,7 @@ fn watch_skips_a_garbled_line_with_a_warning_and_reads_stdin() {
     lines[3] = cut;
     lines.insert(5, "not json at all");
     let garbled = lines.join("\n") + "\n";
-    let mut child = convscope(&dir)
-        .args(["watch", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(garbled.as_bytes())
-        .unwrap();
-    let w = child.wait_with_output().unwrap();
+    let w = watch_stdin(&dir, &garbled);
     let (out, err) = text(&w);
     assert_eq!(w.status.code(), Some(0), "{out}\n{err}");
     assert!(err.contains("stdin:4: skipped a line"), "{err}");
@@ -104,20 +90,7 @@ fn watch_skips_a_garbled_line_with_a_warning_and_reads_stdin() {
     assert!(out.lines().last().unwrap().starts_with("run "), "{out}");
     // A file that ends before the run's last line is a failure, said as such.
     let half = lines[..lines.len() - 3].join("\n");
-    let mut child = convscope(&dir)
-        .args(["watch", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(half.as_bytes())
-        .unwrap();
-    let w = child.wait_with_output().unwrap();
+    let w = watch_stdin(&dir, &half);
     let (out, err) = text(&w);
     assert_eq!(w.status.code(), Some(1), "{out}\n{err}");
     assert!(
@@ -139,4 +112,23 @@ fn watch_of_a_missing_folder_exits_2_naming_it() {
         err.contains("runs/nope/metrics.jsonl") || err.contains("runs/nope"),
         "{err}"
     );
+}
+
+/// `convscope watch -` with `input` on its stdin, to the end.
+fn watch_stdin(dir: &std::path::Path, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = convscope(dir)
+        .args(["watch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }

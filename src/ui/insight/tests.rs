@@ -4,7 +4,7 @@
 use super::super::app::App;
 use super::super::fixture;
 use super::super::keys::on_key;
-use super::super::tests::{base, finished, mid_run, screen};
+use super::super::tests::{base, finished, mid_run, renders_without_panic, screen, Render};
 use super::super::{confusion, digits, Marker};
 use crate::events::TrainEvent;
 use ratatui::buffer::Buffer;
@@ -100,7 +100,6 @@ fn the_new_panels_render_on_any_area_without_panicking() {
         with_detail(mid_run()),
         with_detail(finished()),
     ];
-    type Render = fn(&App, Rect, &mut Buffer);
     let widgets: [(&str, Render); 3] = [
         ("confusion", confusion::render),
         ("digits", digits::render),
@@ -116,14 +115,7 @@ fn the_new_panels_render_on_any_area_without_panicking() {
         (300, 100),
     ] {
         for app in &apps {
-            for (name, render) in widgets {
-                let area = Rect::new(0, 0, w, h);
-                let mut buf = Buffer::empty(area);
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    render(app, area, &mut buf)
-                }));
-                assert!(r.is_ok(), "{name} panicked at {w}x{h}");
-            }
+            renders_without_panic(app, &widgets, w, h);
         }
     }
 }
