@@ -11,6 +11,15 @@ fn table(toml_text: &str) -> toml::Table {
     toml::from_str(toml_text).unwrap()
 }
 
+/// The change every two-run fixture here records: lr 0.1 → 0.05.
+fn lr_change() -> Change {
+    Change {
+        key: "train.lr".into(),
+        previous: Some("0.1".into()),
+        value: Some("0.05".into()),
+    }
+}
+
 #[test]
 fn good_runs_of_every_ending_are_listed_newest_first_with_their_numbers() {
     let root = scratch("good");
@@ -23,11 +32,7 @@ fn good_runs_of_every_ending_are_listed_newest_first_with_their_numbers() {
         2,
         &[],
     );
-    let change = Change {
-        key: "train.lr".into(),
-        previous: Some("0.1".into()),
-        value: Some("0.05".into()),
-    };
+    let change = lr_change();
     let stopped_accs = &ACCS[..2];
     write_run(
         &root,
@@ -348,11 +353,7 @@ fn a_new_run_folder_records_what_changed_since_the_newest_run() {
 #[test]
 fn tables_show_the_columns_and_the_comparison_side_by_side() {
     let root = scratch("tables");
-    let change = Change {
-        key: "train.lr".into(),
-        previous: Some("0.1".into()),
-        value: Some("0.05".into()),
-    };
+    let change = lr_change();
     write_run(
         &root,
         "20261126-010000-model-3",

@@ -28,10 +28,8 @@ fn labels(n: u32) -> Vec<u8> {
     v
 }
 
-/// A small valid set (raw files), damaged by `spoil`; the binary must refuse it naming
-/// `culprit` and mentioning `why`.
-fn refused(name: &str, culprit: &str, why: &str, spoil: impl FnOnce(&Path)) {
-    let dir = scratch(&format!("corrupt-{name}"));
+/// A small valid set of raw IDX files (20 train, 10 test) in `dir/mnist`.
+fn valid_set(dir: &Path) -> std::path::PathBuf {
     let data = dir.join("mnist");
     std::fs::create_dir_all(&data).unwrap();
     for (f, bytes) in [
@@ -42,12 +40,25 @@ fn refused(name: &str, culprit: &str, why: &str, spoil: impl FnOnce(&Path)) {
     ] {
         std::fs::write(data.join(f), bytes).unwrap();
     }
-    spoil(&data);
-    let o = convscope(&dir)
+    data
+}
+
+/// One headless epoch of the binary on the set in `data`.
+fn one_epoch(dir: &Path, data: &Path) -> std::process::Output {
+    convscope(dir)
         .args(["--headless", "--epochs", "1", "--data-dir"])
-        .arg(&data)
+        .arg(data)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// A small valid set (raw files), damaged by `spoil`; the binary must refuse it naming
+/// `culprit` and mentioning `why`.
+fn refused(name: &str, culprit: &str, why: &str, spoil: impl FnOnce(&Path)) {
+    let dir = scratch(&format!("corrupt-{name}"));
+    let data = valid_set(&dir);
+    spoil(&data);
+    let o = one_epoch(&dir, &data);
     let (out, err) = text(&o);
     assert_eq!(
         o.status.code(),
@@ -64,17 +75,8 @@ fn refused(name: &str, culprit: &str, why: &str, spoil: impl FnOnce(&Path)) {
 fn the_small_valid_set_itself_trains() {
     // The control: without damage the same set loads and a run starts.
     let dir = scratch("corrupt-control");
-    let data = dir.join("mnist");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join(TRAIN_IMAGES), images(20)).unwrap();
-    std::fs::write(data.join(TRAIN_LABELS), labels(20)).unwrap();
-    std::fs::write(data.join(TEST_IMAGES), images(10)).unwrap();
-    std::fs::write(data.join(TEST_LABELS), labels(10)).unwrap();
-    let o = convscope(&dir)
-        .args(["--headless", "--epochs", "1", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let data = valid_set(&dir);
+    let o = one_epoch(&dir, &data);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}\n{err}");
 }
