@@ -21,6 +21,9 @@ pub enum TrainEvent {
     /// The confusion matrix and most confident mistakes of the epoch's test pass (after
     /// its `Epoch`).
     TestDetail(Box<crate::insight::TestDetail>),
+    /// Per-layer weight and gradient norms, activation statistics and dead ReLUs of the
+    /// epoch (after its `TestDetail`).
+    LayerStats(Box<crate::layer_stats::LayerStats>),
     State {
         state: RunState,
     },

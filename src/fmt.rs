@@ -36,6 +36,27 @@ pub fn lr(v: f64) -> String {
     }
 }
 
+/// A statistic in at most 7 characters with about three significant digits: `0`,
+/// `0.0123`→`0.012`, `1.23`, `123`, `4.2e-5`, `-3.1e-3`, `1.2e5`.
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        format!("{v}")
+    } else if a == 0.0 {
+        "0".into()
+    } else if (0.01..1.0).contains(&a) {
+        format!("{v:.3}")
+    } else if (1.0..10.0).contains(&a) {
+        format!("{v:.2}")
+    } else if (10.0..100.0).contains(&a) {
+        format!("{v:.1}")
+    } else if (100.0..10_000.0).contains(&a) {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -53,6 +74,25 @@ mod tests {
         assert_eq!(duration(75.2), "01:15");
         assert_eq!(duration(3725.0), "1:02:05");
         assert_eq!(duration(f64::NAN), "?");
+    }
+
+    #[test]
+    fn statistics_fit_in_seven_characters() {
+        let cases = [
+            (0.0, "0"),
+            (0.0123, "0.012"),
+            (-0.25, "-0.250"),
+            (1.234, "1.23"),
+            (12.34, "12.3"),
+            (1234.0, "1234"),
+            (4.2e-5, "4.2e-5"),
+            (-3.1e-3, "-3.1e-3"),
+            (123456.0, "1.2e5"),
+        ];
+        for (v, s) in cases {
+            assert_eq!(short(v), s, "{v}");
+            assert!(s.chars().count() <= 7);
+        }
     }
 
     #[test]

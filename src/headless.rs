@@ -109,7 +109,7 @@ impl Printer<'_> {
                 }
                 self.progress.batch(out, b)?;
             }
-            TrainEvent::TestDetail(_) => {}
+            TrainEvent::TestDetail(_) | TrainEvent::LayerStats(_) => {}
             TrainEvent::Eval { .. } | TrainEvent::State { .. } => {
                 self.progress.finish(out)?;
             }

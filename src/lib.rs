@@ -18,6 +18,7 @@ pub mod fmt;
 pub mod headless;
 pub mod history;
 pub mod insight;
+pub mod layer_stats;
 pub mod model;
 pub mod report;
 pub mod rng;

@@ -2,6 +2,7 @@
 //! and a forward pass that delegates each layer to a `Kernels` implementation.
 
 pub mod kernels;
+mod probe;
 
 use crate::arch::{Chw, LayerSpec};
 use crate::rng::Rng;

@@ -4,6 +4,7 @@
 //! plots that the markdown embeds.
 
 mod font;
+mod layers;
 mod plot;
 mod read;
 
@@ -262,6 +263,9 @@ fn analysis(rec: &Recorded, analysis: Option<String>, result: Option<String>) ->
     }
     if let Some(f) = &rec.failure {
         let _ = writeln!(md, "- The run failed: {f}");
+    }
+    if let Some(s) = &rec.last_layer_stats {
+        let _ = write!(md, "\n{}", layers::table(s));
     }
     if let Some(r) = result {
         let _ = writeln!(

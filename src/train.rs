@@ -5,6 +5,7 @@
 pub mod augment;
 mod batch;
 mod checkpoint;
+mod layer_stats;
 mod loss;
 pub mod optimizer;
 pub mod prefetch;

@@ -23,7 +23,13 @@ pub struct Recorded {
 
 /// Lines that carry nothing the history needs, recognised without parsing them.
 fn skippable(line: &str) -> bool {
-    line.starts_with(r#"{"event":"batch""#) || line.starts_with(r#"{"event":"eval""#)
+    [
+        r#"{"event":"batch""#,
+        r#"{"event":"eval""#,
+        r#"{"event":"layer_stats""#,
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
 }
 
 /// Read `metrics.jsonl` in `run`; an error names the file.

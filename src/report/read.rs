@@ -14,6 +14,7 @@ pub struct Recorded {
     /// Per batch: epoch-aligned x (epoch − 1 + batch / batches), loss, lr.
     pub batches: Vec<(f64, f64, f64)>,
     pub last_detail: Option<TestDetail>,
+    pub last_layer_stats: Option<crate::layer_stats::LayerStats>,
     pub summary: Option<RunSummary>,
     /// Why the run failed, if it did.
     pub failure: Option<String>,
@@ -56,6 +57,7 @@ impl Recorded {
             }
             TrainEvent::Epoch(e) => self.epochs.push(e.clone()),
             TrainEvent::TestDetail(d) => self.last_detail = Some((**d).clone()),
+            TrainEvent::LayerStats(s) => self.last_layer_stats = Some((**s).clone()),
             TrainEvent::Finished(s) => self.summary = Some(s.clone()),
             TrainEvent::Failed { reason, summary } => {
                 self.failure = Some(reason.clone());

@@ -4,6 +4,7 @@
 use super::augment::Augment;
 use super::batch::Batcher;
 use super::checkpoint::save_checkpoint;
+use super::layer_stats::{epoch_stats, GradNorms, PROBE_IMAGES};
 use super::prefetch::{EpochPlan, Prefetch};
 use super::resume::{TrainState, RESUME_FILE};
 use super::{Emitter, RunError, RunRequest};
@@ -106,6 +107,9 @@ pub(crate) fn train(
         None => TrainState::fresh(cfg, n_train, batches, &ctx.device, ctx.req.kernels.clone())?,
     };
     let vars = st.model.vars();
+    let mut grad_norms = GradNorms::new(&st.model);
+    let names: Vec<String> = summary.rows.iter().map(|r| r.name.clone()).collect();
+    let specs = &cfg.preset().layers;
     let start_epoch = st.epochs_done();
     let run_id = out.dir().id.clone();
     let run_dir = out.dir().path.display().to_string();
@@ -130,6 +134,8 @@ pub(crate) fn train(
     });
 
     let mut batcher = Batcher::new(cfg.data.mean, cfg.data.std);
+    let probe_idx: Vec<usize> = (0..n_test.min(PROBE_IMAGES)).collect();
+    let (probe, _) = batcher.batch(&data.test, &probe_idx, &ctx.device)?;
     let augment = Augment {
         rotate_degrees: t.rotate_degrees as f32,
         translate_px: t.translate_px as f32,
@@ -183,6 +189,7 @@ pub(crate) fn train(
             let (_, c) = loss_and_correct(&logp, &y)?;
             let loss = super::loss::smoothed_nll(&logp, &y, t.label_smoothing)?;
             let grads = loss.backward()?;
+            grad_norms.add(&grads)?;
             st.opt.step(&vars, &grads, lr)?;
             let loss_v = loss.to_scalar::<f32>()?;
             st.step += 1;
@@ -291,6 +298,12 @@ pub(crate) fn train(
         out.emit(TrainEvent::TestDetail(Box::new(
             tally.finish(epoch, &data.test),
         )));
+        let (layer_stats, warnings) =
+            epoch_stats(epoch, &st.model, &mut grad_norms, specs, &names, &probe)?;
+        out.emit(TrainEvent::LayerStats(Box::new(layer_stats)));
+        for w in warnings {
+            out.log(Level::Warn, w);
+        }
         out.emit(TrainEvent::State {
             state: RunState::Running,
         });

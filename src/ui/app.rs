@@ -82,6 +82,8 @@ pub struct App {
     pub lr: History,
     /// The last test pass's confusion matrix and most confident mistakes.
     pub detail: Option<crate::insight::TestDetail>,
+    /// Per-layer statistics of each epoch seen, oldest first (a resumed run's start here).
+    pub layer_stats: Vec<crate::layer_stats::LayerStats>,
     pub log: Vec<LogLine>,
     pub summary: Option<RunSummary>,
     pub failure: Option<String>,
@@ -96,6 +98,8 @@ pub struct App {
     pub help: bool,
     pub confirm: Option<Confirm>,
     pub log_scale: bool,
+    /// `t`: the layer table shows per-layer statistics instead of shapes.
+    pub stats_view: bool,
     /// `i`: the test-pass view (confusion matrix and mistakes) instead of the curves.
     pub insight: bool,
     /// `c`: the confusion matrix in % of each true class instead of counts.
@@ -147,6 +151,7 @@ impl App {
             loss: History::default(),
             lr: History::default(),
             detail: None,
+            layer_stats: Vec::new(),
             log: Vec::new(),
             summary: None,
             failure: None,
@@ -159,6 +164,7 @@ impl App {
             help: false,
             confirm: None,
             log_scale: false,
+            stats_view: false,
             insight: false,
             confusion_pct: false,
             digit_page: 0,
@@ -193,6 +199,7 @@ impl App {
         next.now = self.now.max(at);
         next.log = std::mem::take(&mut self.log);
         (next.focus, next.zoom, next.log_scale) = (self.focus, self.zoom, self.log_scale);
+        next.stats_view = self.stats_view;
         next.area = self.area;
         next.earlier = std::mem::take(&mut self.earlier);
         next.runs = std::mem::take(&mut self.runs);
@@ -289,6 +296,11 @@ impl App {
                 self.push_log(at, Level::Info, line);
             }
             TrainEvent::TestDetail(d) => self.detail = Some(*d),
+            TrainEvent::LayerStats(s) => {
+                // A resumed run recomputes an epoch a kill interrupted: the later one counts.
+                self.layer_stats.retain(|h| h.epoch < s.epoch);
+                self.layer_stats.push(*s);
+            }
             TrainEvent::State { state } => {
                 self.state = state;
                 self.pause_requested = state == RunState::Paused;

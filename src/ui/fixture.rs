@@ -88,6 +88,7 @@ pub fn script(upto: usize, finish: bool) -> Vec<(Duration, TrainEvent)> {
             secs(t),
             TrainEvent::Epoch(epoch(e, epochs, train, test, 6.0, 0.4)),
         ));
+        out.push((secs(t), TrainEvent::LayerStats(Box::new(layer_stats(e)))));
         if e == 2 {
             let message = "checkpoint written: runs/20261126-040000-model2/best.safetensors";
             out.push((
@@ -180,4 +181,41 @@ fn glyph(label: u8) -> Vec<u8> {
         }
     }
     px
+}
+
+/// Per-layer statistics of scripted epoch `e`: weights growing, gradients shrinking, ReLUs
+/// dying slowly; from epoch 3 on the last conv's gradient vanishes and ReLU-18 is mostly
+/// dead, so the stats view has problems to show in red.
+pub fn layer_stats(e: usize) -> crate::layer_stats::LayerStats {
+    let rows = crate::config::presets::model2().summarize().unwrap().rows;
+    let ef = e as f64;
+    let layers = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let fi = i as f64;
+            let params = r.params > 0;
+            let grad = if r.name == "Conv2d-28" && e >= 3 {
+                0.0
+            } else {
+                0.4 / ef * (1.0 + 0.1 * (i % 3) as f64)
+            };
+            let relu = r.name.starts_with("ReLU");
+            let dead = if r.name == "ReLU-18" && e >= 3 {
+                0.95
+            } else {
+                0.02 * ef + 0.005 * fi
+            };
+            crate::layer_stats::LayerStat {
+                name: r.name.clone(),
+                weight_norm: params.then(|| 1.5 + 0.1 * fi + 0.25 * ef),
+                grad_norm: params.then_some(grad),
+                grad_norm_max: params.then_some(3.0 * grad),
+                act_mean: Some(if relu { 0.4 } else { 0.01 * fi - 0.1 } + 0.02 * ef),
+                act_std: Some(1.0 - 0.05 * ef + 0.01 * fi),
+                dead: relu.then_some(dead),
+            }
+        })
+        .collect();
+    crate::layer_stats::LayerStats { epoch: e, layers }
 }

@@ -23,7 +23,7 @@ pub enum Hint {
 }
 
 /// Key, its word in the hint, what it does, and when the hint shows it.
-pub const KEYS: [(&str, &str, &str, Hint); 18] = [
+pub const KEYS: [(&str, &str, &str, Hint); 19] = [
     (
         "h",
         "edit",
@@ -80,6 +80,12 @@ pub const KEYS: [(&str, &str, &str, Hint); 18] = [
         Hint::Always,
     ),
     ("l", "log", "loss chart: log / linear scale", Hint::Always),
+    (
+        "t",
+        "stats",
+        "layer table: shapes / per-layer norms, activations, dead ReLUs",
+        Hint::Always,
+    ),
     (
         "r",
         "runs",

@@ -68,6 +68,10 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
             app.export_requested = true;
             None
         }
+        KeyCode::Char('t') => {
+            app.stats_view = !app.stats_view;
+            None
+        }
         KeyCode::Char('l') => {
             app.log_scale = !app.log_scale;
             None

@@ -59,8 +59,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let visible = visible_rows(area);
     let offset = app.scroll[Panel::Layers.index()].min(s.rows.len().saturating_sub(visible));
     let last = (offset + visible).min(s.rows.len());
-    let title = format!(" layers {}–{last} of {} ", offset + 1, s.rows.len());
+    let view = if app.stats_view {
+        "layer stats"
+    } else {
+        "layers"
+    };
+    let title = format!(" {view} {}–{last} of {} ", offset + 1, s.rows.len());
     let mut block = theme::panel(title, focused);
+    if app.stats_view {
+        super::layer_stats::render(app, block, area, buf);
+        return;
+    }
     if let Some(i) = s.full_rf_layer() {
         block = block.title_bottom(Line::styled(
             format!(" ► RF {}×{} at {} ", s.input.h, s.input.w, s.rows[i].name),

@@ -73,7 +73,11 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
     let [main, log] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(log_height)]).areas(body);
     let table_width = if main.width >= 110 {
-        62
+        if app.stats_view {
+            super::layer_stats::WIDE
+        } else {
+            62
+        }
     } else {
         (main.width / 2).max(43)
     };

@@ -169,7 +169,20 @@ fn every_widget_renders_on_any_area_without_panicking() {
     let mut asking = mid_run();
     asking.confirm = Some(Confirm::Stop);
     asking.help = true;
-    let apps = [App::new(Marker::Dot, base()), mid_run(), finished(), asking];
+    let mut stats = [App::new(Marker::Dot, base()), mid_run(), finished()];
+    for app in &mut stats {
+        app.stats_view = true;
+    }
+    let [s0, s1, s2] = stats;
+    let apps = [
+        App::new(Marker::Dot, base()),
+        mid_run(),
+        finished(),
+        asking,
+        s0,
+        s1,
+        s2,
+    ];
     let widgets: [(&str, Render); 7] = [
         ("screen", draw::render),
         ("status", status::render),
@@ -248,4 +261,5 @@ fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
     assert_eq!(app.state_label(), "failed: out of memory");
 }
 
+mod layer_stats;
 mod resumed;

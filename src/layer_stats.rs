@@ -1,0 +1,219 @@
+//! Per-layer health of one epoch as plain data (weight and gradient norms, activation
+//! statistics, dead ReLUs), shared by the trainer, the metrics file, the dashboard and the
+//! report, and the rule that turns it into warnings. No tensors here.
+
+use serde::{Deserialize, Serialize};
+
+/// The `layer_stats` event: one entry per row of the run's arch summary, same order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerStats {
+    pub epoch: usize,
+    pub layers: Vec<LayerStat>,
+}
+
+/// One layer's statistics. A field is `None` where the layer has no such value (no
+/// parameters, not a ReLU) or where it was not finite (JSON has no NaN).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LayerStat {
+    /// The arch summary's name, e.g. `Conv2d-1`.
+    pub name: String,
+    /// L2 norm of the layer's parameters (a conv's weight and bias, a BatchNorm's γ and β)
+    /// at the end of the epoch.
+    #[serde(default)]
+    pub weight_norm: Option<f64>,
+    /// Mean over the epoch's steps of the L2 norm of the layer's gradient.
+    #[serde(default)]
+    pub grad_norm: Option<f64>,
+    /// The largest per-step gradient norm of the epoch.
+    #[serde(default)]
+    pub grad_norm_max: Option<f64>,
+    /// Mean and standard deviation of the layer's output over the probe images (eval mode).
+    #[serde(default)]
+    pub act_mean: Option<f64>,
+    #[serde(default)]
+    pub act_std: Option<f64>,
+    /// ReLU layers: the fraction of output units (channel, y, x) that are 0 for every probe
+    /// image, in [0, 1].
+    #[serde(default)]
+    pub dead: Option<f64>,
+}
+
+/// `Some(v)` when `v` is finite.
+pub fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// A gradient norm this small relative to the weights it updates means the layer has
+/// stopped learning. Measured (mean per-step ‖∇W‖ / ‖W‖ over an epoch): healthy layers of
+/// model-1/2/3 sit between 1e-3 and 0.5 (see `convscope` README, per-layer statistics);
+/// a network whose ReLUs all died (model-1 at lr 2) gets exactly 0.
+pub const VANISHED_RATIO: f64 = 1e-5;
+
+/// A gradient norm this large relative to the weights means one step can rewrite the layer
+/// several times over; healthy runs stay far below it (largest measured: 0.5).
+pub const EXPLODED_RATIO: f64 = 10.0;
+
+/// A ReLU layer with more than this fraction of dead units (0 for every probe image) has
+/// lost most of its capacity; healthy runs of model-1/2/3 measured at most 0.31.
+pub const DEAD_FRACTION: f64 = 0.9;
+
+/// What is wrong with one layer this epoch (norms as measured, possibly not finite).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// ‖∇W‖ / ‖W‖ below `VANISHED_RATIO`.
+    Vanished { grad: f64, weight: f64 },
+    /// ‖∇W‖ / ‖W‖ above `EXPLODED_RATIO`.
+    Exploded { grad: f64, weight: f64 },
+    /// The gradient (or weight) norm was NaN or infinite.
+    NotFinite { grad: f64, weight: f64 },
+    /// More than `DEAD_FRACTION` of a ReLU's units never fire.
+    Dead { fraction: f64 },
+}
+
+/// ‖∇W‖ / ‖W‖, with zero weights counting as the smallest positive number.
+fn ratio(grad: f64, weight: f64) -> f64 {
+    grad / weight.max(f64::MIN_POSITIVE)
+}
+
+/// The gradient rule for a layer with parameters: its weight norm and its mean per-step
+/// gradient norm over the epoch.
+pub fn grad_problem(weight: f64, grad: f64) -> Option<Problem> {
+    if !weight.is_finite() || !grad.is_finite() {
+        return Some(Problem::NotFinite { grad, weight });
+    }
+    let r = ratio(grad, weight);
+    if r < VANISHED_RATIO {
+        Some(Problem::Vanished { grad, weight })
+    } else if r > EXPLODED_RATIO {
+        Some(Problem::Exploded { grad, weight })
+    } else {
+        None
+    }
+}
+
+/// The dead-ReLU rule.
+pub fn dead_problem(dead: f64) -> Option<Problem> {
+    (dead > DEAD_FRACTION).then_some(Problem::Dead { fraction: dead })
+}
+
+/// The warning the log shows for `p` in layer `name` after `epoch`.
+pub fn warning(name: &str, epoch: usize, p: &Problem) -> String {
+    let norms = |g: f64, w: f64| format!("‖∇W‖ {g:.3e}, ‖W‖ {w:.3e}, ratio {:.1e}", ratio(g, w));
+    match *p {
+        Problem::Vanished { grad, weight } => format!(
+            "epoch {epoch}: {name}'s gradient vanished ({} < {VANISHED_RATIO:.0e}): the layer has stopped learning",
+            norms(grad, weight)
+        ),
+        Problem::Exploded { grad, weight } => format!(
+            "epoch {epoch}: {name}'s gradient exploded ({} > {EXPLODED_RATIO}); lower train.lr",
+            norms(grad, weight)
+        ),
+        Problem::NotFinite { grad, weight } => format!(
+            "epoch {epoch}: {name}'s gradient is not finite (‖∇W‖ {grad}, ‖W‖ {weight}); lower train.lr"
+        ),
+        Problem::Dead { fraction } => format!(
+            "epoch {epoch}: {name}: {:.1}% of its units are dead (0 for every probe image; over {:.0}%)",
+            100.0 * fraction,
+            100.0 * DEAD_FRACTION
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn healthy_ratios_pass_and_extremes_are_named() {
+        assert_eq!(grad_problem(2.0, 0.02), None);
+        assert_eq!(grad_problem(2.0, 1.0), None);
+        let vanished = |grad, weight| Some(Problem::Vanished { grad, weight });
+        assert_eq!(grad_problem(2.0, 0.0), vanished(0.0, 2.0));
+        assert_eq!(grad_problem(1.0, 9e-6), vanished(9e-6, 1.0));
+        assert_eq!(grad_problem(1.0, 2e-5), None);
+        assert_eq!(
+            grad_problem(1.0, 20.0),
+            Some(Problem::Exploded {
+                grad: 20.0,
+                weight: 1.0
+            })
+        );
+        assert!(matches!(
+            grad_problem(1.0, f64::NAN),
+            Some(Problem::NotFinite { .. })
+        ));
+        assert!(matches!(
+            grad_problem(f64::INFINITY, 1.0),
+            Some(Problem::NotFinite { .. })
+        ));
+        // Zero weights with a gradient: exploded, not a division by zero.
+        assert!(matches!(
+            grad_problem(0.0, 1.0),
+            Some(Problem::Exploded { .. })
+        ));
+    }
+
+    #[test]
+    fn dead_rule_fires_only_above_the_threshold() {
+        assert_eq!(dead_problem(0.3), None);
+        assert_eq!(dead_problem(DEAD_FRACTION), None);
+        assert_eq!(dead_problem(1.0), Some(Problem::Dead { fraction: 1.0 }));
+    }
+
+    #[test]
+    fn warnings_name_layer_epoch_and_numbers() {
+        let p = grad_problem(1.5, 0.0).unwrap();
+        let w = warning("Conv2d-3", 2, &p);
+        assert!(
+            w.starts_with("epoch 2: Conv2d-3's gradient vanished"),
+            "{w}"
+        );
+        assert!(
+            w.contains("‖∇W‖ 0.000e0, ‖W‖ 1.500e0, ratio 0.0e0 < 1e-5"),
+            "{w}"
+        );
+        let d = warning("ReLU-2", 1, &Problem::Dead { fraction: 0.95 });
+        assert!(d.contains("ReLU-2: 95.0% of its units are dead"), "{d}");
+    }
+
+    #[test]
+    fn json_round_trip_keeps_absent_fields_absent() {
+        let s = LayerStats {
+            epoch: 3,
+            layers: vec![
+                LayerStat {
+                    name: "Conv2d-1".into(),
+                    weight_norm: Some(2.5),
+                    grad_norm: Some(0.125),
+                    grad_norm_max: Some(0.5),
+                    act_mean: Some(-0.25),
+                    act_std: Some(1.0),
+                    dead: None,
+                },
+                LayerStat {
+                    name: "ReLU-2".into(),
+                    act_mean: Some(0.5),
+                    act_std: Some(0.75),
+                    dead: Some(0.125),
+                    ..LayerStat::default()
+                },
+            ],
+        };
+        let ev = crate::events::TrainEvent::LayerStats(Box::new(s.clone()));
+        let line = serde_json::to_string(&ev).unwrap();
+        assert!(
+            line.starts_with(r#"{"event":"layer_stats","epoch":3,"#),
+            "{line}"
+        );
+        let back: crate::events::TrainEvent = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, ev);
+        // A line written without the optional fields still reads.
+        let short = r#"{"event":"layer_stats","epoch":1,"layers":[{"name":"ReLU-2"}]}"#;
+        match serde_json::from_str(short).unwrap() {
+            crate::events::TrainEvent::LayerStats(s) => {
+                assert_eq!(s.layers[0].dead, None)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
