@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod history;
 mod invalid_configs;
+mod layer_stats;
 mod probe;
 mod report;
 mod resume;

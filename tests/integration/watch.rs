@@ -115,7 +115,7 @@ fn watch_of_a_missing_folder_exits_2_naming_it() {
 }
 
 /// `convscope watch -` with `input` on its stdin, to the end.
-fn watch_stdin(dir: &std::path::Path, input: &str) -> std::process::Output {
+pub fn watch_stdin(dir: &std::path::Path, input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = convscope(dir)
         .args(["watch", "-"])
