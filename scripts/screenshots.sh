@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/*.png: the dashboard mid-run, its help overlay, the finished run,
-# the hyperparameter editor, the test-pass view (counts, then % after saving the screen
+# its per-layer statistics (t), the hyperparameter editor, the test-pass view (counts, then % after saving the screen
 # with x), the runs panel (two runs selected), their diff and their overlay, from a real terminal emulator (xterm under Xvfb), captured with ImageMagick's import.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
@@ -97,6 +97,12 @@ shoot help
 tmux -L "$SOCK" send-keys -t shot Escape
 wait_for 900 '● (finished|stopped|failed)'
 shoot dashboard-finished
+# The layer table's per-layer statistics (t), four epochs of sparklines.
+tmux -L "$SOCK" send-keys -t shot t
+wait_for 10 'layer stats 1'
+shoot layer-stats
+tmux -L "$SOCK" send-keys -t shot t
+wait_for 10 'layers 1'
 # The editor: lr one step up (row 4), dropout one step up (row 9), both shown as changed.
 keys() { tmux -L "$SOCK" send-keys -t shot "$@"; }
 keys h

@@ -7,7 +7,7 @@ use crate::data::Mnist;
 use crate::model::kernels::Kernels;
 use crate::model::Model;
 use crate::train::optimizer::Sgd;
-use crate::train::Batcher;
+use crate::train::{Batcher, GradNorms};
 use candle_core::{Device, Result};
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,13 +21,16 @@ pub struct BenchResult {
     pub forward_ms: f64,
     pub backward_ms: f64,
     pub optimizer_ms: f64,
+    /// Folding the step's per-layer gradient norms into the epoch's statistics, as the
+    /// trainer does after every backward.
+    pub norms_ms: f64,
     pub train_images_per_s: f64,
     pub eval_images_per_s: f64,
 }
 
 impl BenchResult {
     pub fn step_ms(&self) -> f64 {
-        self.forward_ms + self.backward_ms + self.optimizer_ms
+        self.forward_ms + self.backward_ms + self.optimizer_ms + self.norms_ms
     }
 }
 
@@ -65,8 +68,9 @@ pub fn run(
     )?;
     let vars = model.vars();
     let mut opt = Sgd::new(vars.len(), t.momentum, t.nesterov, t.weight_decay);
+    let mut norms = GradNorms::new(&model);
     let mut batcher = Batcher::new(config.data.mean, config.data.std);
-    let (mut fwd, mut bwd, mut upd) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut fwd, mut bwd, mut upd, mut nrm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let bs = t.batch_size;
     for s in 0..steps + 3 {
         let start = (s * bs) % (data.train.len() - bs);
@@ -80,6 +84,8 @@ pub fn run(
         let grads = loss.backward()?;
         dev.synchronize()?;
         let t2 = Instant::now();
+        norms.add(&grads)?;
+        let tn = Instant::now();
         opt.step(&vars, &grads, t.lr)?;
         loss.to_scalar::<f32>()?;
         dev.synchronize()?;
@@ -87,7 +93,8 @@ pub fn run(
         if s >= 3 {
             fwd.push(ms(t1 - t0));
             bwd.push(ms(t2 - t1));
-            upd.push(ms(t3 - t2));
+            nrm.push(ms(tn - t2));
+            upd.push(ms(t3 - tn));
         }
     }
     let eb = config.data.eval_batch_size.min(data.test.len());
@@ -103,6 +110,7 @@ pub fn run(
         }
     }
     let (f, b, o) = (median(&mut fwd), median(&mut bwd), median(&mut upd));
+    let n = median(&mut nrm);
     Ok(BenchResult {
         kernels: name,
         batch: bs,
@@ -110,7 +118,8 @@ pub fn run(
         forward_ms: f,
         backward_ms: b,
         optimizer_ms: o,
-        train_images_per_s: bs as f64 / ((f + b + o) / 1000.0),
+        norms_ms: n,
+        train_images_per_s: bs as f64 / ((f + b + o + n) / 1000.0),
         eval_images_per_s: eb as f64 / (median(&mut eval) / 1000.0),
     })
 }
@@ -130,30 +139,32 @@ pub fn peak_rss_mb() -> Option<f64> {
 /// The table `convscope bench` prints; the last row gives each column's first/second ratio.
 pub fn table(results: &[BenchResult]) -> String {
     let mut s = format!(
-        "{:<8} {:>12} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
-        "kernels", "train img/s", "step ms", "fwd ms", "bwd ms", "opt ms", "eval img/s"
+        "{:<8} {:>12} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12}\n",
+        "kernels", "train img/s", "step ms", "fwd ms", "bwd ms", "opt ms", "norms ms", "eval img/s"
     );
     for r in results {
         s += &format!(
-            "{:<8} {:>12.0} {:>10.2} {:>10.2} {:>10.2} {:>10.2} {:>12.0}\n",
+            "{:<8} {:>12.0} {:>10.2} {:>10.2} {:>10.2} {:>10.2} {:>10.3} {:>12.0}\n",
             r.kernels,
             r.train_images_per_s,
             r.step_ms(),
             r.forward_ms,
             r.backward_ms,
             r.optimizer_ms,
+            r.norms_ms,
             r.eval_images_per_s
         );
     }
     if let [a, b] = results {
         s += &format!(
-            "{:<8} {:>11.2}x {:>9.2}x {:>9.2}x {:>9.2}x {:>9.2}x {:>11.2}x\n",
+            "{:<8} {:>11.2}x {:>9.2}x {:>9.2}x {:>9.2}x {:>9.2}x {:>9.2}x {:>11.2}x\n",
             "ratio",
             a.train_images_per_s / b.train_images_per_s,
             b.step_ms() / a.step_ms(),
             b.forward_ms / a.forward_ms,
             b.backward_ms / a.backward_ms,
             b.optimizer_ms / a.optimizer_ms,
+            b.norms_ms / a.norms_ms,
             a.eval_images_per_s / b.eval_images_per_s
         );
     }

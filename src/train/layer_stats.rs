@@ -29,7 +29,7 @@ pub(crate) fn l2(ts: &[&Tensor]) -> Result<f64> {
 }
 
 /// The epoch's per-step gradient norms, per layer with parameters.
-pub(crate) struct GradNorms {
+pub struct GradNorms {
     layers: Vec<(usize, Vec<Var>)>,
     sum: Vec<f64>,
     max: Vec<f64>,

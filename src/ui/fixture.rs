@@ -208,7 +208,7 @@ pub fn layer_stats(e: usize) -> crate::layer_stats::LayerStats {
             };
             crate::layer_stats::LayerStat {
                 name: r.name.clone(),
-                weight_norm: params.then(|| 1.5 + 0.1 * fi + 0.25 * ef),
+                weight_norm: params.then_some(1.5 + 0.1 * fi + 0.25 * ef),
                 grad_norm: params.then_some(grad),
                 grad_norm_max: params.then_some(3.0 * grad),
                 act_mean: Some(if relu { 0.4 } else { 0.01 * fi - 0.1 } + 0.02 * ef),

@@ -62,7 +62,10 @@ fn a_short_run_records_sensible_layer_stats_once_per_epoch() {
         }
     }
     // The default model-3 trains healthily: no per-layer warning.
-    assert!(!out.contains("gradient vanished") && !out.contains("units are dead"), "{out}");
+    assert!(
+        !out.contains("gradient vanished") && !out.contains("units are dead"),
+        "{out}"
+    );
 
     // A truncated layer_stats line is skipped with a warning by watch; report and runs
     // still read the folder.
@@ -77,7 +80,10 @@ fn a_short_run_records_sensible_layer_stats_once_per_epoch() {
     let w = watch_stdin(&dir, &garbled);
     let (wout, werr) = text(&w);
     assert_eq!(w.status.code(), Some(0), "{wout}\n{werr}");
-    assert!(werr.contains(&format!("stdin:{}: skipped a line", no + 1)), "{werr}");
+    assert!(
+        werr.contains(&format!("stdin:{}: skipped a line", no + 1)),
+        "{werr}"
+    );
     std::fs::write(run.join("metrics.jsonl"), &garbled).unwrap();
     let r = convscope(&dir).arg("report").arg(&run).output().unwrap();
     assert!(r.status.success(), "{:?}", text(&r));
