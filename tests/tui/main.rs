@@ -6,6 +6,7 @@ mod binary;
 mod editor;
 mod exits;
 mod fake;
+mod layer_stats;
 mod pty;
 mod tmux;
 
