@@ -107,8 +107,8 @@ fn cell(history: &[LayerStats], row: usize, column: usize, width: u16) -> Cell<'
     }
 }
 
-/// Draw the stats view into `area` with the frame `block`.
-pub fn render(app: &App, block: Block<'_>, area: Rect, buf: &mut Buffer) {
+/// Draw the stats view into `area` with the frame `block`, rows from `offset` on.
+pub fn render(app: &App, block: Block<'_>, offset: usize, area: Rect, buf: &mut Buffer) {
     let Some(info) = &app.info else { return };
     let history = &app.layer_stats;
     let Some(latest) = history.last() else {
@@ -140,7 +140,6 @@ pub fn render(app: &App, block: Block<'_>, area: Rect, buf: &mut Buffer) {
         .footer(Row::new([footer]).style(Style::new().fg(theme::DIM)))
         .column_spacing(1)
         .block(block);
-    let offset = app.scroll[super::app::Panel::Layers.index()];
     let mut state = TableState::new().with_offset(offset);
     StatefulWidget::render(table, area, buf, &mut state);
 }

@@ -67,7 +67,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let title = format!(" {view} {}–{last} of {} ", offset + 1, s.rows.len());
     let mut block = theme::panel(title, focused);
     if app.stats_view {
-        super::layer_stats::render(app, block, area, buf);
+        super::layer_stats::render(app, block, offset, area, buf);
         return;
     }
     if let Some(i) = s.full_rf_layer() {
