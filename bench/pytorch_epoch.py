@@ -3,9 +3,14 @@ comparison with `convscope bench` on the same machine. Not needed by the tests.
 
     pip install torch numpy
     python3 bench/pytorch_epoch.py --data ../shared/data/mnist --threads 2
+    python3 bench/pytorch_epoch.py --data ../shared/data/mnist --threads 2 --steps 30
 
-Prints train s/epoch, train img/s, eval img/s and peak RSS, in the same terms as
-`convscope bench` and a `--headless --epochs 1` run.
+Without `--steps`: one full epoch, then the test pass; prints train s/epoch, train img/s,
+eval img/s, test accuracy and peak RSS, as a `convscope --headless --epochs 1` run does.
+With `--steps N`: exactly what `convscope bench` measures, measured the same way: 3 warm-up
+steps, then the median of N steps split into forward (incl. the loss) / backward / optimizer,
+on consecutive batches of the training set; evaluation images/s as the median of 5 batches of
+`--eval-batch` (default 250, as convscope) after one warm-up batch. `bench/compare.sh` runs both tools side by side.
 """
 import argparse
 import gzip
@@ -59,6 +64,11 @@ def main():
     ap.add_argument("--data", default=os.environ.get("MNIST_DIR", "../shared/data/mnist"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=0,
+                    help="time N training steps like `convscope bench` instead of an epoch")
+    ap.add_argument("--eval-batches", type=int, default=5)
+    ap.add_argument("--eval-batch", type=int, default=250,
+                    help="test images per forward pass (convscope's data.eval_batch_size)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -69,6 +79,8 @@ def main():
     model = Model2()
     print("params", sum(p.numel() for p in model.parameters()))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    if args.steps:
+        return bench_steps(model, opt, xtr_t, ytr_t, xte_t, args)
     model.train()
     perm = torch.randperm(len(xtr_t))
     t0 = time.perf_counter()
@@ -83,13 +95,59 @@ def main():
     correct = 0
     t0 = time.perf_counter()
     with torch.no_grad():
-        for i in range(0, len(xte_t), 1000):
-            correct += (model(xte_t[i:i + 1000]).argmax(1) == yte_t[i:i + 1000]).sum().item()
+        eb = args.eval_batch
+        for i in range(0, len(xte_t), eb):
+            correct += (model(xte_t[i:i + eb]).argmax(1) == yte_t[i:i + eb]).sum().item()
     eval_s = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"pytorch {torch.__version__}, {args.threads} threads")
     print(f"train s/epoch {train_s:.1f}  train img/s {len(xtr_t) / train_s:.0f}  "
           f"eval img/s {len(xte_t) / eval_s:.0f}  test acc {correct / len(xte_t):.4f}  peak RSS {rss_mb:.0f} MB")
+
+
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def bench_steps(model, opt, xtr, ytr, xte, args):
+    """The `convscope bench` measurement, in PyTorch."""
+    bs = args.batch
+    fwd, bwd, upd = [], [], []
+    model.train()
+    for s in range(args.steps + 3):
+        start = (s * bs) % (len(xtr) - bs)
+        x, y = xtr[start:start + bs], ytr[start:start + bs]
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = F.nll_loss(model(x), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        loss.item()
+        t3 = time.perf_counter()
+        if s >= 3:
+            fwd.append(1000 * (t1 - t0))
+            bwd.append(1000 * (t2 - t1))
+            upd.append(1000 * (t3 - t2))
+    model.eval()
+    ev = []
+    eb = args.eval_batch
+    with torch.no_grad():
+        for b in range(args.eval_batches + 1):
+            start = (b * eb) % (len(xte) - eb + 1)
+            t0 = time.perf_counter()
+            model(xte[start:start + eb]).argmax(1).tolist()
+            if b > 0:
+                ev.append(1000 * (time.perf_counter() - t0))
+    f, b, o = median(fwd), median(bwd), median(upd)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pytorch {torch.__version__}, {args.threads} threads, batch {bs}, {args.steps} steps")
+    print(f"{'kernels':<8} {'train img/s':>12} {'step ms':>10} {'fwd ms':>10} {'bwd ms':>10} {'opt ms':>10} {'eval img/s':>12}")
+    print(f"{'pytorch':<8} {bs / ((f + b + o) / 1000):>12.0f} {f + b + o:>10.2f} {f:>10.2f} {b:>10.2f} {o:>10.2f} {eb / (median(ev) / 1000):>12.0f}")
+    print(f"peak RSS {rss_mb:.0f} MB")
 
 
 if __name__ == "__main__":

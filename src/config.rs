@@ -167,7 +167,7 @@ impl Default for Config {
                 dir: String::new(),
                 limit_train: 0,
                 limit_test: 0,
-                eval_batch_size: 1000,
+                eval_batch_size: 250,
                 mean: 0.1307,
                 std: 0.3081,
             },

@@ -7,7 +7,7 @@ mod probe;
 use crate::arch::{Chw, LayerSpec};
 use crate::rng::Rng;
 use candle_core::{DType, Device, Result, Tensor, Var, D};
-use kernels::{BnBuffers, Kernels};
+use kernels::{BnBuffers, ConvArgs, Kernels};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -127,21 +127,42 @@ impl Model {
         let mut x = x.clone();
         let mut i = 0;
         while i < self.layers.len() {
-            // BatchNorm -> [Dropout] -> ReLU goes to the kernels in one call, so they can fuse it.
-            let (p, relu_at) = match self.layers.get(i + 1) {
-                Some(Layer::Dropout(p)) => (*p, i + 2),
-                _ => (0.0, i + 1),
-            };
-            let fused = matches!(self.layers[i], Layer::Bn { .. })
-                && matches!(self.layers.get(relu_at), Some(Layer::Relu));
+            // Conv (no bias) -> BatchNorm -> [Dropout] -> ReLU goes to the kernels in one call,
+            // so they can fuse it; so does a BatchNorm -> [Dropout] -> ReLU after anything else.
+            if let Some((p, relu_at)) = self.bn_block_at(i + 1) {
+                if let [Layer::Conv {
+                    w,
+                    b: None,
+                    stride,
+                    padding,
+                    first,
+                }, Layer::Bn {
+                    gamma,
+                    beta,
+                    buffers,
+                }, ..] = &mut self.layers[i..]
+                {
+                    let conv = ConvArgs {
+                        stride: *stride,
+                        padding: *padding,
+                        input_grad: !*first,
+                    };
+                    let (g, b) = (gamma.as_tensor(), beta.as_tensor());
+                    let seed = mask_seed(i + 2);
+                    x = k.conv_block(&x, w.as_tensor(), conv, g, b, buffers, train, p, seed)?;
+                    i = relu_at + 1;
+                    continue;
+                }
+            }
+            let block = self.bn_block_at(i);
             if let (
-                true,
+                Some((p, relu_at)),
                 Layer::Bn {
                     gamma,
                     beta,
                     buffers,
                 },
-            ) = (fused, &mut self.layers[i])
+            ) = (block, &mut self.layers[i])
             {
                 x = k.bn_dropout_relu(
                     &x,
@@ -185,6 +206,18 @@ impl Model {
         }
         let logits = x.flatten_from(1)?;
         candle_nn::ops::log_softmax(&logits, D::Minus1)
+    }
+
+    /// When layer `i` starts BatchNorm -> [Dropout] -> ReLU: the dropout probability (0
+    /// without one) and the ReLU's index.
+    fn bn_block_at(&self, i: usize) -> Option<(f32, usize)> {
+        let (p, relu_at) = match self.layers.get(i + 1) {
+            Some(Layer::Dropout(p)) => (*p, i + 2),
+            _ => (0.0, i + 1),
+        };
+        (matches!(self.layers.get(i), Some(Layer::Bn { .. }))
+            && matches!(self.layers.get(relu_at), Some(Layer::Relu)))
+        .then_some((p, relu_at))
     }
 
     /// Trainable parameters, in layer order.

@@ -39,6 +39,15 @@ impl BnBuffers {
     }
 }
 
+/// A convolution's geometry and whether its input gradient is needed (false for the first
+/// layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvArgs {
+    pub stride: usize,
+    pub padding: usize,
+    pub input_grad: bool,
+}
+
 /// One implementation of the layer operations. Gradients flow through candle's autograd.
 pub trait Kernels: Send + Sync {
     /// Shown in the bench and the run header, e.g. `stock` or `fast`.
@@ -96,6 +105,29 @@ pub trait Kernels: Send + Sync {
             y
         };
         self.relu(&y)
+    }
+
+    /// The model's repeated block in one call, conv (no bias) -> BatchNorm -> Dropout(p) ->
+    /// ReLU, so an implementation can fuse it (Fast does: one candle op whose backward runs
+    /// the BatchNorm backward straight into the convolution's, with no autograd node, zeroed
+    /// gradient buffer or accumulation for the conv output in between; in eval mode the
+    /// normalisation and ReLU are applied to each sample's conv output while it is in cache).
+    /// Same numbers as `conv2d` then `bn_dropout_relu`, which the default composes.
+    #[allow(clippy::too_many_arguments)]
+    fn conv_block(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        conv: ConvArgs,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        p: f32,
+        seed: u64,
+    ) -> Result<Tensor> {
+        let z = self.conv2d(x, w, None, conv.stride, conv.padding, conv.input_grad)?;
+        self.bn_dropout_relu(&z, gamma, beta, buffers, train, p, seed)
     }
 
     /// Max pooling, window `kernel`, `stride` (floor mode, no padding).

@@ -4,6 +4,7 @@
 //! the stock ops, so the `cuda` build keeps working unchanged.
 
 mod alloc;
+mod block;
 mod conv;
 mod cpu;
 mod norm;
@@ -13,7 +14,7 @@ mod pool;
 mod tests;
 
 use super::stock::Stock;
-use super::{BnBuffers, Kernels};
+use super::{BnBuffers, ConvArgs, Kernels};
 use candle_core::{DType, Result, Tensor};
 use std::sync::{Arc, Mutex};
 
@@ -28,16 +29,13 @@ fn on_cpu(ts: &[&Tensor]) -> bool {
 }
 
 impl Fast {
-    /// The shared BatchNorm path; `act` = (ReLU?, dropout (p, seed)?) fused in after it.
-    fn bn_act(
-        &self,
-        x: &Tensor,
-        gamma: &Tensor,
-        beta: &Tensor,
-        buffers: &mut BnBuffers,
+    /// The BatchNorm op for `buffers` (batch statistics when `train`), with `act` = (ReLU?,
+    /// dropout (p, seed)?) fused in after it, and where it will leave the statistics it used.
+    fn bn_op(
+        buffers: &BnBuffers,
         train: bool,
         (relu, dropout): (bool, Option<(f32, u64)>),
-    ) -> Result<Tensor> {
+    ) -> (norm::BnAct, Arc<Mutex<norm::Stats>>) {
         let stats = Arc::new(Mutex::new(norm::Stats::default()));
         let op = norm::BnAct {
             running: (!train).then(|| (buffers.mean.clone(), buffers.var.clone())),
@@ -46,13 +44,33 @@ impl Fast {
             dropout,
             stats: stats.clone(),
         };
+        (op, stats)
+    }
+
+    /// After a training forward: fold the batch statistics of output `y` into `buffers`.
+    fn fold(buffers: &mut BnBuffers, stats: &Mutex<norm::Stats>, y: &Tensor) -> Result<()> {
+        let (n, _, h, w) = y.dims4()?;
+        let st = stats.lock().unwrap();
+        buffers.update(&st.mean, &st.var, n * h * w);
+        Ok(())
+    }
+
+    /// The shared BatchNorm path; `act` as in [`Fast::bn_op`].
+    fn bn_act(
+        &self,
+        x: &Tensor,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        act: (bool, Option<(f32, u64)>),
+    ) -> Result<Tensor> {
+        let (op, stats) = Self::bn_op(buffers, train, act);
         let y = x
             .contiguous()?
             .apply_op3(&gamma.contiguous()?, &beta.contiguous()?, op)?;
         if train {
-            let (n, _, h, w) = x.dims4()?;
-            let st = stats.lock().unwrap();
-            buffers.update(&st.mean, &st.var, n * h * w);
+            Self::fold(buffers, &stats, &y)?;
         }
         Ok(y)
     }
@@ -116,6 +134,41 @@ impl Kernels for Fast {
         }
         let dropout = (train && p > 0.0).then_some((p, seed));
         self.bn_act(x, gamma, beta, buffers, train, (true, dropout))
+    }
+
+    fn conv_block(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        conv: ConvArgs,
+        gamma: &Tensor,
+        beta: &Tensor,
+        buffers: &mut BnBuffers,
+        train: bool,
+        p: f32,
+        seed: u64,
+    ) -> Result<Tensor> {
+        if !on_cpu(&[x, w, gamma, beta]) {
+            let z = Stock.conv2d(x, w, None, conv.stride, conv.padding, conv.input_grad)?;
+            return Stock.bn_dropout_relu(&z, gamma, beta, buffers, train, p, seed);
+        }
+        let dropout = (train && p > 0.0).then_some((p, seed));
+        let (bn, stats) = Self::bn_op(buffers, train, (true, dropout));
+        let op = block::ConvBnAct {
+            conv: conv::Conv2d {
+                stride: conv.stride,
+                padding: conv.padding,
+                input_grad: conv.input_grad,
+            },
+            bn,
+            z: Mutex::new(None),
+        };
+        let gb = Tensor::cat(&[gamma, beta], 0)?;
+        let y = x.contiguous()?.apply_op3(&w.contiguous()?, &gb, op)?;
+        if train {
+            Self::fold(buffers, &stats, &y)?;
+        }
+        Ok(y)
     }
 
     fn dropout(&self, x: &Tensor, p: f32, seed: u64) -> Result<Tensor> {

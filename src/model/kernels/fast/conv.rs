@@ -149,7 +149,7 @@ fn col2im_wide(g: &Geom, col: &[f32], x: &mut [f32]) {
     }
 }
 
-/// (o, span) rows laid out `w` wide -> the (o, oh*ow) output, dropping the extra columns.
+/// (o, span) rows laid out `w` wide -> the (o, oh*ow) dropping the extra columns.
 fn narrow_rows(g: &Geom, wide: &[f32], y: &mut [f32]) {
     let (span, pix) = (g.span(), g.pix());
     for o in 0..g.o {
@@ -239,6 +239,16 @@ fn col2im(g: &Geom, col: &[f32], x: &mut [f32]) {
 
 /// Forward: y[n] = W (o x ckk) * patches(x[n]) (ckk x span), in parallel over the batch.
 pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
+    forward_then(g, x, w, &|_| {})
+}
+
+/// [`forward`], then `post` on each sample's (o, oh*ow) output while it is still in cache.
+pub(super) fn forward_then(
+    g: &Geom,
+    x: &[f32],
+    w: &[f32],
+    post: &(dyn Fn(&mut [f32]) + Sync),
+) -> Vec<f32> {
     let mut y = vec![0.0f32; g.n * g.out_len()];
     let per = samples_per_task(g.n);
     let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
@@ -267,6 +277,7 @@ pub(super) fn forward(g: &Geom, x: &[f32], w: &[f32]) -> Vec<f32> {
                         narrow_rows(g, wide, yn);
                     }
                 }
+                post(yn);
             }
         })
     });

@@ -1,8 +1,10 @@
 //! BatchNorm2d fused with the dropout and ReLU that follow it in every block: one pass for
-//! the per-channel statistics, one writing the activated output, and a backward that needs
+//! the per-channel statistics, one writing the activated and a backward that needs
 //! no stored mask (a kept element is exactly one whose output is positive).
 
-use super::cpu::{for_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice};
+use super::cpu::{
+    for_chunks_mut, map_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice,
+};
 use super::pointwise::Mask;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use std::sync::{Arc, Mutex};
@@ -30,9 +32,9 @@ pub(super) struct BnAct {
 }
 
 pub(super) struct Dims {
-    n: usize,
-    c: usize,
-    hw: usize,
+    pub n: usize,
+    pub c: usize,
+    pub hw: usize,
 }
 
 impl Dims {
@@ -232,19 +234,20 @@ impl BnAct {
             }
         };
         let per = samples_per_task(d.n);
-        // Pass 1: per-channel sums of g and g * xhat.
-        let parts = map_tasks(d.n.div_ceil(per), |t| {
+        // Pass 1: g (the gradient reaching the normalised values) into dx, and per-channel
+        // sums of g and g * xhat.
+        let mut dx = vec![0.0f32; x.len()];
+        let parts = map_chunks_mut(&mut dx, per * sample, |t, dxs| {
+            let base = t * per * sample;
             let mut sg = vec![0.0f64; d.c];
             let mut sgx = vec![0.0f64; d.c];
-            let mut g = vec![0.0f32; d.hw];
-            for n in t * per..((t + 1) * per).min(d.n) {
-                for c in 0..d.c {
-                    let start = n * sample + c * d.hw;
-                    fill_g(&mut g, start);
-                    let (a, b) = grad_sums(&g, &x[start..start + d.hw], st.mean[c]);
-                    sg[c] += a;
-                    sgx[c] += b * st.inv_std[c] as f64;
-                }
+            for (j, g) in dxs.chunks_mut(d.hw).enumerate() {
+                let c = j % d.c;
+                let start = base + j * d.hw;
+                fill_g(g, start);
+                let (a, b) = grad_sums(g, &x[start..start + d.hw], st.mean[c]);
+                sg[c] += a;
+                sgx[c] += b * st.inv_std[c] as f64;
             }
             (sg, sgx)
         });
@@ -257,30 +260,27 @@ impl BnAct {
         }
         let dbeta: Vec<f32> = sg.iter().map(|&v| v as f32).collect();
         let dgamma: Vec<f32> = sgx.iter().map(|&v| v as f32).collect();
-        // Pass 2: dx = gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in training,
-        // gamma * inv_std * g with fixed statistics.
+        // Pass 2, in place: dx = gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in
+        // training, gamma * inv_std * g with fixed statistics.
         let m = (d.n * d.hw) as f32;
         let train = self.running.is_none();
-        let mut dx = vec![0.0f32; x.len()];
         for_chunks_mut(&mut dx, per * sample, |t, dxs| {
             let base = t * per * sample;
-            let mut g = vec![0.0f32; d.hw];
             for (j, dp) in dxs.chunks_mut(d.hw).enumerate() {
                 let c = j % d.c;
                 let start = base + j * d.hw;
-                fill_g(&mut g, start);
                 let (mu, is) = (st.mean[c], st.inv_std[c]);
                 let k = gamma[c] * is;
                 let xp = &x[start..start + d.hw];
                 if train {
                     let mg = dbeta[c] / m;
                     let mgx = dgamma[c] / m * is;
-                    for ((dv, &gv), &xv) in dp.iter_mut().zip(&g).zip(xp) {
-                        *dv = k * (gv - mg - (xv - mu) * mgx);
+                    for (dv, &xv) in dp.iter_mut().zip(xp) {
+                        *dv = k * (*dv - mg - (xv - mu) * mgx);
                     }
                 } else {
-                    for (dv, &gv) in dp.iter_mut().zip(&g) {
-                        *dv = k * gv;
+                    for dv in dp.iter_mut() {
+                        *dv *= k;
                     }
                 }
             }

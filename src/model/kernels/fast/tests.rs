@@ -653,3 +653,95 @@ fn op_profile() {
     }
     println!("conv total fwd {tf:.2} bwd {tb:.2} | bn total fwd {nf:.2} bwd {nb:.2} ms");
 }
+
+// ---------------------------------------------------------------- fused conv block
+
+#[test]
+fn fused_conv_block_equals_the_unfused_ops_exactly_and_matches_stock() {
+    let mut rng = Rng::new(11);
+    // (n, c, h, w, o, k, stride, padding): the model's 3x3 and 1x1 shapes, padded, strided.
+    let cases: [ConvCase; 4] = [
+        (3, 1, 12, 12, 4, 3, 1, 0),
+        (5, 3, 7, 9, 6, 3, 1, 0),
+        (2, 4, 6, 6, 3, 1, 1, 0),
+        (4, 2, 8, 8, 5, 3, 2, 1),
+    ];
+    for (n, c, h, w, o, k, s, pad) in cases {
+        let x = rand(&mut rng, &[n, c, h, w]);
+        let wt = rand(&mut rng, &[o, c, k, k]);
+        let g = (rand(&mut rng, &[o]) + 1.5).unwrap();
+        let b = rand(&mut rng, &[o]);
+        let ins = [x, wt, g, b];
+        for (train, p, input_grad) in [(true, 0.1, true), (true, 0.0, false), (false, 0.1, true)] {
+            let conv = crate::model::kernels::ConvArgs {
+                stride: s,
+                padding: pad,
+                input_grad,
+            };
+            let start = used_buffers(&mut rng, o);
+            let bufs: [RefCell<BnBuffers>; 3] =
+                std::array::from_fn(|_| RefCell::new(start.clone()));
+            let seed = 0xB10C + n as u64;
+            let unfused = |kern: &dyn Kernels, buf: &RefCell<BnBuffers>| {
+                run(&ins, |t| {
+                    let z = kern.conv2d(&t[0], &t[1], None, s, pad, input_grad)?;
+                    kern.bn_dropout_relu(&z, &t[2], &t[3], &mut buf.borrow_mut(), train, p, seed)
+                })
+            };
+            let fused = run(&ins, |t| {
+                let b = &mut bufs[0].borrow_mut();
+                Fast.conv_block(&t[0], &t[1], conv, &t[2], &t[3], b, train, p, seed)
+            });
+            let fast = unfused(&Fast, &bufs[1]);
+            let stock = unfused(&Stock, &bufs[2]);
+            let what = format!(
+                "conv block {:?} train={train} p={p}",
+                (n, c, h, w, o, k, s, pad)
+            );
+            assert_eq!(
+                fused.out, fast.out,
+                "{what}: forward differs from the unfused ops"
+            );
+            // The first layer's input gradient is not computed by either fast path.
+            let grads = |r: &Run| {
+                r.grads
+                    .iter()
+                    .skip(usize::from(!input_grad))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                grads(&fused),
+                grads(&fast),
+                "{what}: gradients differ from the unfused ops"
+            );
+            assert_eq!(
+                bufs[0].borrow().mean,
+                bufs[1].borrow().mean,
+                "{what}: running mean"
+            );
+            assert_eq!(
+                bufs[0].borrow().var,
+                bufs[1].borrow().var,
+                "{what}: running var"
+            );
+            assert_close(
+                &format!("{what} vs stock forward"),
+                &fused.out,
+                &stock.out,
+                2e-4,
+            );
+            for (i, (a, b)) in fused.grads.iter().zip(&stock.grads).enumerate() {
+                if let (Some(a), Some(b)) = (a, b) {
+                    assert_close(&format!("{what} vs stock grad {i}"), a, b, 2e-4);
+                }
+            }
+            assert_close(
+                &format!("{what} running var vs stock"),
+                &bufs[0].borrow().var,
+                &bufs[2].borrow().var,
+                1e-5,
+            );
+        }
+    }
+}
