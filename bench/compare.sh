@@ -58,7 +58,7 @@ def rows(path, name):
     cols = []
     for line in open(path):
         f = line.split()
-        if f and f[0] == name:
+        if len(f) == 7 and f[0] == name:
             cols.append([float(v) for v in f[1:7]])
     return cols
 def med(rs, i):
@@ -88,10 +88,11 @@ if epoch:
           f"{st.median(e['test_total']/e['eval_seconds'] for e in ep):,.0f} | "
           f"{st.median(e['test_correct']/e['test_total'] for e in ep):.4f} | {st.median(rss)/1024:.0f} MB |")
     ps = [num(r"train s/epoch ([\d.]+)", l) for l in pt]
+    p_eval = st.median(num(r"eval img/s (\d+)", l) for l in pt)
+    p_acc = st.median(num(r"test acc ([\d.]+)", l) for l in pt)
+    p_rss = st.median(num(r"peak RSS (\d+) MB", l) for l in pt)
     print(f"| PyTorch ({len(pt)} runs) | {st.median(ps):.1f} | {60000/st.median(ps):,.0f} | "
-          f"{st.median(num(r'eval img/s (\d+)', l) for l in pt):,.0f} | "
-          f"{st.median(num(r'test acc ([\d.]+)', l) for l in pt):.4f} | "
-          f"{st.median(num(r'peak RSS (\d+) MB', l) for l in pt):.0f} MB |")
+          f"{p_eval:,.0f} | {p_acc:.4f} | {p_rss:.0f} MB |")
     print(f"\nepoch time PyTorch / convscope: {st.median(ps)/st.median(s):.2f}x (per round: "
           + ", ".join(f"{p/c:.2f}x" for p, c in zip(ps, s)) + ")")
 PY

@@ -165,8 +165,8 @@ pub fn run(cli: Cli) -> ExitCode {
         };
         return crate::watch::run(target, cli.headless, rx);
     }
-    if let Some(Command::Report { run }) = &cli.command {
-        return crate::report::run(run);
+    if let Some(Command::Report { run, format }) = &cli.command {
+        return crate::report::run(run, *format);
     }
     let config = match load_config(&cli) {
         Ok(c) => c,

@@ -4,6 +4,7 @@
 //! plots that the markdown embeds.
 
 mod font;
+mod html;
 mod layers;
 mod plot;
 mod read;
@@ -19,9 +20,18 @@ use std::process::ExitCode;
 pub const LOSS_PNG: &str = "loss.png";
 pub const ACCURACY_PNG: &str = "accuracy.png";
 
+/// What `convscope report` writes besides the PNG plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// report.md
+    Md,
+    /// report.md and report.html (one file, the plots inlined)
+    Html,
+}
+
 /// Write the report for `dir`; print where it went, or the error (exit 2 for a folder that
 /// is not a run, 1 when writing fails).
-pub fn run(dir: &Path) -> ExitCode {
+pub fn run(dir: &Path, format: Format) -> ExitCode {
     let rec = match read::read(dir) {
         Ok(r) => r,
         Err(e) => return crate::app::usage_error(format!("report: {e}")),
@@ -29,7 +39,11 @@ pub fn run(dir: &Path) -> ExitCode {
     for s in &rec.skipped {
         eprintln!("convscope: warning: {s}");
     }
-    match write(dir, &rec) {
+    let written = write(dir, &rec).and_then(|md| match format {
+        Format::Md => Ok(md),
+        Format::Html => write_html(dir, &rec),
+    });
+    match written {
         Ok(path) => {
             println!("report: {}", path.display());
             ExitCode::SUCCESS
@@ -47,6 +61,17 @@ pub fn write(dir: &Path, rec: &Recorded) -> Result<PathBuf, String> {
     let md = markdown(rec);
     let path = dir.join("report.md");
     crate::rundir::write_atomic(&path, md.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// `report.html` beside `report.md` (which `write` made first); returns its path.
+pub fn write_html(dir: &Path, rec: &Recorded) -> Result<PathBuf, String> {
+    let title = rec.info.as_ref().map_or("convscope run".into(), |i| {
+        format!("Run {}: {}", i.run_id, i.preset)
+    });
+    let page = html::from_markdown(&markdown(rec), &title, dir)?;
+    let path = dir.join("report.html");
+    crate::rundir::write_atomic(&path, page.as_bytes()).map_err(|e| e.to_string())?;
     Ok(path)
 }
 

@@ -70,6 +70,33 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
             "{name}: only {coloured} pixels of the curves"
         );
     }
+    // --format html: the same report as one file, both plots inlined byte for byte.
+    let o = convscope(&dir)
+        .args(["report", "--format", "html"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("report.html"), "{out}");
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    for want in [
+        "<h2>Results</h2>",
+        "<h2>Training logs</h2>",
+        "<th>test acc</th>",
+        &line,
+    ] {
+        assert!(html.contains(want), "report.html lacks {want:?}");
+    }
+    use base64::Engine as _;
+    for name in ["loss.png", "accuracy.png"] {
+        let png = base64::engine::general_purpose::STANDARD
+            .encode(std::fs::read(run.join(name)).unwrap());
+        assert!(
+            html.contains(&format!("base64,{png}\"")),
+            "{name} not inlined"
+        );
+    }
 }
 
 #[test]
