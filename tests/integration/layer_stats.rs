@@ -90,6 +90,14 @@ fn a_short_run_records_sensible_layer_stats_once_per_epoch() {
     let md = std::fs::read_to_string(run.join("report.md")).unwrap();
     assert!(md.contains("Per-layer statistics after epoch 2"), "{md}");
     assert!(md.contains("| Conv2d-1 | "), "{md}");
+    let h = convscope(&dir)
+        .args(["report", "--format", "html"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(h.status.success(), "{:?}", text(&h));
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(html.contains("<tr><td>Conv2d-1</td><td>"), "{html}");
     let runs = convscope(&dir).arg("runs").output().unwrap();
     let (rout, rerr) = text(&runs);
     assert!(runs.status.success(), "{rout}\n{rerr}");
