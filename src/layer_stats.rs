@@ -126,6 +126,32 @@ pub fn warning(name: &str, epoch: usize, p: &Problem) -> String {
     }
 }
 
+/// A conv and a ReLU with every kind of value, for tests of what reads these.
+#[cfg(test)]
+pub(crate) fn sample(epoch: usize, grad_norm: f64) -> LayerStats {
+    LayerStats {
+        epoch,
+        layers: vec![
+            LayerStat {
+                name: "Conv2d-1".into(),
+                weight_norm: Some(2.5),
+                grad_norm: Some(grad_norm),
+                grad_norm_max: Some(0.5),
+                act_mean: Some(-0.25),
+                act_std: Some(1.0),
+                dead: None,
+            },
+            LayerStat {
+                name: "ReLU-2".into(),
+                act_mean: Some(0.5),
+                act_std: Some(0.75),
+                dead: Some(0.125),
+                ..LayerStat::default()
+            },
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,27 +211,7 @@ mod tests {
 
     #[test]
     fn json_round_trip_keeps_absent_fields_absent() {
-        let s = LayerStats {
-            epoch: 3,
-            layers: vec![
-                LayerStat {
-                    name: "Conv2d-1".into(),
-                    weight_norm: Some(2.5),
-                    grad_norm: Some(0.125),
-                    grad_norm_max: Some(0.5),
-                    act_mean: Some(-0.25),
-                    act_std: Some(1.0),
-                    dead: None,
-                },
-                LayerStat {
-                    name: "ReLU-2".into(),
-                    act_mean: Some(0.5),
-                    act_std: Some(0.75),
-                    dead: Some(0.125),
-                    ..LayerStat::default()
-                },
-            ],
-        };
+        let s = sample(3, 0.125);
         let ev = crate::events::TrainEvent::LayerStats(Box::new(s.clone()));
         let line = serde_json::to_string(&ev).unwrap();
         assert!(

@@ -33,6 +33,25 @@ enum Layer {
     Gap,
 }
 
+impl Layer {
+    /// A conv layer applied to `x` by `k` (the first layer skips its input gradient); any
+    /// other layer is an error.
+    fn conv(&self, k: &dyn Kernels, x: &Tensor) -> Result<Tensor> {
+        let Layer::Conv {
+            w,
+            b,
+            stride,
+            padding,
+            first,
+        } = self
+        else {
+            candle_core::bail!("not a conv layer");
+        };
+        let b = b.as_ref().map(|b| b.as_tensor());
+        k.conv2d(x, w.as_tensor(), b, *stride, *padding, !*first)
+    }
+}
+
 /// A sequential CNN ending in log-softmax over the classes.
 pub struct Model {
     layers: Vec<Layer>,
@@ -177,20 +196,7 @@ impl Model {
                 continue;
             }
             x = match &mut self.layers[i] {
-                Layer::Conv {
-                    w,
-                    b,
-                    stride,
-                    padding,
-                    first,
-                } => k.conv2d(
-                    &x,
-                    w.as_tensor(),
-                    b.as_ref().map(|b| b.as_tensor()),
-                    *stride,
-                    *padding,
-                    !*first,
-                )?,
+                l @ Layer::Conv { .. } => l.conv(&*k, &x)?,
                 Layer::Bn {
                     gamma,
                     beta,

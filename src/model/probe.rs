@@ -30,20 +30,7 @@ impl Model {
         let mut out = Vec::with_capacity(self.layers.len());
         for l in &self.layers {
             x = match l {
-                Layer::Conv {
-                    w,
-                    b,
-                    stride,
-                    padding,
-                    first,
-                } => k.conv2d(
-                    &x,
-                    w.as_tensor(),
-                    b.as_ref().map(|b| b.as_tensor()),
-                    *stride,
-                    *padding,
-                    !*first,
-                )?,
+                Layer::Conv { .. } => l.conv(&**k, &x)?,
                 Layer::Bn {
                     gamma,
                     beta,

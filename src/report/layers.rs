@@ -34,31 +34,9 @@ pub fn table(s: &LayerStats) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::layer_stats::{LayerStat, LayerStats};
-
     #[test]
     fn one_row_per_layer_with_dashes_where_a_value_is_absent() {
-        let s = LayerStats {
-            epoch: 4,
-            layers: vec![
-                LayerStat {
-                    name: "Conv2d-1".into(),
-                    weight_norm: Some(2.5),
-                    grad_norm: Some(0.0123),
-                    grad_norm_max: Some(0.5),
-                    act_mean: Some(-0.25),
-                    act_std: Some(1.0),
-                    dead: None,
-                },
-                LayerStat {
-                    name: "ReLU-2".into(),
-                    act_mean: Some(0.5),
-                    act_std: Some(0.75),
-                    dead: Some(0.125),
-                    ..LayerStat::default()
-                },
-            ],
-        };
+        let s = crate::layer_stats::sample(4, 0.0123);
         let md = super::table(&s);
         assert!(md.starts_with("Per-layer statistics after epoch 4"), "{md}");
         assert!(

@@ -127,10 +127,7 @@ impl CustomOp3 for ConvBnAct {
                 })
             })
         })?;
-        let dx = match dx {
-            Some(d) => Some(tensor(d, x.shape())?),
-            None => None,
-        };
+        let dx = dx.map(|d| tensor(d, x.shape())).transpose()?;
         Ok((
             dx,
             Some(tensor(dw, w.shape())?),

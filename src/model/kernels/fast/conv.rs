@@ -406,10 +406,7 @@ impl CustomOp2 for Conv2d {
                 with_slice(dy, |dys| Ok(backward(&g, xs, ws, dys, self.input_grad)))
             })
         })?;
-        let dx = match dx {
-            Some(d) => Some(tensor(d, x.shape())?),
-            None => None,
-        };
+        let dx = dx.map(|d| tensor(d, x.shape())).transpose()?;
         Ok((dx, Some(tensor(dw, w.shape())?)))
     }
 }
