@@ -125,19 +125,39 @@ pub const KEYS: [(&str, &str, &str, Hint); 19] = [
     ),
 ];
 
-/// The always-visible line: key hints, or the end-of-run note.
+/// The always-visible line: key hints, or the end-of-run note. When the terminal is too
+/// narrow for every hint, the last ones are left out but `? help` (which lists them all)
+/// always shows.
 pub fn hint(app: &App, area: Rect, buf: &mut Buffer) {
-    let mut spans = Vec::new();
     let training = !app.ended() && !app.stop_sent;
-    if app.ended() {
-        spans.push(Span::styled("run ended · ", Style::new().fg(theme::WARN)));
-    }
-    for (key, word, _, when) in KEYS {
-        let editor = when == Hint::Editor && app.editor.is_some();
-        if when == Hint::Always || (when == Hint::Training && training) || editor {
-            spans.push(Span::styled(key, theme::key()));
-            spans.push(Span::raw(format!(" {word}  ")));
+    let prefix = if app.ended() { "run ended · " } else { "" };
+    let shown: Vec<(&str, &str)> = KEYS
+        .iter()
+        .filter(|(_, _, _, when)| {
+            let editor = *when == Hint::Editor && app.editor.is_some();
+            *when == Hint::Always || (*when == Hint::Training && training) || editor
+        })
+        .map(|(key, word, _, _)| (*key, *word))
+        .collect();
+    let width = |(key, word): &(&str, &str)| key.chars().count() + word.chars().count() + 3;
+    let help = shown.iter().position(|(key, _)| *key == "?");
+    let mut budget = (area.width as usize)
+        .saturating_sub(prefix.chars().count())
+        // `? help` comes last: its two trailing spaces may be cut.
+        .saturating_sub(help.map_or(0, |h| width(&shown[h]) - 2));
+    let mut spans = vec![Span::styled(prefix, Style::new().fg(theme::WARN))];
+    let mut full = false;
+    for (i, entry) in shown.iter().enumerate() {
+        if Some(i) != help {
+            // Once a hint does not fit, only `? help` follows.
+            full = full || width(entry) > budget;
+            if full {
+                continue;
+            }
+            budget -= width(entry);
         }
+        spans.push(Span::styled(entry.0, theme::key()));
+        spans.push(Span::raw(format!(" {}  ", entry.1)));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
