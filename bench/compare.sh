@@ -55,11 +55,16 @@ done
 import json, re, statistics as st, sys
 out, epoch = sys.argv[1], sys.argv[2] == "1"
 def rows(path, name):
+    """[train img/s, step, fwd, bwd, opt ms, eval img/s] of each table row named `name`
+    (convscope's table has a `norms ms` column before eval img/s; PyTorch's does not)."""
     cols = []
     for line in open(path):
         f = line.split()
-        if len(f) == 7 and f[0] == name:
-            cols.append([float(v) for v in f[1:7]])
+        if len(f) >= 7 and f[0] == name:
+            try:
+                cols.append([float(v) for v in f[1:6]] + [float(f[-1])])
+            except ValueError:
+                continue
     return cols
 def med(rs, i):
     return st.median(r[i] for r in rs)
