@@ -25,10 +25,25 @@ impl Model {
     /// normalises with its running statistics (a copy of them, so they cannot change),
     /// dropout passes through, and nothing random is drawn. The outputs are detached.
     pub fn layer_outputs(&self, x: &Tensor) -> Result<Vec<Tensor>> {
+        let mut out = Vec::with_capacity(self.layers.len());
+        self.visit_layer_outputs(x, |_, y| {
+            out.push(y.clone());
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// As `layer_outputs`, handing each output to `f(layer index, output)` as soon as it is
+    /// computed, so only two layers' outputs are alive at once (keeping all of them for 256
+    /// images took ~40 MB of a run's peak memory).
+    pub fn visit_layer_outputs(
+        &self,
+        x: &Tensor,
+        mut f: impl FnMut(usize, &Tensor) -> Result<()>,
+    ) -> Result<()> {
         let k = &self.kernels;
         let mut x = x.detach();
-        let mut out = Vec::with_capacity(self.layers.len());
-        for l in &self.layers {
+        for (i, l) in self.layers.iter().enumerate() {
             x = match l {
                 Layer::Conv { .. } => l.conv(&**k, &x)?,
                 Layer::Bn {
@@ -45,8 +60,8 @@ impl Model {
                 Layer::Gap => k.global_avg_pool(&x)?,
             }
             .detach();
-            out.push(x.clone());
+            f(i, &x)?;
         }
-        Ok(out)
+        Ok(())
     }
 }

@@ -136,18 +136,18 @@ pub(crate) fn epoch_stats(
         }
     }
     let n = probe.dim(0)?;
-    for ((l, out), spec) in layers
-        .iter_mut()
-        .zip(model.layer_outputs(probe)?)
-        .zip(specs)
-    {
+    model.visit_layer_outputs(probe, |i, out| {
+        let (Some(l), Some(spec)) = (layers.get_mut(i), specs.get(i)) else {
+            return Ok(());
+        };
         let values: Vec<f32> = out.flatten_all()?.to_vec1()?;
         let (mean, std, dead) = activation_stats(&values, n, matches!(spec, LayerSpec::Relu));
         (l.act_mean, l.act_std, l.dead) = (finite(mean), finite(std), dead);
         if let Some(p) = dead.and_then(dead_problem) {
             warnings.push(warning(&l.name, epoch, &p));
         }
-    }
+        Ok(())
+    })?;
     Ok((LayerStats { epoch, layers }, warnings))
 }
 
