@@ -149,7 +149,7 @@ fn col2im_wide(g: &Geom, col: &[f32], x: &mut [f32]) {
     }
 }
 
-/// (o, span) rows laid out `w` wide -> the (o, oh*ow) dropping the extra columns.
+/// (o, span) rows laid out `w` wide -> the (o, oh*ow) output, dropping the extra columns.
 fn narrow_rows(g: &Geom, wide: &[f32], y: &mut [f32]) {
     let (span, pix) = (g.span(), g.pix());
     for o in 0..g.o {

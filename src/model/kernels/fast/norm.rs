@@ -1,5 +1,5 @@
 //! BatchNorm2d fused with the dropout and ReLU that follow it in every block: one pass for
-//! the per-channel statistics, one writing the activated and a backward that needs
+//! the per-channel statistics, one writing the activated output, and a backward that needs
 //! no stored mask (a kept element is exactly one whose output is positive).
 
 use super::cpu::{
