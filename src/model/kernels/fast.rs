@@ -149,17 +149,12 @@ impl Kernels for Fast {
         seed: u64,
     ) -> Result<Tensor> {
         if !on_cpu(&[x, w, gamma, beta]) {
-            let z = Stock.conv2d(x, w, None, conv.stride, conv.padding, conv.input_grad)?;
-            return Stock.bn_dropout_relu(&z, gamma, beta, buffers, train, p, seed);
+            return Stock.conv_block(x, w, conv, gamma, beta, buffers, train, p, seed);
         }
         let dropout = (train && p > 0.0).then_some((p, seed));
         let (bn, stats) = Self::bn_op(buffers, train, (true, dropout));
         let op = block::ConvBnAct {
-            conv: conv::Conv2d {
-                stride: conv.stride,
-                padding: conv.padding,
-                input_grad: conv.input_grad,
-            },
+            conv,
             bn,
             z: Mutex::new(None),
         };

@@ -3,15 +3,16 @@
 //! gets no autograd node, no zeroed gradient buffer and no accumulation; in eval mode the
 //! normalisation and ReLU run on each sample's conv output while it is in cache.
 
-use super::conv::{self, Conv2d, Geom};
+use super::conv::{self, Geom};
 use super::cpu::{slice, tensor, with_slice};
 use super::norm::{BnAct, Dims, Stats};
+use crate::model::kernels::ConvArgs;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use std::sync::Mutex;
 
 /// Arguments (x, w, gamma ++ beta), output `relu(dropout(bn(conv(x, w))))`.
 pub(super) struct ConvBnAct {
-    pub conv: Conv2d,
+    pub conv: ConvArgs,
     pub bn: BnAct,
     /// The conv output of a training forward, for the backward (which takes it).
     pub z: Mutex<Option<Vec<f32>>>,
@@ -37,8 +38,7 @@ impl ConvBnAct {
             bail!("conv block: eval forward without running statistics");
         };
         let (o, hw) = (g.o, g.oh * g.ow);
-        let inv_std: Vec<f32> = var.iter().map(|v| 1.0 / (v + self.bn.eps).sqrt()).collect();
-        let scale: Vec<f32> = inv_std.iter().zip(&gb[..o]).map(|(i, g)| i * g).collect();
+        let (inv_std, scale) = self.bn.scales(var, &gb[..o]);
         let relu = self.bn.relu;
         let y = conv::forward_then(g, x, w, &|yn| {
             for (c, plane) in yn.chunks_mut(hw).enumerate() {

@@ -132,6 +132,13 @@ impl BnAct {
         }
     }
 
+    /// Per channel: 1 / sqrt(var + eps), and that times gamma (what multiplies x - mean).
+    pub(super) fn scales(&self, var: &[f32], gamma: &[f32]) -> (Vec<f32>, Vec<f32>) {
+        let inv_std: Vec<f32> = var.iter().map(|v| 1.0 / (v + self.eps).sqrt()).collect();
+        let scale = inv_std.iter().zip(gamma).map(|(i, g)| i * g).collect();
+        (inv_std, scale)
+    }
+
     pub(super) fn forward(
         &self,
         d: &Dims,
@@ -166,8 +173,7 @@ impl BnAct {
                 )
             }
         };
-        let inv_std: Vec<f32> = var.iter().map(|v| 1.0 / (v + self.eps).sqrt()).collect();
-        let scale: Vec<f32> = inv_std.iter().zip(gamma).map(|(i, g)| i * g).collect();
+        let (inv_std, scale) = self.scales(&var, gamma);
 
         let mut y = vec![0.0f32; x.len()];
         let per = samples_per_task(d.n);
