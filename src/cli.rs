@@ -1,7 +1,9 @@
-//! Command-line arguments (clap derive). Parsing only; `app` turns them into a validated
-//! configuration.
+//! Command-line arguments (clap derive). Parsing only: each subcommand declares exactly the
+//! options it uses, and [`parse_from`] turns the parse into one [`Invocation`] that `cmd`
+//! runs. Options written before a subcommand (`convscope --headless watch RUN`) count as
+//! that subcommand's when it uses them and are refused when it does not.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -12,16 +14,38 @@ use std::path::PathBuf;
     after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder\n  convscope report runs/<run-id> --format html  also report.html, plots inlined"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub train: TrainArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+// Where the configuration comes from (training, `summary`, `bench`). Plain comments on
+// flattened argument structs: clap would take a doc comment as the command's about.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
     /// Configuration file [default: ./config.toml if present, else built-in defaults]
-    #[arg(long, value_name = "FILE", global = true, overrides_with = "config")]
+    #[arg(long, value_name = "FILE", overrides_with = "config")]
     pub config: Option<PathBuf>,
+
+    /// Override any config key, e.g. --set train.lr=0.02 (repeatable)
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::config::parse_set)]
+    pub sets: Vec<(String, String)>,
+}
+
+// A training run, fresh or resumed: the options of `convscope` without a subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Print a plain log instead of the dashboard (automatic when stdout is not a terminal)
     #[arg(long)]
     pub headless: bool,
 
     /// Folder with the MNIST IDX files (before config data.dir, $MNIST_DIR, ./data/mnist, hub)
-    #[arg(long, value_name = "DIR", global = true, overrides_with = "data_dir")]
+    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
     pub data_dir: Option<PathBuf>,
 
     /// Number of epochs (overrides train.epochs)
@@ -29,63 +53,238 @@ pub struct Cli {
     pub epochs: Option<usize>,
 
     /// cpu, cuda, cuda:N or auto (overrides train.device)
-    #[arg(long, value_name = "D", global = true, overrides_with = "device")]
+    #[arg(long, value_name = "D", overrides_with = "device")]
     pub device: Option<String>,
-
-    /// Override any config key, e.g. --set train.lr=0.02 (repeatable)
-    #[arg(long = "set", value_name = "KEY=VALUE", global = true, value_parser = crate::config::parse_set)]
-    pub sets: Vec<(String, String)>,
 
     /// Continue the interrupted run in this folder (runs/<run-id>) from its last finished
     /// epoch, with its own config.toml; --epochs may raise train.epochs
     #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
     pub resume: Option<PathBuf>,
 
-    /// Where run folders are created (and `runs` reads them)
-    #[arg(long, value_name = "DIR", default_value = "runs", global = true)]
-    pub runs_dir: PathBuf,
+    /// Where run folders are created [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
+}
 
-    #[command(subcommand)]
-    pub command: Option<Command>,
+impl TrainArgs {
+    /// The config overrides the flags ask for, in the order they apply: `--epochs`,
+    /// `--device`, then each `--set` (so a `--set` of the same key wins).
+    pub fn overrides(&self) -> Vec<(String, String)> {
+        let mut sets = Vec::new();
+        if let Some(n) = self.epochs {
+            sets.push(("train.epochs".to_string(), n.to_string()));
+        }
+        if let Some(d) = &self.device {
+            sets.push(("train.device".to_string(), format!("{d:?}")));
+        }
+        sets.extend(self.config.sets.iter().cloned());
+        sets
+    }
+
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
+fn default_runs_dir() -> PathBuf {
+    PathBuf::from("runs")
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Folder with the MNIST IDX files (before config data.dir, $MNIST_DIR, ./data/mnist, hub)
+    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
+    pub data_dir: Option<PathBuf>,
+
+    /// cpu, cuda, cuda:N or auto (overrides train.device)
+    #[arg(long, value_name = "D", overrides_with = "device")]
+    pub device: Option<String>,
+
+    /// Training steps to time (after 3 warm-up steps)
+    #[arg(long, default_value_t = 30)]
+    pub steps: usize,
+
+    /// Evaluation batches to time
+    #[arg(long, default_value_t = 5)]
+    pub eval_batches: usize,
+
+    /// Also time candle's stock ops in the same process and print the ratio
+    #[arg(long)]
+    pub compare_stock: bool,
+}
+
+impl BenchArgs {
+    /// `--device` then each `--set`, as for a training run.
+    pub fn overrides(&self) -> Vec<(String, String)> {
+        let mut sets = Vec::new();
+        if let Some(d) = &self.device {
+            sets.push(("train.device".to_string(), format!("{d:?}")));
+        }
+        sets.extend(self.config.sets.iter().cloned());
+        sets
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsArgs {
+    /// Where the run folders are [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
+
+    /// Run ids to compare (two or more)
+    #[arg(long, value_name = "RUN", num_args = 2..)]
+    pub compare: Vec<String>,
+}
+
+impl RunsArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The run folder, e.g. runs/20261126-041502-model-3
+    #[arg(value_name = "RUN")]
+    pub run: PathBuf,
+
+    /// md: report.md; html: report.md and a self-contained report.html
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: crate::report::Format,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// A run folder, its metrics.jsonl, or - for stdin (ssh host tail -f … | convscope watch -)
+    #[arg(value_name = "RUN")]
+    pub target: PathBuf,
+
+    /// Print the plain log instead of the read-only dashboard (automatic when stdout is not
+    /// a terminal)
+    #[arg(long)]
+    pub headless: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the layer table (torchsummary's format) and the receptive-field table, then exit
-    Summary,
+    Summary(ConfigArgs),
     /// Measure training and evaluation throughput (median ms per step, images/s, peak RSS)
-    Bench {
-        /// Training steps to time (after 3 warm-up steps)
-        #[arg(long, default_value_t = 30)]
-        steps: usize,
-        /// Evaluation batches to time
-        #[arg(long, default_value_t = 5)]
-        eval_batches: usize,
-        /// Also time candle's stock ops in the same process and print the ratio
-        #[arg(long)]
-        compare_stock: bool,
-    },
+    Bench(BenchArgs),
     /// List earlier runs (newest first), or compare some: hyperparameter diff and per-epoch
     /// accuracy side by side
-    Runs {
-        /// Run ids to compare (two or more)
-        #[arg(long, value_name = "RUN", num_args = 2..)]
-        compare: Vec<String>,
-    },
+    Runs(RunsArgs),
     /// Write report.md (model, receptive fields, Target/Results/Analysis, plots, logs) into a run folder
-    Report {
-        /// The run folder, e.g. runs/20261126-041502-model-3
-        #[arg(value_name = "RUN")]
-        run: PathBuf,
-        /// md: report.md; html: report.md and a self-contained report.html
-        #[arg(long, value_enum, default_value = "md")]
-        format: crate::report::Format,
-    },
+    Report(ReportArgs),
     /// Follow a run another process writes (read-only dashboard, or the headless log when
     /// piped); ends at the run's finished line
-    Watch {
-        /// A run folder, its metrics.jsonl, or - for stdin (ssh host tail -f … | convscope watch -)
-        #[arg(value_name = "RUN")]
-        target: PathBuf,
-    },
+    Watch(WatchArgs),
 }
+
+/// What the command line asks for, each with exactly its own options.
+#[derive(Debug, Clone)]
+pub enum Invocation {
+    /// `convscope [--resume RUN_DIR] …`: train (the dashboard or the headless log).
+    Train(TrainArgs),
+    Summary(ConfigArgs),
+    Bench(BenchArgs),
+    Runs(RunsArgs),
+    Report(ReportArgs),
+    Watch(WatchArgs),
+}
+
+/// Parse `args` (the first is the program's name). Errors are clap's, printed by the
+/// caller (exit 2, or 0 for `--help`/`--version`).
+pub fn parse_from<I, T>(args: I) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args)?;
+    let Some(command) = cli.command else {
+        return Ok(Invocation::Train(cli.train));
+    };
+    fold(cli.train, command).map_err(|(flag, name)| {
+        use clap::CommandFactory;
+        Cli::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "the argument '{flag}' cannot be used with 'convscope {name}' (see 'convscope {name} --help')"
+            ),
+        )
+    })
+}
+
+/// Move the options given before the subcommand into it; the first one it does not use is
+/// returned as `(flag, subcommand)`. Options after the subcommand name come later on the
+/// command line, so they win (and `--set`s apply after the earlier ones).
+fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &'static str)> {
+    let given = given(&top);
+    let refuse =
+        |name: &'static str, uses: &[&str]| match given.iter().copied().find(|f| !uses.contains(f))
+        {
+            Some(flag) => Err((flag, name)),
+            None => Ok(()),
+        };
+    Ok(match command {
+        Command::Summary(mut c) => {
+            refuse("summary", &["--config", "--set"])?;
+            c.prepend(top.config);
+            Invocation::Summary(c)
+        }
+        Command::Bench(mut b) => {
+            refuse("bench", &["--config", "--set", "--data-dir", "--device"])?;
+            b.config.prepend(top.config);
+            b.data_dir = b.data_dir.or(top.data_dir);
+            b.device = b.device.or(top.device);
+            Invocation::Bench(b)
+        }
+        Command::Runs(mut r) => {
+            refuse("runs", &["--runs-dir"])?;
+            r.runs_dir = r.runs_dir.or(top.runs_dir);
+            Invocation::Runs(r)
+        }
+        Command::Report(r) => {
+            refuse("report", &[])?;
+            Invocation::Report(r)
+        }
+        Command::Watch(mut w) => {
+            refuse("watch", &["--headless"])?;
+            w.headless |= top.headless;
+            Invocation::Watch(w)
+        }
+    })
+}
+
+/// The top-level options present on the command line, by flag.
+fn given(t: &TrainArgs) -> Vec<&'static str> {
+    [
+        ("--config", t.config.config.is_some()),
+        ("--set", !t.config.sets.is_empty()),
+        ("--headless", t.headless),
+        ("--data-dir", t.data_dir.is_some()),
+        ("--epochs", t.epochs.is_some()),
+        ("--device", t.device.is_some()),
+        ("--resume", t.resume.is_some()),
+        ("--runs-dir", t.runs_dir.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, present)| present.then_some(flag))
+    .collect()
+}
+
+impl ConfigArgs {
+    /// `earlier` (given before the subcommand) under these: our file wins, its sets go first.
+    fn prepend(&mut self, earlier: ConfigArgs) {
+        self.config = self.config.take().or(earlier.config);
+        let mut sets = earlier.sets;
+        sets.append(&mut self.sets);
+        self.sets = sets;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,16 +3,20 @@
 //! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `config`,
 //! `data`, `model` (candle), `train` (the training thread), `events` (its plain-data
 //! contract), `headless` and `ui` (two consumers of the same events), `history` (run
-//! folders read back, no candle), `app` (wiring).
+//! folders read back, no candle), `cmd` (one module per command, the only place that
+//! knows exit codes: `exit`).
 
-pub mod app;
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod arch;
 pub mod bench;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod data;
 pub mod device;
 pub mod events;
+pub mod exit;
 pub mod fault;
 pub mod fmt;
 pub mod headless;

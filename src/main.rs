@@ -1,14 +1,23 @@
-//! The `convscope` binary: parse arguments, run, map the result to an exit code.
+//! The `convscope` binary: parse arguments, run the command, map the result to an exit code.
 
-use clap::Parser;
+use convscope::exit::Exit;
+use std::process::ExitCode;
 
-fn main() -> std::process::ExitCode {
-    let cli = match convscope::cli::Cli::try_parse() {
-        Ok(c) => c,
+fn main() -> ExitCode {
+    let invocation = match convscope::cli::parse_from(std::env::args_os()) {
+        Ok(i) => i,
         Err(e) => {
             let _ = e.print();
-            return std::process::ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return Exit::from_clap(&e).into();
         }
     };
-    convscope::app::run(cli)
+    match convscope::cmd::run(invocation) {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            if !e.is_quiet() {
+                eprintln!("convscope: {e}");
+            }
+            e.exit().into()
+        }
+    }
 }

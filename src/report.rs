@@ -15,7 +15,6 @@ use plot::Series;
 use read::Recorded;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 pub const LOSS_PNG: &str = "loss.png";
 pub const ACCURACY_PNG: &str = "accuracy.png";
@@ -29,30 +28,10 @@ pub enum Format {
     Html,
 }
 
-/// Write the report for `dir`; print where it went, or the error (exit 2 for a folder that
-/// is not a run, 1 when writing fails).
-pub fn run(dir: &Path, format: Format) -> ExitCode {
-    let rec = match read::read(dir) {
-        Ok(r) => r,
-        Err(e) => return crate::app::usage_error(format!("report: {e}")),
-    };
-    for s in &rec.skipped {
-        eprintln!("convscope: warning: {s}");
-    }
-    let written = write(dir, &rec).and_then(|md| match format {
-        Format::Md => Ok(md),
-        Format::Html => write_html(dir, &rec),
-    });
-    match written {
-        Ok(path) => {
-            println!("report: {}", path.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("convscope: report: {e}");
-            ExitCode::from(crate::app::EXIT_FAILED)
-        }
-    }
+/// Read the run in `dir` back from its `metrics.jsonl` (garbled lines in `skipped`); an
+/// error means the folder is not a run.
+pub fn load(dir: &Path) -> Result<Recorded, String> {
+    read::read(dir)
 }
 
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.

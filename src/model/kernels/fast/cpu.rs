@@ -92,6 +92,7 @@ pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
 struct SharedMut(*mut f32);
 // SAFETY: only used by `map_chunks_mut`, whose tasks touch disjoint ranges.
 unsafe impl Sync for SharedMut {}
+// SAFETY: as for `Sync`: sent only to `map_chunks_mut`'s tasks, which touch disjoint ranges.
 unsafe impl Send for SharedMut {}
 
 impl SharedMut {

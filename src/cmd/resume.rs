@@ -1,12 +1,65 @@
-//! `--resume runs/<id>`: the configuration a resumed run trains with. It is the run folder's
-//! own `config.toml`; command-line overrides may only change what leaves the run the same
-//! run (more epochs, the device, where the data is found, the dashboard's look).
+//! `convscope --resume runs/<id>`: continue a run from its last finished epoch, with the
+//! configuration of the run folder's own `config.toml`. Command-line overrides may only
+//! change what leaves the run the same run (more epochs, the device, where the data is
+//! found, the dashboard's look).
 
+use super::signals::Signals;
+use super::{Error, Exit};
+use crate::cli::TrainArgs;
 use crate::config::Config;
+use crate::data::Mnist;
+use crate::train::{self, RunRequest};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Keys (or `prefix.` groups) an override may change on resume.
 const MAY_CHANGE: [&str; 4] = ["train.epochs", "train.device", "data.dir", "ui."];
+
+pub fn run(dir: &Path, args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
+    let config = config(dir, &args.overrides()).map_err(Error::usage)?;
+    let data = Arc::new(super::load_data(args.data_dir.as_deref(), &config)?);
+    #[cfg(feature = "tui")]
+    let start = super::train::Starter {
+        data: data.clone(),
+        runs_root: args.runs_dir(),
+    };
+    let trainer = trainer(dir, config.clone(), data).map_err(Error::usage)?;
+    #[cfg(feature = "tui")]
+    if super::dashboard_wanted(args.headless) {
+        let path = super::train::config_path(args);
+        return super::dashboard::run(trainer, &config, path, start, signals.to_dashboard());
+    }
+    super::train::headless(trainer, signals)
+}
+
+/// Continue the run in `run_dir` (e.g. from the dashboard's runs panel): its own config.toml
+/// with `sets` applied (only `train.epochs`, `train.device`, `data.dir`, `ui.*` may change),
+/// the same `Trainer` a fresh run gives. Errors are the user's to fix (exit 2).
+pub fn start(
+    run_dir: &Path,
+    sets: &[(String, String)],
+    data: Arc<Mnist>,
+) -> Result<train::Trainer, String> {
+    trainer(run_dir, config(run_dir, sets)?, data)
+}
+
+/// The trainer for `run_dir` resumed with `config` (from [`config`]).
+pub(super) fn trainer(
+    run_dir: &Path,
+    config: Config,
+    data: Arc<Mnist>,
+) -> Result<train::Trainer, String> {
+    let kernels = super::kernels_for(&config);
+    train::resume(
+        RunRequest {
+            config,
+            data,
+            runs_root: run_dir.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            kernels,
+        },
+        run_dir,
+    )
+}
 
 /// The run folder's configuration with `sets` applied, refused (naming the key and both
 /// values) when a set would change anything but `MAY_CHANGE`.
@@ -70,48 +123,4 @@ fn diff(key: &str, a: &toml::Value, b: &toml::Value) -> Option<(String, String, 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn folder(name: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!(
-            "convscope-resume-cfg-{}-{name}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&d).unwrap();
-        std::fs::write(d.join("config.toml"), Config::default().to_toml()).unwrap();
-        d
-    }
-
-    fn set(k: &str, v: &str) -> (String, String) {
-        (k.to_string(), v.to_string())
-    }
-
-    #[test]
-    fn more_epochs_and_the_device_may_change_nothing_else() {
-        let d = folder("allowed");
-        let c = config(&d, &[set("train.epochs", "20"), set("ui.tick_ms", "50")]).unwrap();
-        assert_eq!(c.train.epochs, 20);
-        let e = config(&d, &[set("train.lr", "0.5")]).unwrap_err();
-        assert!(
-            e.contains("train.lr cannot change") && e.contains("0.1") && e.contains("0.5"),
-            "{e}"
-        );
-        let e = config(&d, &[set("model", "\"model-2\"")]).unwrap_err();
-        assert!(e.contains("model cannot change"), "{e}");
-        let e = config(&d, &[set("data.limit_train", "100")]).unwrap_err();
-        assert!(e.contains("data.limit_train"), "{e}");
-        std::fs::remove_dir_all(&d).unwrap();
-    }
-
-    #[test]
-    fn a_folder_without_config_toml_is_named() {
-        let d = folder("missing");
-        std::fs::remove_file(d.join("config.toml")).unwrap();
-        let e = config(&d, &[]).unwrap_err();
-        assert!(e.contains("config.toml: missing"), "{e}");
-        let e = config(&d.join("nope"), &[]).unwrap_err();
-        assert!(e.contains("no such run folder"), "{e}");
-        std::fs::remove_dir_all(&d).unwrap();
-    }
-}
+mod tests;

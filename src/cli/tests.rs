@@ -1,0 +1,90 @@
+use super::*;
+use std::path::Path;
+
+fn parse(args: &[&str]) -> Result<Invocation, clap::Error> {
+    parse_from(std::iter::once("convscope").chain(args.iter().copied()))
+}
+
+#[test]
+fn headless_is_watchs_own_option_before_or_after_it() {
+    for args in [
+        &["watch", "runs/x", "--headless"][..],
+        &["--headless", "watch", "runs/x"],
+    ] {
+        match parse(args).unwrap() {
+            Invocation::Watch(w) => assert!(w.headless && w.target == Path::new("runs/x")),
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_option_a_subcommand_does_not_use_is_refused_wherever_it_is_written() {
+    for args in [
+        &["watch", "runs/x", "--config", "c.toml"][..],
+        &["--config", "c.toml", "watch", "runs/x"],
+        &["--epochs", "3", "summary"],
+        &["report", "runs/x", "--set", "train.lr=1"],
+        &["--headless", "runs"],
+    ] {
+        let e = parse(args).unwrap_err();
+        assert!(e.use_stderr(), "{args:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains("cannot be used with") || text.contains("unexpected argument"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn options_before_a_subcommand_that_uses_them_are_its_own_and_later_sets_win() {
+    let Invocation::Summary(c) = parse(&[
+        "--config",
+        "a.toml",
+        "--set",
+        "model=\"model-1\"",
+        "summary",
+        "--set",
+        "model=\"model-2\"",
+    ])
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(c.config, Some(PathBuf::from("a.toml")));
+    let keys: Vec<&str> = c.sets.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(keys, ["\"model-1\"", "\"model-2\""]);
+    let Invocation::Runs(r) = parse(&["--runs-dir", "a", "runs"]).unwrap() else {
+        panic!()
+    };
+    assert_eq!(r.runs_dir(), PathBuf::from("a"));
+    let Invocation::Runs(r) = parse(&["--runs-dir", "a", "runs", "--runs-dir", "b"]).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(r.runs_dir(), PathBuf::from("b"));
+    let Invocation::Bench(b) = parse(&["--device", "cpu", "bench", "--steps", "2"]).unwrap() else {
+        panic!()
+    };
+    assert_eq!((b.device.as_deref(), b.steps), (Some("cpu"), 2));
+}
+
+#[test]
+fn no_subcommand_is_a_training_run_with_every_override_in_order() {
+    let Invocation::Train(t) = parse(&[
+        "--set",
+        "train.epochs=9",
+        "--epochs",
+        "2",
+        "--device",
+        "cpu",
+    ])
+    .unwrap() else {
+        panic!()
+    };
+    let o = t.overrides();
+    assert_eq!(o[0], ("train.epochs".into(), "2".into()));
+    assert_eq!(o[1], ("train.device".into(), "\"cpu\"".into()));
+    assert_eq!(o[2], ("train.epochs".into(), "9".into()));
+    assert_eq!(t.runs_dir(), PathBuf::from("runs"));
+}

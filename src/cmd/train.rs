@@ -1,0 +1,69 @@
+//! `convscope` without a subcommand: a fresh training run, shown in the dashboard or as the
+//! headless log (the same events, two consumers).
+
+use super::signals::{SignalTarget, Signals};
+use super::{Error, Exit};
+use crate::cli::TrainArgs;
+use crate::config::Config;
+use crate::data::Mnist;
+use crate::train::{self, RunRequest};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub fn run(args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
+    let config = super::load_config(&args.config, &args.overrides())?;
+    let data = Arc::new(super::load_data(args.data_dir.as_deref(), &config)?);
+    let start = Starter {
+        data,
+        runs_root: args.runs_dir(),
+    };
+    let trainer = start.spawn(config.clone()).map_err(Error::usage)?;
+    #[cfg(feature = "tui")]
+    if super::dashboard_wanted(args.headless) {
+        let to_dashboard = signals.to_dashboard();
+        return super::dashboard::run(trainer, &config, config_path(args), start, to_dashboard);
+    }
+    headless(trainer, signals)
+}
+
+/// The headless log of `trainer`'s run to its end; a signal stops the run cleanly.
+pub(super) fn headless(trainer: train::Trainer, signals: &Signals) -> Result<Exit, Error> {
+    signals.route(SignalTarget::Trainer(trainer.control.clone()));
+    let tty = std::io::stdout().is_terminal();
+    let outcome = crate::headless::run(
+        &trainer.events,
+        &trainer.control,
+        &mut std::io::stdout().lock(),
+        tty,
+    );
+    trainer.join();
+    super::headless_result(outcome, signals.received(), "training failed")
+}
+
+/// Where the dashboard's `w` saves: the `--config` file, else `./config.toml`.
+#[cfg(feature = "tui")]
+pub(super) fn config_path(args: &TrainArgs) -> PathBuf {
+    args.config
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("config.toml"))
+}
+
+/// Starts trainers on the data loaded once, for the first run and every later one.
+pub(super) struct Starter {
+    pub(super) data: Arc<Mnist>,
+    pub(super) runs_root: PathBuf,
+}
+
+impl Starter {
+    pub(super) fn spawn(&self, config: Config) -> Result<train::Trainer, String> {
+        let kernels = super::kernels_for(&config);
+        train::spawn(RunRequest {
+            config,
+            data: self.data.clone(),
+            runs_root: self.runs_root.clone(),
+            kernels,
+        })
+    }
+}

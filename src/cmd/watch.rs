@@ -1,0 +1,62 @@
+//! `convscope watch RUN`: follow a run another process writes, read-only, as the dashboard
+//! or as the headless log, until its last event.
+
+use super::signals::Signals;
+use super::{Error, Exit};
+use crate::cli::WatchArgs;
+use crate::events::TrainEvent;
+use crate::watch::{Source, Warnings};
+use crossbeam_channel::Receiver;
+use std::io::IsTerminal;
+
+/// A signal ends the read-only dashboard cleanly; the headless log just exits (130).
+#[cfg_attr(not(feature = "tui"), allow(unused_variables))]
+pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
+    let source = crate::watch::source(&args.target).map_err(Error::usage)?;
+    #[cfg(feature = "tui")]
+    if super::dashboard_wanted(args.headless) {
+        return dashboard(source, signals.to_dashboard());
+    }
+    let events = follow(source, Warnings::Stderr)?;
+    // Nothing to control: the run belongs to another process.
+    let (control, _ignored) = crossbeam_channel::unbounded();
+    let tty = std::io::stdout().is_terminal();
+    let outcome = crate::headless::run(&events, &control, &mut std::io::stdout().lock(), tty);
+    super::headless_result(outcome, false, "watch")
+}
+
+fn follow(source: Source, warnings: Warnings) -> Result<Receiver<TrainEvent>, Error> {
+    crate::watch::tail::spawn(source, warnings).map_err(|e| Error::usage(format!("watch: {e}")))
+}
+
+#[cfg(feature = "tui")]
+fn dashboard(source: Source, signals: Receiver<()>) -> Result<Exit, Error> {
+    use std::path::Path;
+    // The runs panel lists the watched run's neighbours; `x` exports beside it.
+    let export_dir = match &source {
+        Source::File(f) => f.parent().map(Path::to_path_buf),
+        Source::Stdin => None,
+    };
+    let events = follow(source, Warnings::Events)?;
+    let root = export_dir
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf);
+    let history: crate::ui::HistoryLoader = Box::new(move || match &root {
+        Some(r) => crate::history::scan(r),
+        None => Ok(Vec::new()),
+    });
+    let opts = crate::ui::UiOptions {
+        marker: crate::ui::Marker::from_env(),
+        read_only: true,
+        export_dir,
+        ..Default::default()
+    };
+    let (control, _ignored) = crossbeam_channel::unbounded();
+    let hooks = crate::ui::Hooks {
+        next: None,
+        signals,
+        history,
+    };
+    super::dashboard::exit(crate::ui::run_with(events, control, opts, hooks), None)
+}
