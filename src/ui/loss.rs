@@ -3,7 +3,7 @@
 //! runs under it.
 
 use super::app::{App, Panel};
-use super::history::y_range;
+use super::curve::y_range;
 use super::runs;
 use super::theme;
 use super::{axes, lr};
@@ -20,15 +20,29 @@ pub struct Series {
 }
 
 pub fn series(app: &App) -> Series {
-    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
+    let y = |v: f64| {
+        if app.view.log_scale {
+            axes::log10(v)
+        } else {
+            v
+        }
+    };
     Series {
-        batch: app.loss.points().iter().map(|&(x, v)| (x, y(v))).collect(),
+        batch: app
+            .run
+            .loss
+            .points()
+            .iter()
+            .map(|&(x, v)| (x, y(v)))
+            .collect(),
         train: app
+            .run
             .epochs
             .iter()
             .map(|e| (e.epoch as f64, y(e.train_loss)))
             .collect(),
         test: app
+            .run
             .epochs
             .iter()
             .map(|e| (e.epoch as f64, y(e.test_loss)))
@@ -37,22 +51,32 @@ pub fn series(app: &App) -> Series {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Panel::Loss;
-    let scale = if app.log_scale { "log10" } else { "linear" };
+    let focused = app.view.focus == Panel::Loss;
+    let scale = if app.view.log_scale {
+        "log10"
+    } else {
+        "linear"
+    };
     let mut block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
-    if let Some(legend) = runs::legend(app) {
+    if let Some(legend) = runs::legend(&app.view.runs) {
         block = block.title_bottom(legend);
     }
-    let Some(info) = &app.info else {
+    let Some(info) = &app.run.info else {
         Paragraph::new("no batches yet")
             .block(block)
             .render(area, buf);
         return;
     };
     let s = series(app);
-    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
-    let overlays = runs::series(app, |e| y(e.test_loss));
-    let end = info.epochs.max(runs::last_epoch(app));
+    let y = |v: f64| {
+        if app.view.log_scale {
+            axes::log10(v)
+        } else {
+            v
+        }
+    };
+    let overlays = runs::series(&app.view.runs, |e| y(e.test_loss));
+    let end = info.epochs.max(runs::last_epoch(&app.view.runs));
     let (x_axis, _) = axes::epochs(info.first_shown_epoch(), end);
     let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
         .into_iter()
@@ -60,9 +84,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .flatten()
         .copied()
         .collect();
-    let floor = if app.log_scale { None } else { Some(0.0) };
+    let floor = if app.view.log_scale { None } else { Some(0.0) };
     let bounds = axes::padded(y_range(&all), floor);
-    let y_axis = if app.log_scale {
+    let y_axis = if app.view.log_scale {
         axes::values(bounds, |v| axes::loss_label(10f64.powf(v)))
     } else {
         let d = axes::decimals(bounds, 2);
@@ -74,7 +98,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             }
         })
     };
-    let marker = app.marker.symbol();
+    let marker = app.view.marker.symbol();
     let mut datasets = vec![
         Dataset::default()
             .name("batch (EMA)")
@@ -131,7 +155,7 @@ mod tests {
             (last.0 - 2.0).abs() < 1e-9,
             "last batch ends epoch 2: {last:?}"
         );
-        app.log_scale = true;
+        app.view.log_scale = true;
         let log = series(&app);
         assert!((log.test[0].1 - lin.test[0].1.log10()).abs() < 1e-12);
     }
