@@ -10,7 +10,7 @@ use super::{axes, lr};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
 
 /// The three series as plotted (y already log10 when log scale is on).
 pub struct Series {
@@ -20,34 +20,39 @@ pub struct Series {
 }
 
 pub fn series(app: &App) -> Series {
-    let y = |v: f64| {
-        if app.view.log_scale {
-            axes::log10(v)
-        } else {
-            v
-        }
+    let y = transform(app.view.log_scale);
+    let run = &app.run;
+    let epochs = |loss: fn(&crate::events::EpochStats) -> f64| -> Vec<(f64, f64)> {
+        run.epochs
+            .iter()
+            .map(|e| (e.epoch as f64, y(loss(e))))
+            .collect()
     };
     Series {
-        batch: app
-            .run
-            .loss
-            .points()
-            .iter()
-            .map(|&(x, v)| (x, y(v)))
-            .collect(),
-        train: app
-            .run
-            .epochs
-            .iter()
-            .map(|e| (e.epoch as f64, y(e.train_loss)))
-            .collect(),
-        test: app
-            .run
-            .epochs
-            .iter()
-            .map(|e| (e.epoch as f64, y(e.test_loss)))
-            .collect(),
+        batch: run.loss.points().iter().map(|&(x, v)| (x, y(v))).collect(),
+        train: epochs(|e| e.train_loss),
+        test: epochs(|e| e.test_loss),
     }
+}
+
+/// The y transform: log10 when the log scale is on.
+fn transform(log: bool) -> impl Fn(f64) -> f64 {
+    move |v| if log { axes::log10(v) } else { v }
+}
+
+/// The y axis over `bounds` (already log10 when `log`), labelled in loss units.
+fn y_axis(log: bool, bounds: [f64; 2]) -> Axis<'static> {
+    if log {
+        return axes::values(bounds, |v| axes::loss_label(10f64.powf(v)));
+    }
+    let d = axes::decimals(bounds, 2);
+    axes::values(bounds, move |v| {
+        if v == 0.0 {
+            "0".into()
+        } else {
+            format!("{v:.d$}")
+        }
+    })
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -68,13 +73,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let s = series(app);
-    let y = |v: f64| {
-        if app.view.log_scale {
-            axes::log10(v)
-        } else {
-            v
-        }
-    };
+    let y = transform(app.view.log_scale);
     let overlays = runs::series(&app.view.runs, |e| y(e.test_loss));
     let end = info.epochs.max(runs::last_epoch(&app.view.runs));
     let (x_axis, _) = axes::epochs(info.first_shown_epoch(), end);
@@ -86,18 +85,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .collect();
     let floor = if app.view.log_scale { None } else { Some(0.0) };
     let bounds = axes::padded(y_range(&all), floor);
-    let y_axis = if app.view.log_scale {
-        axes::values(bounds, |v| axes::loss_label(10f64.powf(v)))
-    } else {
-        let d = axes::decimals(bounds, 2);
-        axes::values(bounds, move |v| {
-            if v == 0.0 {
-                "0".into()
-            } else {
-                format!("{v:.d$}")
-            }
-        })
-    };
+    let y_axis = y_axis(app.view.log_scale, bounds);
     let marker = app.view.marker.symbol();
     let mut datasets = vec![
         Dataset::default()
