@@ -5,15 +5,16 @@
 mod accuracy;
 mod app;
 mod axes;
+mod bindings;
 mod confirm;
 mod confusion;
+mod curve;
 mod digits;
 pub(crate) mod draw;
 mod editor;
 mod eta;
 mod export;
 mod help;
-mod history;
 mod insight;
 mod keys;
 mod layer_stats;
@@ -22,6 +23,7 @@ mod layout;
 mod log;
 mod loss;
 mod lr;
+mod rect;
 mod runs;
 mod screen;
 mod spark;
@@ -171,7 +173,7 @@ pub fn start_requested(
     launch: &mut Launcher,
     now: Instant,
 ) -> Option<(Receiver<TrainEvent>, Sender<Control>)> {
-    let start = app.launch.take()?;
+    let start = app.session.launch.take()?;
     match launch(start) {
         Ok((events, control, config)) => {
             app.begin_run(config, now);
@@ -235,8 +237,9 @@ pub fn run_with(
 /// Draw the current frame and save it as text and SVG; the log says where (or why not).
 fn export_screen(screen: &mut screen::Screen, app: &mut App) -> anyhow::Result<()> {
     let buf = screen.draw_and_copy(app)?;
-    let dir = app.export_dir.clone().unwrap_or_else(|| {
-        app.info
+    let dir = app.session.export_dir.clone().unwrap_or_else(|| {
+        app.run
+            .info
             .as_ref()
             .map(|i| std::path::PathBuf::from(&i.run_dir))
             .filter(|d| d.is_dir())
@@ -278,18 +281,11 @@ fn event_loop(
     let never = crossbeam_channel::never();
     let mut events = Some(events);
     let mut control = control;
-    let mut app = App::new(opts.marker, Instant::now());
-    app.read_only = opts.read_only;
-    app.export_dir = opts.export_dir.clone();
-    let mut launch = next.map(|n| {
-        app.editor = Some(Editor::new(n.config, n.config_path));
-        n.launch
-    });
-    app.runs.set_records(history());
+    let (mut app, mut launch) = open(&opts, next, &history);
     screen.draw(&mut app)?;
     // The history is read again once the run has ended, so the panel lists it as finished.
     let mut reloaded_after_end = false;
-    while !app.quit {
+    while !app.session.quit {
         if let Some((rx, tx)) = launch
             .as_mut()
             .and_then(|l| start_requested(&mut app, l, Instant::now()))
@@ -300,34 +296,14 @@ fn event_loop(
         }
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
-                Ok(ev) => {
-                    if matches!(ev, TrainEvent::Batch(_))
-                        && crate::fault::active(crate::fault::Fault::UiPanic)
-                    {
-                        panic!("injected dashboard panic ({}=ui-panic)", crate::fault::ENV);
-                    }
-                    app.on_event(ev, Instant::now())
-                }
+                Ok(ev) => on_train_event(&mut app, ev),
                 Err(_) => {
                     events = None;
                     app.on_disconnect(Instant::now(), panics.first());
                 }
             },
             recv(input.rx) -> msg => match msg {
-                Ok(Ok(Event::Key(key))) => {
-                    if let Some(c) = keys::on_key(&mut app, key) {
-                        // A trainer that is gone cannot obey; its closed channel says so.
-                        let _ = control.send(c);
-                    }
-                    if std::mem::take(&mut app.export_requested) {
-                        export_screen(screen, &mut app)?;
-                    }
-                }
-                Ok(Ok(Event::Resize(w, h))) => {
-                    app.area = Rect::new(0, 0, w, h);
-                    app.dirty = true;
-                }
-                Ok(Ok(_)) => {}
+                Ok(Ok(ev)) => on_input(screen, &mut app, &control, ev)?,
                 Ok(Err(e)) => return Err(anyhow::anyhow!("reading terminal input: {e}")),
                 Err(_) => anyhow::bail!("the terminal input thread ended"),
             },
@@ -346,14 +322,66 @@ fn event_loop(
         }
         if app.ended() && !reloaded_after_end {
             reloaded_after_end = true;
-            app.runs.set_records(history());
-            app.dirty = true;
+            app.view.runs.set_records(history());
+            app.session.dirty = true;
         }
     }
     Ok(UiOutcome {
-        summary: app.summary,
-        failure: app.failure,
-        interrupted: app.interrupted,
-        earlier: app.earlier,
+        summary: app.run.summary,
+        failure: app.run.failure,
+        interrupted: app.session.interrupted,
+        earlier: app.session.earlier,
     })
+}
+
+/// The dashboard's state as it opens, and the launcher when it can start further runs.
+fn open(
+    opts: &UiOptions,
+    next: Option<NextRuns>,
+    history: &HistoryLoader,
+) -> (App, Option<Launcher>) {
+    let mut app = App::new(opts.marker, Instant::now());
+    app.session.read_only = opts.read_only;
+    app.session.export_dir = opts.export_dir.clone();
+    let launch = next.map(|n| {
+        app.view.editor = Some(Editor::new(n.config, n.config_path));
+        n.launch
+    });
+    app.view.runs.set_records(history());
+    (app, launch)
+}
+
+/// One event from the trainer.
+fn on_train_event(app: &mut App, ev: TrainEvent) {
+    if matches!(ev, TrainEvent::Batch(_)) && crate::fault::active(crate::fault::Fault::UiPanic) {
+        panic!("injected dashboard panic ({}=ui-panic)", crate::fault::ENV);
+    }
+    app.on_event(ev, Instant::now())
+}
+
+/// One terminal event: a key (its control goes to the trainer; `x` saves the screen) or a
+/// resize.
+fn on_input(
+    screen: &mut screen::Screen,
+    app: &mut App,
+    control: &Sender<Control>,
+    ev: Event,
+) -> anyhow::Result<()> {
+    match ev {
+        Event::Key(key) => {
+            if let Some(c) = keys::on_key(app, key) {
+                // A trainer that is gone cannot obey; its closed channel says so.
+                let _ = control.send(c);
+            }
+            if std::mem::take(&mut app.session.export_requested) {
+                export_screen(screen, app)?;
+            }
+        }
+        Event::Resize(w, h) => {
+            app.view.area = Rect::new(0, 0, w, h);
+            app.session.dirty = true;
+        }
+        _ => {}
+    }
+    Ok(())
 }

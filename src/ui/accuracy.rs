@@ -3,8 +3,8 @@
 
 use super::app::{App, Panel};
 use super::axes;
-use super::history::y_range;
-use super::layout::inner;
+use super::curve::y_range;
+use super::rect::inner;
 use super::runs;
 use super::theme;
 use super::verdict::{points, verdict, Verdict};
@@ -21,7 +21,7 @@ const BAR_HALF: usize = 3;
 fn split(app: &App, rect: Rect) -> (Rect, Rect) {
     let inside = inner(rect);
     let rows = if inside.height >= 10 {
-        (app.epochs.len() as u16 + 1).clamp(2, inside.height / 2)
+        (app.run.epochs.len() as u16 + 1).clamp(2, inside.height / 2)
     } else {
         inside.height.min(1)
     };
@@ -42,14 +42,14 @@ pub fn visible_rows(app: &App, rect: Rect) -> usize {
 
 /// Every epoch's verdict so far.
 pub fn verdicts(app: &App) -> Vec<Verdict> {
-    let points = points(&app.epochs);
+    let points = points(&app.run.epochs);
     (0..points.len())
         .map(|k| verdict(&points, k, app.first_epoch()))
         .collect()
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Panel::Accuracy;
+    let focused = app.view.focus == Panel::Accuracy;
     let mut block = theme::panel(" accuracy · gap = train − test ", focused);
     let verdicts = verdicts(app);
     if let Some(v) = verdicts.last() {
@@ -65,7 +65,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     block.render(area, buf);
     let (chart_area, gaps_area) = split(app, area);
-    if app.epochs.is_empty() {
+    if app.run.epochs.is_empty() {
         Paragraph::new("accuracy appears after the first epoch").render(chart_area, buf);
         return;
     }
@@ -74,23 +74,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn chart(app: &App, area: Rect, buf: &mut Buffer) {
-    let start = app.info.as_ref().map_or(0, |i| i.first_shown_epoch());
+    let start = app.run.info.as_ref().map_or(0, |i| i.first_shown_epoch());
     let end = app
+        .run
         .info
         .as_ref()
-        .map_or(app.epochs.len(), |i| i.epochs)
-        .max(runs::last_epoch(app));
+        .map_or(app.run.epochs.len(), |i| i.epochs)
+        .max(runs::last_epoch(&app.view.runs));
     let train: Vec<(f64, f64)> = app
+        .run
         .epochs
         .iter()
         .map(|e| (e.epoch as f64, 100.0 * e.train_acc()))
         .collect();
     let test: Vec<(f64, f64)> = app
+        .run
         .epochs
         .iter()
         .map(|e| (e.epoch as f64, 100.0 * e.test_acc()))
         .collect();
-    let overlays = runs::series(app, |e| 100.0 * e.test_acc());
+    let overlays = runs::series(&app.view.runs, |e| 100.0 * e.test_acc());
     let both: Vec<(f64, f64)> = train
         .iter()
         .chain(&test)
@@ -100,7 +103,7 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
     let [lo, hi] = axes::padded(y_range(&both), Some(0.0));
     let bounds = [lo, hi.min(100.0).max(lo + 0.1)];
     let d = axes::decimals(bounds, 1);
-    let marker = app.marker.symbol();
+    let marker = app.view.marker.symbol();
     let mut datasets = vec![
         Dataset::default()
             .name("train %")
@@ -131,12 +134,14 @@ fn gap_rows(app: &App, verdicts: &[Verdict], area: Rect, buf: &mut Buffer) {
     let header = area.height >= 2;
     let rows = area.height as usize - usize::from(header);
     let scale = app
+        .run
         .epochs
         .iter()
         .map(|e| e.gap_pp().abs())
         .fold(0.5, f64::max);
-    let back = app.scroll[Panel::Accuracy.index()].min(app.epochs.len().saturating_sub(rows));
-    let end = app.epochs.len() - back;
+    let back =
+        app.view.scroll[Panel::Accuracy.index()].min(app.run.epochs.len().saturating_sub(rows));
+    let end = app.run.epochs.len() - back;
     let first = end.saturating_sub(rows);
     let mut lines = Vec::new();
     if header {
@@ -149,7 +154,7 @@ fn gap_rows(app: &App, verdicts: &[Verdict], area: Rect, buf: &mut Buffer) {
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         ));
     }
-    for (e, v) in app.epochs[first..end].iter().zip(&verdicts[first..end]) {
+    for (e, v) in app.run.epochs[first..end].iter().zip(&verdicts[first..end]) {
         let g = e.gap_pp();
         let style = if v.is_warning() {
             Style::new().fg(theme::WARN)

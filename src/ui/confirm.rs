@@ -2,7 +2,7 @@
 //! small box over the dashboard.
 
 use super::app::{App, Confirm};
-use super::layout::centered;
+use super::rect::centered;
 use super::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};

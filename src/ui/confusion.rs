@@ -12,23 +12,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let unit = if app.confusion_pct {
+    let unit = if app.view.confusion_pct {
         "% of row"
     } else {
         "counts"
     };
-    let title = match &app.detail {
+    let title = match &app.run.detail {
         Some(d) => format!(" confusion, epoch {} ({unit}; c toggles) ", d.epoch),
         None => " confusion matrix ".to_string(),
     };
     let block = theme::panel(title, false);
-    let Some(d) = &app.detail else {
+    let Some(d) = &app.run.detail else {
         Paragraph::new("after the first test pass")
             .block(block)
             .render(area, buf);
         return;
     };
-    Paragraph::new(lines(d, app.confusion_pct))
+    Paragraph::new(lines(d, app.view.confusion_pct))
         .block(block)
         .render(area, buf);
 }

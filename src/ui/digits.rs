@@ -30,24 +30,24 @@ pub fn grid(inner: Rect, m: &Mistake) -> (usize, usize) {
 
 /// Images per page at this panel size (0 when none fits).
 pub fn per_page(app: &App, area: Rect) -> usize {
-    let Some(m) = app.detail.as_ref().and_then(|d| d.mistakes.first()) else {
+    let Some(m) = app.run.detail.as_ref().and_then(|d| d.mistakes.first()) else {
         return 0;
     };
-    let (c, r) = grid(super::layout::inner(area), m);
+    let (c, r) = grid(super::rect::inner(area), m);
     c * r
 }
 
 /// The page shown: the requested one, clamped to the last.
 pub fn page(app: &App, per_page: usize) -> usize {
-    let n = app.detail.as_ref().map_or(0, |d| d.mistakes.len());
+    let n = app.run.detail.as_ref().map_or(0, |d| d.mistakes.len());
     if per_page == 0 || n == 0 {
         return 0;
     }
-    app.digit_page.min((n - 1) / per_page)
+    app.view.digit_page.min((n - 1) / per_page)
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let mistakes = app.detail.as_ref().map_or(&[][..], |d| &d.mistakes[..]);
+    let mistakes = app.run.detail.as_ref().map_or(&[][..], |d| &d.mistakes[..]);
     let per = per_page(app, area);
     let page = page(app, per);
     let pages = if per == 0 {
@@ -70,7 +70,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if mistakes.is_empty() || per == 0 {
-        let why = match (&app.detail, per) {
+        let why = match (&app.run.detail, per) {
             (None, _) => "after the first test pass",
             (Some(_), _) if mistakes.is_empty() => "no mistakes in the last test pass",
             _ => "too small for a 28×28 image (e zooms)",

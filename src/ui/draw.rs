@@ -44,16 +44,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     help::hint(app, a.hint, buf);
-    if let Some(ed) = app.editor.as_ref().filter(|e| e.open) {
+    if let Some(ed) = app.view.editor.as_ref().filter(|e| e.open) {
         editor::view::render(ed, app.run_number(), area, buf);
     }
-    if app.runs.open {
-        runs::render(app, area, buf);
+    if app.view.runs.open {
+        runs::render(&app.view.runs, area, buf);
     }
-    if app.help {
+    if app.view.help {
         help::overlay(area, buf);
     }
-    if let Some(c) = app.confirm {
+    if let Some(c) = app.view.confirm {
         confirm::render(app, c, area, buf);
     }
 }
@@ -66,10 +66,10 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
         Style::new().fg(theme::WARN),
     )];
     lines.push(Line::raw(format!("state: {}", app.state_label())));
-    if app.editor.as_ref().is_some_and(|e| e.open) {
+    if app.view.editor.as_ref().is_some_and(|e| e.open) {
         lines.push(Line::raw("hyperparameter editor open: Esc closes it"));
     }
-    if let Some(c) = app.confirm {
+    if let Some(c) = app.view.confirm {
         lines.push(Line::raw(confirm::question(app, c).1));
         lines.push(Line::raw("y: yes  n: no"));
     }

@@ -1,7 +1,7 @@
 //! Smoothed throughput and the time left: an ETA that counts the test pass after every epoch
 //! and ignores the first, slow warm-up batches, computed from event data only (no clock).
 
-use super::history::Ema;
+use super::curve::Ema;
 use crate::events::{BatchStats, EpochStats, RunInfo};
 
 /// Batches at the start of a run (fresh or resumed) whose throughput is not representative:

@@ -1,8 +1,9 @@
 //! Telling the user the keys: the one-line hint that is always visible and the `?` overlay,
-//! both drawn from one table so they cannot disagree with each other.
+//! both drawn from the key table (`bindings::KEYS`) that key handling dispatches through.
 
 use super::app::App;
-use super::layout::centered;
+use super::bindings::{Hint, KEYS};
+use super::rect::centered;
 use super::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,134 +11,19 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-/// When a key shows in the one-line hint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hint {
-    Always,
-    /// Only while the run can still be paused or stopped.
-    Training,
-    /// Only in the `?` overlay.
-    Never,
-    /// Only when the dashboard can start further runs.
-    Editor,
-}
-
-/// Key, its word in the hint, what it does, and when the hint shows it.
-pub const KEYS: [(&str, &str, &str, Hint); 19] = [
-    (
-        "h",
-        "edit",
-        "hyperparameter editor (↑↓ select, ←→ step, Enter type, w save)",
-        Hint::Editor,
-    ),
-    (
-        "n",
-        "next run",
-        "start the next run with the edited values (asks while training)",
-        Hint::Editor,
-    ),
-    (
-        "p",
-        "pause",
-        "pause / resume training (also space)",
-        Hint::Training,
-    ),
-    (
-        "s",
-        "stop",
-        "stop the run (asks first; the dashboard stays open)",
-        Hint::Training,
-    ),
-    (
-        "q",
-        "quit",
-        "quit (also Esc; asks first while training, stops it cleanly)",
-        Hint::Always,
-    ),
-    ("Ctrl-C", "quit", "quit, like q", Hint::Never),
-    (
-        "Tab",
-        "focus",
-        "focus the next panel (Shift-Tab: previous)",
-        Hint::Always,
-    ),
-    (
-        "↑↓",
-        "scroll",
-        "scroll the focused panel by a row",
-        Hint::Always,
-    ),
-    (
-        "PgUp/PgDn",
-        "page",
-        "scroll by a page (Home/End: to either end)",
-        Hint::Never,
-    ),
-    (
-        "e",
-        "zoom",
-        "zoom the focused panel to full screen",
-        Hint::Always,
-    ),
-    ("l", "log", "loss chart: log / linear scale", Hint::Always),
-    (
-        "t",
-        "stats",
-        "layer table: shapes / per-layer norms, activations, dead ReLUs",
-        Hint::Always,
-    ),
-    (
-        "r",
-        "runs",
-        "runs panel: space select, Enter overlay, d diff, Esc close",
-        Hint::Always,
-    ),
-    (
-        "i",
-        "test pass",
-        "test-pass view: confusion matrix and misclassified digits",
-        Hint::Never,
-    ),
-    (
-        "c",
-        "counts/%",
-        "test-pass view: confusion matrix in counts / % of row",
-        Hint::Never,
-    ),
-    (
-        "←→",
-        "page",
-        "test-pass view: page through the digits (e zooms them)",
-        Hint::Never,
-    ),
-    (
-        "x",
-        "save screen",
-        "save the screen as text and SVG in the run folder",
-        Hint::Never,
-    ),
-    ("?", "help", "this help (Esc or ? closes it)", Hint::Always),
-    (
-        "y/n",
-        "answer",
-        "answer a question (Enter: yes)",
-        Hint::Never,
-    ),
-];
-
 /// The always-visible line: key hints, or the end-of-run note. When the terminal is too
 /// narrow for every hint, the last ones are left out but `? help` (which lists them all)
 /// always shows.
 pub fn hint(app: &App, area: Rect, buf: &mut Buffer) {
-    let training = !app.ended() && !app.stop_sent;
+    let training = !app.ended() && !app.session.stop_sent;
     let prefix = if app.ended() { "run ended · " } else { "" };
     let shown: Vec<(&str, &str)> = KEYS
         .iter()
-        .filter(|(_, _, _, when)| {
-            let editor = *when == Hint::Editor && app.editor.is_some();
-            *when == Hint::Always || (*when == Hint::Training && training) || editor
+        .filter(|b| {
+            let editor = b.hint == Hint::Editor && app.view.editor.is_some();
+            b.hint == Hint::Always || (b.hint == Hint::Training && training) || editor
         })
-        .map(|(key, word, _, _)| (*key, *word))
+        .map(|b| (b.label, b.word))
         .collect();
     let width = |(key, word): &(&str, &str)| key.chars().count() + word.chars().count() + 3;
     let help = shown.iter().position(|(key, _)| *key == "?");
@@ -166,7 +52,7 @@ pub fn hint(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn overlay(area: Rect, buf: &mut Buffer) {
     let width = KEYS
         .iter()
-        .map(|(_, _, w, _)| 13 + w.chars().count() as u16)
+        .map(|b| 13 + b.what.chars().count() as u16)
         .max()
         .unwrap_or(0)
         + 4;
@@ -174,10 +60,10 @@ pub fn overlay(area: Rect, buf: &mut Buffer) {
     Clear.render(rect, buf);
     let mut lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, _, what, _)| {
+        .map(|b| {
             Line::from(vec![
-                Span::styled(format!(" {k:<11} "), theme::key()),
-                Span::raw(*what),
+                Span::styled(format!(" {:<11} ", b.label), theme::key()),
+                Span::raw(b.what),
             ])
         })
         .collect();

@@ -1,10 +1,14 @@
 //! Key presses to state changes and trainer controls: the one place that decides what a key
-//! means, so it can be tested without a terminal.
+//! means, so it can be tested without a terminal. Which key does what comes from the table in
+//! `bindings`; the open editor and runs panel take their own keys first. Each action's
+//! handler takes only the parts of the state it changes.
 
-use super::app::{App, Confirm, Panel};
-use super::{editor, layout};
+use super::app::{App, Confirm, Panel, Session, View};
+use super::bindings::{self, Action, Context, Scroll};
+use super::{digits, editor, layout, runs, Start};
 use crate::events::{Control, Level, RunState};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
 
 /// What pause and stop say when watching another process's run.
 pub const READ_ONLY: &str =
@@ -16,132 +20,160 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
-    app.dirty = true;
-    let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'));
-    if let Some(question) = app.confirm {
-        return answer(app, question, key.code, ctrl_c);
+    app.session.dirty = true;
+    if let Some(question) = app.view.confirm {
+        let action = bindings::lookup(Context::Question, &key)?;
+        return answer(app, question, action);
     }
-    if ctrl_c {
-        return request_quit(app, true);
+    let mut action = bindings::lookup(Context::Anywhere, &key);
+    if app.view.help {
+        action = action.or_else(|| bindings::lookup(Context::Help, &key));
     }
-    if app.help && matches!(key.code, KeyCode::Esc | KeyCode::Char('?')) {
-        app.help = false;
+    if action.is_none() && app.view.editor.as_ref().is_some_and(|e| e.open) {
+        return editor_key(app, key.code);
+    }
+    if action.is_none() && app.view.runs.open && runs_key(app, key.code) {
         return None;
     }
-    if app.editor.as_ref().is_some_and(|e| e.open) {
-        return editor::keys::on_key(app, key.code);
+    if app.view.insight {
+        action = action.or_else(|| bindings::lookup(Context::TestPass, &key));
     }
-    if app.runs.open && super::runs::on_key(app, key.code) {
-        return None;
-    }
-    if app.read_only && matches!(key.code, KeyCode::Char('p' | ' ' | 's')) {
-        let now = app.now;
-        app.push_log(now, Level::Warn, READ_ONLY.to_string());
-        return None;
-    }
-    match key.code {
-        KeyCode::Char('q') | KeyCode::Esc => request_quit(app, false),
-        KeyCode::Char('p') | KeyCode::Char(' ') => toggle_pause(app),
-        KeyCode::Char('s') => {
-            if !app.ended() && !app.stop_sent {
-                app.confirm = Some(Confirm::Stop);
-            }
-            None
-        }
-        KeyCode::Char('?') => {
-            app.help = true;
-            None
-        }
-        KeyCode::Char('h') => {
-            if let Some(ed) = app.editor.as_mut() {
-                ed.open = true;
-            }
-            None
-        }
-        KeyCode::Char('n') => editor::keys::next_run(app),
-        KeyCode::Char('e') => {
-            app.zoom = !app.zoom;
-            None
-        }
-        KeyCode::Char('x') => {
-            app.export_requested = true;
-            None
-        }
-        KeyCode::Char('t') => {
-            app.stats_view = !app.stats_view;
-            None
-        }
-        KeyCode::Char('l') => {
-            app.log_scale = !app.log_scale;
-            None
-        }
-        KeyCode::Char('r') => {
-            app.runs.open = true;
-            None
-        }
-        KeyCode::Char('i') | KeyCode::Char('c') | KeyCode::Left | KeyCode::Right
-            if super::insight::on_key(app, key.code) =>
-        {
-            None
-        }
-        KeyCode::Tab => {
-            app.focus = Panel::ALL[(app.focus.index() + 1) % Panel::ALL.len()];
-            None
-        }
-        KeyCode::BackTab => {
-            let n = Panel::ALL.len();
-            app.focus = Panel::ALL[(app.focus.index() + n - 1) % n];
-            None
-        }
-        KeyCode::Up => scroll(app, -1),
-        KeyCode::Down => scroll(app, 1),
-        KeyCode::PageUp => scroll(app, -page(app)),
-        KeyCode::PageDown => scroll(app, page(app)),
-        KeyCode::Home => scroll(app, isize::MIN / 2),
-        KeyCode::End => scroll(app, isize::MAX / 2),
-        _ => {
-            app.dirty = false;
+    match action.or_else(|| bindings::lookup(Context::Dashboard, &key)) {
+        Some(action) => apply(app, action),
+        None => {
+            app.session.dirty = false;
             None
         }
     }
 }
 
-fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Option<Control> {
-    let yes = ctrl_c || matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
-    let no = matches!(code, KeyCode::Char('n' | 'N') | KeyCode::Esc);
-    if no {
-        app.confirm = None;
-        return None;
+/// Do what the table says a key does (outside a question).
+fn apply(app: &mut App, action: Action) -> Option<Control> {
+    let ended = app.ended();
+    let (view, session) = (&mut app.view, &mut app.session);
+    match action {
+        Action::Quit { ctrl_c } => request_quit(ended, ctrl_c, view, session),
+        Action::Pause | Action::Stop if session.read_only => {
+            session.say(Level::Warn, READ_ONLY.to_string());
+            None
+        }
+        Action::Pause => toggle_pause(ended, app.run.state, session),
+        Action::Stop => {
+            if !ended && !session.stop_sent {
+                view.confirm = Some(Confirm::Stop);
+            }
+            None
+        }
+        Action::NextRun => next_run(ended, view, session),
+        Action::SaveScreen => {
+            session.export_requested = true;
+            None
+        }
+        Action::Scroll(s) => {
+            scroll(app, s);
+            None
+        }
+        Action::PrevDigits | Action::NextDigits => {
+            let page = digit_page(app);
+            app.view.digit_page = match action {
+                Action::PrevDigits => page.saturating_sub(1),
+                _ => page + 1,
+            };
+            None
+        }
+        _ => {
+            change_view(view, action);
+            None
+        }
     }
-    if !yes {
-        return None;
+}
+
+/// The actions that only change what is shown.
+fn change_view(view: &mut View, action: Action) {
+    let n = Panel::ALL.len();
+    match action {
+        Action::ShowHelp => view.help = true,
+        Action::CloseHelp => view.help = false,
+        Action::OpenEditor => {
+            if let Some(ed) = view.editor.as_mut() {
+                ed.open = true;
+            }
+        }
+        Action::Zoom => view.zoom = !view.zoom,
+        Action::LogScale => view.log_scale = !view.log_scale,
+        Action::StatsView => view.stats_view = !view.stats_view,
+        Action::OpenRuns => view.runs.open = true,
+        Action::TestPass => view.insight = !view.insight,
+        Action::ConfusionPct => view.confusion_pct = !view.confusion_pct,
+        Action::FocusNext => view.focus = Panel::ALL[(view.focus.index() + 1) % n],
+        Action::FocusPrev => view.focus = Panel::ALL[(view.focus.index() + n - 1) % n],
+        _ => {}
     }
-    app.confirm = None;
+}
+
+/// A key for the open editor: it edits itself; starting a run and quitting happen here.
+fn editor_key(app: &mut App, code: KeyCode) -> Option<Control> {
+    let ended = app.ended();
+    let ed = app.view.editor.as_mut()?;
+    match editor::keys::on_key(ed, code) {
+        editor::keys::Outcome::Used => None,
+        editor::keys::Outcome::Unused => {
+            app.session.dirty = false;
+            None
+        }
+        editor::keys::Outcome::NextRun => next_run(ended, &mut app.view, &mut app.session),
+        editor::keys::Outcome::Quit => request_quit(ended, false, &mut app.view, &mut app.session),
+    }
+}
+
+/// A key for the open runs panel; `false` when the panel has no use for it.
+fn runs_key(app: &mut App, code: KeyCode) -> bool {
+    let ended = app.ended();
+    match runs::on_key(&mut app.view.runs, code, ended) {
+        runs::Outcome::Unused => false,
+        runs::Outcome::Used => true,
+        runs::Outcome::Resume(path) => {
+            app.session.launch = Some(Start::Resume(path));
+            true
+        }
+    }
+}
+
+/// y/n (or Enter, Esc, Ctrl-C) to the open question.
+fn answer(app: &mut App, question: Confirm, action: Action) -> Option<Control> {
+    let Action::Yes { ctrl_c } = action else {
+        if action == Action::No {
+            app.view.confirm = None;
+        }
+        return None;
+    };
+    app.view.confirm = None;
+    let ended = app.ended();
+    let session = &mut app.session;
     match question {
         Confirm::Quit {
             ctrl_c: asked_with_ctrl_c,
         } => {
-            app.interrupted |= asked_with_ctrl_c || ctrl_c;
-            app.quit_when_done = true;
-            if app.ended() {
-                app.quit = true;
+            session.interrupted |= asked_with_ctrl_c || ctrl_c;
+            session.quit_when_done = true;
+            if ended {
+                session.quit = true;
                 return None;
             }
-            send_stop(app, "quit requested: stopping after the current batch")
+            send_stop(session, "quit requested: stopping after the current batch")
         }
-        Confirm::Stop => send_stop(app, "stop requested: finishing the current batch"),
+        Confirm::Stop => send_stop(session, "stop requested: finishing the current batch"),
         Confirm::NextRun => {
-            app.pending_next = app.editor.as_ref().and_then(|e| e.next_config().ok());
-            if app.ended() {
-                app.launch = app
+            session.pending_next = app.view.editor.as_ref().and_then(|e| e.next_config().ok());
+            if ended {
+                session.launch = session
                     .pending_next
                     .take()
-                    .map(|c| super::Start::Fresh(Box::new(c)));
+                    .map(|c| Start::Fresh(Box::new(c)));
                 return None;
             }
             send_stop(
-                app,
+                session,
                 "next run requested: stopping the current one after this batch",
             )
         }
@@ -150,12 +182,32 @@ fn answer(app: &mut App, question: Confirm, code: KeyCode, ctrl_c: bool) -> Opti
 
 /// `q`, Esc or Ctrl-C: leave at once when nothing runs, else ask first. Asking again while
 /// already stopping for a quit leaves without waiting for the trainer.
-pub(super) fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
-    if app.ended() || app.read_only || (app.stop_sent && app.quit_when_done) {
-        app.interrupted |= ctrl_c;
-        app.quit = true;
+fn request_quit(
+    ended: bool,
+    ctrl_c: bool,
+    view: &mut View,
+    session: &mut Session,
+) -> Option<Control> {
+    if ended || session.read_only || (session.stop_sent && session.quit_when_done) {
+        session.interrupted |= ctrl_c;
+        session.quit = true;
     } else {
-        app.confirm = Some(Confirm::Quit { ctrl_c });
+        view.confirm = Some(Confirm::Quit { ctrl_c });
+    }
+    None
+}
+
+/// `n` (or Enter on the editor's "start"): start the next run with the edited values. While
+/// a run is going, ask first; the new run starts once the current one has stopped.
+fn next_run(ended: bool, view: &mut View, session: &mut Session) -> Option<Control> {
+    let ed = view.editor.as_mut()?;
+    match ed.next_config() {
+        Err(e) => {
+            ed.open = true;
+            ed.note = Some((false, format!("cannot start: {e}")));
+        }
+        Ok(config) if ended => session.launch = Some(Start::Fresh(Box::new(config))),
+        Ok(_) => view.confirm = Some(Confirm::NextRun),
     }
     None
 }
@@ -163,36 +215,37 @@ pub(super) fn request_quit(app: &mut App, ctrl_c: bool) -> Option<Control> {
 /// SIGINT or SIGTERM from outside: the first stops the run and quits once it has stopped
 /// (no question asked: a signal means "end the program"); a second quits at once.
 pub fn on_signal(app: &mut App) -> Option<Control> {
-    app.interrupted = true;
-    app.confirm = None;
-    if app.ended() || (app.stop_sent && app.quit_when_done) {
-        app.quit = true;
+    let ended = app.ended();
+    let session = &mut app.session;
+    session.interrupted = true;
+    app.view.confirm = None;
+    if ended || (session.stop_sent && session.quit_when_done) {
+        session.quit = true;
         return None;
     }
-    app.quit_when_done = true;
+    session.quit_when_done = true;
     send_stop(
-        app,
+        session,
         "signal received: stopping after the current batch, then quitting",
     )
 }
 
-fn send_stop(app: &mut App, why: &str) -> Option<Control> {
-    if app.stop_sent {
+fn send_stop(session: &mut Session, why: &str) -> Option<Control> {
+    if session.stop_sent {
         return None;
     }
-    app.stop_sent = true;
-    app.pause_requested = false;
-    let now = app.now;
-    app.push_log(now, Level::Warn, why.to_string());
+    session.stop_sent = true;
+    session.pause_requested = false;
+    session.say(Level::Warn, why.to_string());
     Some(Control::Stop)
 }
 
-fn toggle_pause(app: &mut App) -> Option<Control> {
-    if app.ended() || app.stop_sent {
+fn toggle_pause(ended: bool, state: RunState, session: &mut Session) -> Option<Control> {
+    if ended || session.stop_sent {
         return None;
     }
-    let paused = app.pause_requested || app.state == RunState::Paused;
-    app.pause_requested = !paused;
+    let paused = session.pause_requested || state == RunState::Paused;
+    session.pause_requested = !paused;
     let (control, what) = if paused {
         (Control::Resume, "resume requested")
     } else {
@@ -201,27 +254,36 @@ fn toggle_pause(app: &mut App) -> Option<Control> {
             "pause requested: pausing after the current batch",
         )
     };
-    let now = app.now;
-    app.push_log(now, Level::Info, what.to_string());
+    session.say(Level::Info, what.to_string());
     Some(control)
 }
 
-fn page(app: &App) -> isize {
-    layout::visible_rows(app, app.focus).max(1) as isize
+/// The page of digits the test-pass view shows now, at the last drawn size.
+fn digit_page(app: &App) -> usize {
+    let rect = layout::areas(app.view.area, app).map_or(Rect::default(), |a| a.digits);
+    digits::page(app, digits::per_page(app, rect))
 }
 
 /// Scroll the focused panel, clamped to what its content and current size allow.
-fn scroll(app: &mut App, delta: isize) -> Option<Control> {
-    let panel = app.focus;
+fn scroll(app: &mut App, s: Scroll) {
+    let panel = app.view.focus;
+    let page = layout::visible_rows(app, panel).max(1) as isize;
+    let delta = match s {
+        Scroll::Up => -1,
+        Scroll::Down => 1,
+        Scroll::PageUp => -page,
+        Scroll::PageDown => page,
+        Scroll::Home => isize::MIN / 2,
+        Scroll::End => isize::MAX / 2,
+    };
     let max = layout::max_scroll(app, panel) as isize;
-    let s = &mut app.scroll[panel.index()];
     // Layers count from the top; accuracy and log count back from their newest line.
     let delta = match panel {
         Panel::Layers | Panel::Loss => delta,
         Panel::Accuracy | Panel::Log => -delta,
     };
+    let s = &mut app.view.scroll[panel.index()];
     *s = (*s as isize).saturating_add(delta).clamp(0, max) as usize;
-    None
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! latest value, with a gradient or dead-unit problem in red.
 
 use super::app::App;
-use super::layout::inner;
+use super::rect::inner;
 use super::spark::spark;
 use super::theme;
 use crate::fmt::short;
@@ -109,8 +109,8 @@ fn cell(history: &[LayerStats], row: usize, column: usize, width: u16) -> Cell<'
 
 /// Draw the stats view into `area` with the frame `block`, rows from `offset` on.
 pub fn render(app: &App, block: Block<'_>, offset: usize, area: Rect, buf: &mut Buffer) {
-    let Some(info) = &app.info else { return };
-    let history = &app.layer_stats;
+    let Some(info) = &app.run.info else { return };
+    let history = &app.run.layer_stats;
     let Some(latest) = history.last() else {
         Paragraph::new("per-layer statistics appear after the first epoch (t: back to the shapes)")
             .wrap(ratatui::widgets::Wrap { trim: true })

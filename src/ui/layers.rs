@@ -2,7 +2,7 @@
 //! layer, a totals footer, and a mark on the first layer that sees the whole input.
 
 use super::app::{App, Panel};
-use super::layout::inner;
+use super::rect::inner;
 use super::theme;
 use crate::arch::{thousands, LayerRow, Summary};
 use ratatui::buffer::Buffer;
@@ -47,8 +47,8 @@ pub fn visible_rows(rect: Rect) -> usize {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Panel::Layers;
-    let Some(info) = &app.info else {
+    let focused = app.view.focus == Panel::Layers;
+    let Some(info) = &app.run.info else {
         let block = theme::panel(" layers ", focused);
         Paragraph::new("waiting for the model…")
             .block(block)
@@ -57,16 +57,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let s = &info.summary;
     let visible = visible_rows(area);
-    let offset = app.scroll[Panel::Layers.index()].min(s.rows.len().saturating_sub(visible));
+    let offset = app.view.scroll[Panel::Layers.index()].min(s.rows.len().saturating_sub(visible));
     let last = (offset + visible).min(s.rows.len());
-    let view = if app.stats_view {
+    let view = if app.view.stats_view {
         "layer stats"
     } else {
         "layers"
     };
     let title = format!(" {view} {}–{last} of {} ", offset + 1, s.rows.len());
     let mut block = theme::panel(title, focused);
-    if app.stats_view {
+    if app.view.stats_view {
         super::layer_stats::render(app, block, offset, area, buf);
         return;
     }
@@ -76,7 +76,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Style::new().fg(theme::GOOD),
         ));
     }
-    if let Some(ed) = &app.editor {
+    if let Some(ed) = &app.view.editor {
         block =
             block.title(Line::from(format!(" dropout {} ", ed.base.train.dropout)).right_aligned());
     }

@@ -50,12 +50,12 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
         hint,
         ..Areas::default()
     };
-    if app.zoom && app.insight {
+    if app.view.zoom && app.view.insight {
         a.digits = rest;
         return Some(a);
     }
-    if app.zoom {
-        match app.focus {
+    if app.view.zoom {
+        match app.view.focus {
             Panel::Layers => a.layers = rest,
             Panel::Loss => a.loss = rest,
             Panel::Accuracy => a.accuracy = rest,
@@ -73,7 +73,7 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
     let [main, log] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(log_height)]).areas(body);
     let table_width = if main.width >= 110 {
-        if app.stats_view {
+        if app.view.stats_view {
             super::layer_stats::WIDE
         } else {
             62
@@ -87,7 +87,7 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
         Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(right);
     a.status = status;
     a.log = log;
-    if app.insight {
+    if app.view.insight {
         [a.confusion, a.digits] = super::insight::split(main);
         return Some(a);
     }
@@ -99,7 +99,7 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
 
 /// Rows of content the panel shows at the last drawn size.
 pub fn visible_rows(app: &App, panel: Panel) -> usize {
-    let Some(a) = areas(app.area, app) else {
+    let Some(a) = areas(app.view.area, app) else {
         return 0;
     };
     let rect = a.panel(panel);
@@ -114,32 +114,10 @@ pub fn visible_rows(app: &App, panel: Panel) -> usize {
 /// How far the panel can scroll at the last drawn size.
 pub fn max_scroll(app: &App, panel: Panel) -> usize {
     let len = match panel {
-        Panel::Layers => app.info.as_ref().map_or(0, |i| i.summary.rows.len()),
+        Panel::Layers => app.run.info.as_ref().map_or(0, |i| i.summary.rows.len()),
         Panel::Loss => 0,
-        Panel::Accuracy => app.epochs.len(),
-        Panel::Log => app.log.len(),
+        Panel::Accuracy => app.run.epochs.len(),
+        Panel::Log => app.session.log.len(),
     };
     len.saturating_sub(visible_rows(app, panel))
-}
-
-/// `r` shrunk by one cell on every side (a bordered block's inside), never underflowing.
-pub fn inner(r: Rect) -> Rect {
-    Rect {
-        x: r.x.saturating_add(1),
-        y: r.y.saturating_add(1),
-        width: r.width.saturating_sub(2),
-        height: r.height.saturating_sub(2),
-    }
-}
-
-/// A `w`×`h` rectangle centred in `area`, clipped to it.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
 }

@@ -2,7 +2,7 @@
 //! while it is up), newest at the bottom, scrollable back.
 
 use super::app::{App, Panel};
-use super::layout::inner;
+use super::rect::inner;
 use super::theme;
 use crate::fmt::duration;
 use ratatui::buffer::Buffer;
@@ -23,18 +23,18 @@ pub fn window(len: usize, rows: usize, back: usize) -> std::ops::Range<usize> {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Panel::Log;
-    let back = app.scroll[Panel::Log.index()];
-    let shown = window(app.log.len(), visible_rows(area), back);
-    let title = if shown.end < app.log.len() {
+    let focused = app.view.focus == Panel::Log;
+    let back = app.view.scroll[Panel::Log.index()];
+    let shown = window(app.session.log.len(), visible_rows(area), back);
+    let title = if shown.end < app.session.log.len() {
         format!(
             " log (scrolled back {}; End follows) ",
-            app.log.len() - shown.end
+            app.session.log.len() - shown.end
         )
     } else {
         " log ".to_string()
     };
-    let lines: Vec<Line> = app.log[shown]
+    let lines: Vec<Line> = app.session.log[shown]
         .iter()
         .map(|l| {
             Line::from(vec![

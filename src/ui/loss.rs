@@ -3,14 +3,14 @@
 //! runs under it.
 
 use super::app::{App, Panel};
-use super::history::y_range;
+use super::curve::y_range;
 use super::runs;
 use super::theme;
 use super::{axes, lr};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
 
 /// The three series as plotted (y already log10 when log scale is on).
 pub struct Series {
@@ -20,39 +20,62 @@ pub struct Series {
 }
 
 pub fn series(app: &App) -> Series {
-    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
+    let y = transform(app.view.log_scale);
+    let run = &app.run;
+    let epochs = |loss: fn(&crate::events::EpochStats) -> f64| -> Vec<(f64, f64)> {
+        run.epochs
+            .iter()
+            .map(|e| (e.epoch as f64, y(loss(e))))
+            .collect()
+    };
     Series {
-        batch: app.loss.points().iter().map(|&(x, v)| (x, y(v))).collect(),
-        train: app
-            .epochs
-            .iter()
-            .map(|e| (e.epoch as f64, y(e.train_loss)))
-            .collect(),
-        test: app
-            .epochs
-            .iter()
-            .map(|e| (e.epoch as f64, y(e.test_loss)))
-            .collect(),
+        batch: run.loss.points().iter().map(|&(x, v)| (x, y(v))).collect(),
+        train: epochs(|e| e.train_loss),
+        test: epochs(|e| e.test_loss),
     }
 }
 
+/// The y transform: log10 when the log scale is on.
+fn transform(log: bool) -> impl Fn(f64) -> f64 {
+    move |v| if log { axes::log10(v) } else { v }
+}
+
+/// The y axis over `bounds` (already log10 when `log`), labelled in loss units.
+fn y_axis(log: bool, bounds: [f64; 2]) -> Axis<'static> {
+    if log {
+        return axes::values(bounds, |v| axes::loss_label(10f64.powf(v)));
+    }
+    let d = axes::decimals(bounds, 2);
+    axes::values(bounds, move |v| {
+        if v == 0.0 {
+            "0".into()
+        } else {
+            format!("{v:.d$}")
+        }
+    })
+}
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let focused = app.focus == Panel::Loss;
-    let scale = if app.log_scale { "log10" } else { "linear" };
+    let focused = app.view.focus == Panel::Loss;
+    let scale = if app.view.log_scale {
+        "log10"
+    } else {
+        "linear"
+    };
     let mut block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
-    if let Some(legend) = runs::legend(app) {
+    if let Some(legend) = runs::legend(&app.view.runs) {
         block = block.title_bottom(legend);
     }
-    let Some(info) = &app.info else {
+    let Some(info) = &app.run.info else {
         Paragraph::new("no batches yet")
             .block(block)
             .render(area, buf);
         return;
     };
     let s = series(app);
-    let y = |v: f64| if app.log_scale { axes::log10(v) } else { v };
-    let overlays = runs::series(app, |e| y(e.test_loss));
-    let end = info.epochs.max(runs::last_epoch(app));
+    let y = transform(app.view.log_scale);
+    let overlays = runs::series(&app.view.runs, |e| y(e.test_loss));
+    let end = info.epochs.max(runs::last_epoch(&app.view.runs));
     let (x_axis, _) = axes::epochs(info.first_shown_epoch(), end);
     let all: Vec<(f64, f64)> = [&s.batch, &s.train, &s.test]
         .into_iter()
@@ -60,21 +83,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .flatten()
         .copied()
         .collect();
-    let floor = if app.log_scale { None } else { Some(0.0) };
+    let floor = if app.view.log_scale { None } else { Some(0.0) };
     let bounds = axes::padded(y_range(&all), floor);
-    let y_axis = if app.log_scale {
-        axes::values(bounds, |v| axes::loss_label(10f64.powf(v)))
-    } else {
-        let d = axes::decimals(bounds, 2);
-        axes::values(bounds, move |v| {
-            if v == 0.0 {
-                "0".into()
-            } else {
-                format!("{v:.d$}")
-            }
-        })
-    };
-    let marker = app.marker.symbol();
+    let y_axis = y_axis(app.view.log_scale, bounds);
+    let marker = app.view.marker.symbol();
     let mut datasets = vec![
         Dataset::default()
             .name("batch (EMA)")
@@ -131,7 +143,7 @@ mod tests {
             (last.0 - 2.0).abs() < 1e-9,
             "last batch ends epoch 2: {last:?}"
         );
-        app.log_scale = true;
+        app.view.log_scale = true;
         let log = series(&app);
         assert!((log.test[0].1 - lin.test[0].1.log10()).abs() < 1e-12);
     }

@@ -44,10 +44,10 @@ pub fn columns(points: &[(f64, f64)], x0: f64, x1: f64, width: usize) -> Vec<u64
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(info) = app.info.as_ref().filter(|_| !area.is_empty()) else {
+    let Some(info) = app.run.info.as_ref().filter(|_| !area.is_empty()) else {
         return;
     };
-    let points = app.lr.points();
+    let points = app.run.lr.points();
     let Some(&(_, now)) = points.last() else {
         return;
     };

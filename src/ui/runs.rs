@@ -11,7 +11,6 @@ mod tests;
 pub use diff::render as render_diff;
 pub use panel::render;
 
-use super::app::App;
 use crate::events::EpochStats;
 use crate::history::RunRecord;
 use ratatui::crossterm::event::KeyCode;
@@ -131,10 +130,19 @@ impl Runs {
     }
 }
 
-/// A key while the panel is open; `false` when the panel does not use it (the dashboard's
-/// own meaning applies then).
-pub fn on_key(app: &mut App, code: KeyCode) -> bool {
-    let runs = &mut app.runs;
+/// What a key did to the open panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The panel used it.
+    Used,
+    /// The panel has no use for it: the dashboard's own meaning applies.
+    Unused,
+    /// `R`: continue the run in this folder.
+    Resume(std::path::PathBuf),
+}
+
+/// A key while the panel is open; `ended`: nothing is training now.
+pub fn on_key(runs: &mut Runs, code: KeyCode, ended: bool) -> Outcome {
     match (runs.view, code) {
         (View::Diff, KeyCode::Esc | KeyCode::Char('d')) => runs.view = View::List,
         (View::List, KeyCode::Esc | KeyCode::Char('r')) => runs.open = false,
@@ -151,33 +159,40 @@ pub fn on_key(app: &mut App, code: KeyCode) -> bool {
             runs.view = View::List;
         }
         (View::List, KeyCode::Char('d')) => runs.view = View::Diff,
-        (View::List, KeyCode::Char('R')) => resume(app),
-        _ => return false,
+        (View::List, KeyCode::Char('R')) => {
+            if let Some(path) = resume(runs, ended) {
+                return Outcome::Resume(path);
+            }
+        }
+        _ => return Outcome::Unused,
     }
-    true
+    Outcome::Used
 }
 
-/// `R` on a run: continue it from its last epoch (`--resume`), once nothing is training.
-fn resume(app: &mut App) {
+/// `R` on a run: the folder to continue from its last epoch (`--resume`), once nothing is
+/// training; else the panel's note says why not.
+fn resume(runs: &mut Runs, ended: bool) -> Option<std::path::PathBuf> {
     use crate::history::Status;
-    let Some(record) = app.runs.records.get(app.runs.cursor) else {
-        return;
-    };
+    let record = runs.records.get(runs.cursor)?;
     let refusal = match &record.status {
         Status::Damaged(why) => Some(format!("{} is damaged ({why})", record.id)),
         Status::Finished => Some(format!(
             "{} finished all its epochs; nothing to resume",
             record.id
         )),
-        _ if !app.ended() => Some("stop the current run first (s), then resume".into()),
+        _ if !ended => Some("stop the current run first (s), then resume".into()),
         _ => None,
     };
     match refusal {
-        Some(why) => app.runs.note = Some(format!("not resumed: {why}")),
+        Some(why) => {
+            runs.note = Some(format!("not resumed: {why}"));
+            None
+        }
         None => {
-            app.launch = Some(super::Start::Resume(record.path.clone()));
-            app.runs.note = None;
-            app.runs.open = false;
+            let path = record.path.clone();
+            runs.note = None;
+            runs.open = false;
+            Some(path)
         }
     }
 }
@@ -186,9 +201,8 @@ fn resume(app: &mut App) {
 pub type Series = (String, Color, Vec<(f64, f64)>);
 
 /// Each overlay's points for one chart, `y` of every recorded epoch.
-pub fn series(app: &App, y: impl Fn(&EpochStats) -> f64) -> Vec<Series> {
-    app.runs
-        .overlays
+pub fn series(runs: &Runs, y: impl Fn(&EpochStats) -> f64) -> Vec<Series> {
+    runs.overlays
         .iter()
         .map(|o| {
             let points = o.epochs.iter().map(|e| (e.epoch as f64, y(e))).collect();
@@ -214,12 +228,12 @@ pub fn datasets<'a>(
 
 /// The overlays' legend, `━ run-id` in each run's colour, for the charts' frame (the
 /// charts' own legends hide when the panels are small).
-pub fn legend(app: &App) -> Option<ratatui::text::Line<'static>> {
-    if app.runs.overlays.is_empty() {
+pub fn legend(runs: &Runs) -> Option<ratatui::text::Line<'static>> {
+    if runs.overlays.is_empty() {
         return None;
     }
     let mut spans = vec![ratatui::text::Span::raw(" ")];
-    for o in &app.runs.overlays {
+    for o in &runs.overlays {
         let style = ratatui::style::Style::new().fg(o.colour);
         spans.push(ratatui::text::Span::styled(format!("━ {} ", o.id), style));
     }
@@ -227,9 +241,8 @@ pub fn legend(app: &App) -> Option<ratatui::text::Line<'static>> {
 }
 
 /// The last epoch any overlay reaches (for the charts' x axis).
-pub fn last_epoch(app: &App) -> usize {
-    app.runs
-        .overlays
+pub fn last_epoch(runs: &Runs) -> usize {
+    runs.overlays
         .iter()
         .flat_map(|o| o.epochs.last())
         .map(|e| e.epoch)

@@ -97,7 +97,7 @@ impl Screen {
     /// Draw one frame from the state, then mark the state as drawn.
     pub fn draw(&mut self, app: &mut App) -> io::Result<()> {
         let size = self.terminal.size()?;
-        app.area = Rect::new(0, 0, size.width, size.height);
+        app.view.area = Rect::new(0, 0, size.width, size.height);
         self.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         app.drawn();
         Ok(())
@@ -106,7 +106,7 @@ impl Screen {
     /// As `draw`, and return a copy of the frame drawn (for `x`).
     pub fn draw_and_copy(&mut self, app: &mut App) -> io::Result<ratatui::buffer::Buffer> {
         let size = self.terminal.size()?;
-        app.area = Rect::new(0, 0, size.width, size.height);
+        app.view.area = Rect::new(0, 0, size.width, size.height);
         let done = self.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         let buf = done.buffer.clone();
         app.drawn();

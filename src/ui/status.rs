@@ -2,7 +2,7 @@
 //! elapsed time, ETA and learning rate; after the run, its final numbers.
 
 use super::app::App;
-use super::layout::inner;
+use super::rect::inner;
 use super::theme;
 use crate::arch::thousands;
 use crate::fmt::{duration, rate};
@@ -24,9 +24,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn identity(app: &App) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!("● {}", app.state_label()),
-        theme::state(app.state),
+        theme::state(app.run.state),
     )];
-    if let Some(i) = &app.info {
+    if let Some(i) = &app.run.info {
         spans.push(Span::raw(format!(
             "  run {} · {} · {} params · {} · {}",
             i.run_id,
@@ -42,11 +42,11 @@ fn identity(app: &App) -> Line<'static> {
 }
 
 fn gauges(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(info) = &app.info else { return };
+    let Some(info) = &app.run.info else { return };
     let [left, right] = Layout::horizontal([Constraint::Fill(1); 2])
         .spacing(2)
         .areas(area);
-    let done = app.epochs.last().map_or(info.start_epoch, |e| e.epoch);
+    let done = app.run.epochs.last().map_or(info.start_epoch, |e| e.epoch);
     let current = if app.ended() {
         done
     } else {
@@ -54,7 +54,7 @@ fn gauges(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let ratio = done as f64 / info.epochs.max(1) as f64;
     gauge(format!("epoch {current}/{}", info.epochs), ratio).render(left, buf);
-    let (label, ratio) = match (app.eval, &app.last_batch) {
+    let (label, ratio) = match (app.run.eval, &app.run.last_batch) {
         (Some(e), _) => (
             format!("eval {}/{}", e.done, e.total),
             e.done as f64 / e.total.max(1) as f64,
@@ -84,7 +84,7 @@ fn gauge(label: String, ratio: f64) -> LineGauge<'static> {
 
 fn pace(app: &App) -> Line<'static> {
     let elapsed = app.elapsed().map_or("--:--".into(), duration);
-    if let Some(s) = &app.summary {
+    if let Some(s) = &app.run.summary {
         return Line::from(vec![
             Span::raw(format!("elapsed {elapsed} · ")),
             Span::raw(format!(
@@ -98,25 +98,26 @@ fn pace(app: &App) -> Line<'static> {
         ]);
     }
     if app.ended() {
-        let done = app.epochs.len();
-        let last = app.epochs.last().map_or(String::new(), |e| {
+        let done = app.run.epochs.len();
+        let last = app.run.epochs.last().map_or(String::new(), |e| {
             format!(" · last test {:.2}%", 100.0 * e.test_acc())
         });
         return Line::from(format!(
             "elapsed {elapsed} · {done} epoch(s) done{last} · no summary"
         ));
     }
-    let ips = match app.pace.images_per_sec() {
+    let ips = match app.run.pace.images_per_sec() {
         Some(r) => format!("{} img/s", rate(r)),
-        None if app.pace.warming_up() => "warming up".into(),
+        None if app.run.pace.warming_up() => "warming up".into(),
         None => "-- img/s".into(),
     };
     let eta = app.eta().map_or("--:--".into(), duration);
     let lr = app
+        .run
         .last_batch
         .as_ref()
         .map(|b| b.lr)
-        .or(app.epochs.last().map(|e| e.lr))
+        .or(app.run.epochs.last().map(|e| e.lr))
         .map_or("--".into(), lr_text);
     Line::from(format!(
         "{ips} · elapsed {elapsed} · ETA {eta} (with eval) · lr {lr}"

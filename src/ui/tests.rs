@@ -40,7 +40,7 @@ pub fn mid_run() -> App {
 
 /// The first half of `epoch`'s batches, 100 ms apart from the app's clock on.
 pub fn feed_half_epoch(app: &mut App, epoch: usize) {
-    let t0 = app.now - base();
+    let t0 = app.session.now - base();
     let batches: Vec<_> = (1..=BATCHES / 2)
         .map(|b| {
             let t = t0 + Duration::from_millis(100 * b as u64);
@@ -55,7 +55,7 @@ pub fn feed_half_epoch(app: &mut App, epoch: usize) {
 
 pub fn finished() -> App {
     let mut app = app_after(&fixture::script(4, true));
-    let later = app.now + Duration::from_secs(30);
+    let later = app.session.now + Duration::from_secs(30);
     app.tick(later);
     app
 }
@@ -63,7 +63,7 @@ pub fn finished() -> App {
 /// The whole screen as text.
 pub fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.area = Rect::new(0, 0, w, h);
+    app.view.area = Rect::new(0, 0, w, h);
     t.draw(|f| f.render_widget(&*app, f.area())).unwrap();
     t.backend().to_string()
 }
@@ -91,27 +91,27 @@ fn snapshot_finished_80x24() {
 #[test]
 fn snapshot_quit_question_and_help_80x24() {
     let mut app = mid_run();
-    app.confirm = Some(Confirm::Quit { ctrl_c: false });
+    app.view.confirm = Some(Confirm::Quit { ctrl_c: false });
     insta::assert_snapshot!("quit_question", screen(&mut app, 80, 24));
-    app.confirm = None;
-    app.help = true;
+    app.view.confirm = None;
+    app.view.help = true;
     insta::assert_snapshot!("help", screen(&mut app, 80, 24));
 }
 
 #[test]
 fn snapshot_zoomed_log_scale_loss_120x40() {
     let mut app = finished();
-    app.focus = Panel::Loss;
-    app.zoom = true;
-    app.log_scale = true;
-    app.marker = Marker::Dot;
+    app.view.focus = Panel::Loss;
+    app.view.zoom = true;
+    app.view.log_scale = true;
+    app.view.marker = Marker::Dot;
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 
 #[test]
 fn snapshot_trainer_died_80x24() {
     let mut app = mid_run();
-    let at = app.now + Duration::from_secs(1);
+    let at = app.session.now + Duration::from_secs(1);
     app.on_disconnect(at, None);
     let s = screen(&mut app, 80, 24);
     assert!(
@@ -132,7 +132,7 @@ fn too_small_terminal_says_what_it_needs() {
 #[test]
 fn failed_event_shows_its_reason() {
     let mut app = mid_run();
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(
         TrainEvent::Failed {
             reason: "NaN loss at epoch 3 batch 31".into(),
@@ -167,11 +167,11 @@ pub fn renders_without_panic(app: &App, widgets: &[(&str, Render)], w: u16, h: u
 #[test]
 fn every_widget_renders_on_any_area_without_panicking() {
     let mut asking = mid_run();
-    asking.confirm = Some(Confirm::Stop);
-    asking.help = true;
+    asking.view.confirm = Some(Confirm::Stop);
+    asking.view.help = true;
     let mut stats = [App::new(Marker::Dot, base()), mid_run(), finished()];
     for app in &mut stats {
-        app.stats_view = true;
+        app.view.stats_view = true;
     }
     let [s0, s1, s2] = stats;
     let apps = [
@@ -213,7 +213,7 @@ fn every_widget_renders_on_any_area_without_panicking() {
 #[test]
 fn a_summary_after_stop_reads_as_stopped() {
     let mut app = mid_run();
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(
         TrainEvent::Finished(RunSummary {
             run_id: "r".into(),
@@ -247,8 +247,8 @@ fn markers_parse_and_fall_back_to_dots_without_utf8() {
 #[test]
 fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
     let mut app = mid_run();
-    let at = app.now;
-    let before = app.log.len();
+    let at = app.session.now;
+    let before = app.session.log.len();
     app.on_event(
         TrainEvent::Failed {
             reason: "out of memory\n\tat conv2d\n".into(),
@@ -256,7 +256,10 @@ fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
         },
         at,
     );
-    let texts: Vec<&str> = app.log[before..].iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<&str> = app.session.log[before..]
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect();
     assert_eq!(texts, vec!["failed: out of memory", "    at conv2d"]);
     assert_eq!(app.state_label(), "failed: out of memory");
 }

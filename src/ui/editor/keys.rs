@@ -1,18 +1,30 @@
-//! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or −/+) step, Enter types a
-//! value (Enter again sets it, Esc cancels) or starts the next run on the "start" row, `n`
-//! starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their dashboard meaning.
+//! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
+//! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
+//! the "start" row, `n` starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their
+//! dashboard meaning. Only the editor is touched here; starting a run or quitting is
+//! returned for `ui::keys` to do.
 
 use super::Editor;
-use crate::events::Control;
-use crate::ui::app::{App, Confirm};
 use ratatui::crossterm::event::KeyCode;
 
-/// Keys for an open editor; returns the control to send to the trainer, if any.
-pub fn on_key(app: &mut App, code: KeyCode) -> Option<Control> {
-    let ed = app.editor.as_mut()?;
+/// What a key did to the open editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The editor used it.
+    Used,
+    /// The editor has no use for it.
+    Unused,
+    /// `n`, or Enter on "start": start the next run with the edited values.
+    NextRun,
+    /// `q`: the dashboard's quit.
+    Quit,
+}
+
+/// Keys for an open editor.
+pub fn on_key(ed: &mut Editor, code: KeyCode) -> Outcome {
     if ed.typing.is_some() {
         typing(ed, code);
-        return None;
+        return Outcome::Used;
     }
     match code {
         KeyCode::Up => ed.selected = ed.selected.saturating_sub(1),
@@ -21,19 +33,19 @@ pub fn on_key(app: &mut App, code: KeyCode) -> Option<Control> {
         KeyCode::End | KeyCode::PageDown => ed.selected = ed.start_row(),
         KeyCode::Left | KeyCode::Char('-') => ed.step(false),
         KeyCode::Right | KeyCode::Char('+' | '=') => ed.step(true),
-        KeyCode::Enter if ed.selected == ed.start_row() => return next_run(app),
+        KeyCode::Enter if ed.selected == ed.start_row() => return Outcome::NextRun,
         KeyCode::Enter => {
             if let Some(v) = ed.selected_param().and_then(|p| ed.value(p.key)) {
                 ed.typing = Some(crate::config::params::display(&v));
             }
         }
-        KeyCode::Char('n') => return next_run(app),
+        KeyCode::Char('n') => return Outcome::NextRun,
         KeyCode::Char('w') => save(ed),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
-        KeyCode::Char('q') => return crate::ui::keys::request_quit(app, false),
-        _ => app.dirty = false,
+        KeyCode::Char('q') => return Outcome::Quit,
+        _ => return Outcome::Unused,
     }
-    None
+    Outcome::Used
 }
 
 fn typing(ed: &mut Editor, code: KeyCode) {
@@ -54,22 +66,6 @@ fn typing(ed: &mut Editor, code: KeyCode) {
         }
         _ => {}
     }
-}
-
-/// `n` (or Enter on "start"): start the next run with the edited values. While a run is
-/// going, ask first; the new run starts once the current one has stopped.
-pub fn next_run(app: &mut App) -> Option<Control> {
-    let ended = app.ended();
-    let ed = app.editor.as_mut()?;
-    match ed.next_config() {
-        Err(e) => {
-            ed.open = true;
-            ed.note = Some((false, format!("cannot start: {e}")));
-        }
-        Ok(config) if ended => app.launch = Some(crate::ui::Start::Fresh(Box::new(config))),
-        Ok(_) => app.confirm = Some(Confirm::NextRun),
-    }
-    None
 }
 
 fn save(ed: &mut Editor) {

@@ -30,7 +30,7 @@ fn seed_config() -> Config {
 /// A dashboard that can start runs, after `upto` epochs of the scripted run.
 fn app(upto: usize, finish: bool) -> App {
     let mut app = App::new(Marker::Braille, base());
-    app.editor = Some(Editor::new(seed_config(), PathBuf::from("config.toml")));
+    app.view.editor = Some(Editor::new(seed_config(), PathBuf::from("config.toml")));
     feed(&mut app, &fixture::script(upto, finish));
     app
 }
@@ -40,7 +40,7 @@ fn press(app: &mut App, code: KeyCode) -> Option<Control> {
 }
 
 fn ed(app: &App) -> &Editor {
-    app.editor.as_ref().unwrap()
+    app.view.editor.as_ref().unwrap()
 }
 
 fn shown(app: &App, key: &str) -> String {
@@ -87,7 +87,7 @@ fn h_opens_the_editor_with_the_current_values_and_esc_closes_it() {
     assert_eq!(shown(&app, "data.limit_train"), "0");
     press(&mut app, KeyCode::Esc);
     assert!(
-        !ed(&app).open && !app.quit,
+        !ed(&app).open && !app.session.quit,
         "Esc closes the editor, not the dashboard"
     );
 }
@@ -157,10 +157,10 @@ fn q_typed_into_a_value_is_text_but_q_in_the_list_quits() {
     select(&mut app, "train.optimizer");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('q'));
-    assert!(!app.quit);
+    assert!(!app.session.quit);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('q'));
-    assert!(app.quit, "the run has ended: q leaves at once");
+    assert!(app.session.quit, "the run has ended: q leaves at once");
 }
 
 #[test]
@@ -171,12 +171,12 @@ fn an_invalid_value_shows_why_and_cannot_start_a_run() {
     assert_eq!(e, "train.dropout: '1.5' must be in [0, 1)");
     assert_eq!(ed(&app).bad_key.as_deref(), Some("train.dropout"));
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.launch, None);
+    assert_eq!(app.session.launch, None);
     assert!(ed(&app).note.as_ref().unwrap().1.contains("cannot start"));
     press(&mut app, KeyCode::End);
     assert_eq!(ed(&app).selected, ed(&app).start_row());
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.launch, None, "Enter on start is refused too");
+    assert_eq!(app.session.launch, None, "Enter on start is refused too");
     type_value(&mut app, "train.lr", "fast");
     let e = ed(&app).draft.clone().unwrap_err();
     assert!(
@@ -186,8 +186,8 @@ fn an_invalid_value_shows_why_and_cannot_start_a_run() {
     type_value(&mut app, "train.lr", "0.02");
     type_value(&mut app, "train.dropout", "0.07");
     press(&mut app, KeyCode::Char('n'));
-    let Some(Start::Fresh(next)) = app.launch.clone() else {
-        panic!("a valid draft starts a fresh run: {:?}", app.launch)
+    let Some(Start::Fresh(next)) = app.session.launch.clone() else {
+        panic!("a valid draft starts a fresh run: {:?}", app.session.launch)
     };
     assert_eq!((next.train.lr, next.train.dropout), (0.02, 0.07));
 }
@@ -198,17 +198,17 @@ fn n_while_training_asks_stops_the_run_then_starts_the_next() {
     select(&mut app, "train.lr");
     press(&mut app, KeyCode::Right);
     assert_eq!(press(&mut app, KeyCode::Char('n')), None);
-    assert_eq!(app.confirm, Some(Confirm::NextRun));
+    assert_eq!(app.view.confirm, Some(Confirm::NextRun));
     assert!(screen(&mut app, 80, 24).contains("start the next run?"));
     assert_eq!(press(&mut app, KeyCode::Char('y')), Some(Control::Stop));
-    assert_eq!(app.launch, None, "waits for the run to stop");
-    let at = app.now;
+    assert_eq!(app.session.launch, None, "waits for the run to stop");
+    let at = app.session.now;
     let (_, finished) = fixture::script(2, true).pop().unwrap();
     app.on_event(finished, at);
-    let Some(Start::Fresh(next)) = app.launch else {
+    let Some(Start::Fresh(next)) = app.session.launch else {
         panic!(
             "the next run starts once this one has stopped: {:?}",
-            app.launch
+            app.session.launch
         )
     };
     assert_eq!(next.train.lr, 0.02);
@@ -219,8 +219,11 @@ fn answering_no_keeps_the_run_going() {
     let mut app = app(2, false);
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(press(&mut app, KeyCode::Char('n')), None);
-    assert_eq!((app.confirm, app.pending_next.is_none()), (None, true));
-    assert!(!app.stop_sent);
+    assert_eq!(
+        (app.view.confirm, app.session.pending_next.is_none()),
+        (None, true)
+    );
+    assert!(!app.session.stop_sent);
 }
 
 fn launcher(result: Result<(), String>) -> Launcher {
@@ -242,22 +245,23 @@ fn a_started_run_replaces_the_last_one_and_keeps_the_log() {
     press(&mut app, KeyCode::Right);
     type_value(&mut app, "train.dropout", "0.07");
     press(&mut app, KeyCode::Char('n'));
-    let now = app.now;
+    let now = app.session.now;
     let channels = start_requested(&mut app, &mut launcher(Ok(())), now);
     assert!(channels.is_some());
     assert_eq!(app.run_number(), 2);
-    assert!(app.info.is_none() && app.epochs.is_empty() && !app.ended());
-    assert_eq!(app.earlier.len(), 1);
-    assert!(app.earlier[0].summary.is_some());
+    assert!(app.run.info.is_none() && app.run.epochs.is_empty() && !app.ended());
+    assert_eq!(app.session.earlier.len(), 1);
+    assert!(app.session.earlier[0].summary.is_some());
     let e = ed(&app);
     assert!(!e.open && e.edits.is_empty());
     assert_eq!((e.base.train.lr, e.base.train.dropout), (0.02, 0.07));
-    let last = &app.log.last().unwrap().text;
+    let last = &app.session.log.last().unwrap().text;
     assert_eq!(
         last,
         "starting run 2: train.dropout 0.1 → 0.07, train.lr 0.01 → 0.02"
     );
     assert!(app
+        .session
         .log
         .iter()
         .any(|l| l.text.contains("h edits the hyperparameters")));
@@ -267,7 +271,7 @@ fn a_started_run_replaces_the_last_one_and_keeps_the_log() {
 fn a_run_that_cannot_start_says_why_and_the_old_one_stays() {
     let mut app = app(4, true);
     press(&mut app, KeyCode::Char('n'));
-    let now = app.now;
+    let now = app.session.now;
     let r = start_requested(
         &mut app,
         &mut launcher(Err("runs: permission denied".into())),
@@ -275,7 +279,7 @@ fn a_run_that_cannot_start_says_why_and_the_old_one_stays() {
     );
     assert!(r.is_none());
     assert_eq!(app.run_number(), 1);
-    assert!(app.info.is_some());
+    assert!(app.run.info.is_some());
     assert!(ed(&app).open);
     assert!(ed(&app)
         .note

@@ -4,7 +4,7 @@
 
 use super::Editor;
 use crate::config::params::display;
-use crate::ui::layout::centered;
+use crate::ui::rect::centered;
 use crate::ui::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

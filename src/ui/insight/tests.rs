@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
 fn with_detail(mut app: App) -> App {
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(TrainEvent::TestDetail(Box::new(fixture::detail(2))), at);
     app
 }
@@ -25,7 +25,7 @@ fn press(app: &mut App, code: KeyCode) {
 fn snapshot_test_pass_view_counts_then_percent_120x40() {
     let mut app = with_detail(mid_run());
     press(&mut app, KeyCode::Char('i'));
-    assert!(app.insight);
+    assert!(app.view.insight);
     let counts = screen(&mut app, 120, 40);
     assert!(
         counts.contains("most confused: 4 taken for 9 (7×)"),
@@ -90,7 +90,7 @@ fn before_the_first_test_pass_the_view_says_so() {
     // c and the arrows only mean something in this view.
     press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('c'));
-    assert!(!app.confusion_pct);
+    assert!(!app.view.confusion_pct);
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn releases_and_repeats_are_ignored() {
         k.kind = kind;
         assert_eq!(on_key(&mut app, k), None);
     }
-    assert!(!app.pause_requested);
+    assert!(!app.session.pause_requested);
 }
 
 #[test]
@@ -40,7 +40,7 @@ fn p_and_space_toggle_pause_until_the_trainer_confirms() {
     let mut app = mid_run();
     assert_eq!(press(&mut app, ch('p')), Some(Control::Pause));
     assert_eq!(app.state_label(), "pausing…");
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(
         TrainEvent::State {
             state: RunState::Paused,
@@ -63,73 +63,73 @@ fn p_and_space_toggle_pause_until_the_trainer_confirms() {
 fn quitting_while_training_asks_then_stops_and_waits_for_the_final_event() {
     let mut app = mid_run();
     assert_eq!(press(&mut app, ch('q')), None);
-    assert_eq!(app.confirm, Some(Confirm::Quit { ctrl_c: false }));
+    assert_eq!(app.view.confirm, Some(Confirm::Quit { ctrl_c: false }));
     assert_eq!(press(&mut app, ch('n')), None, "n declines");
-    assert_eq!(app.confirm, None);
-    assert!(!app.quit);
+    assert_eq!(app.view.confirm, None);
+    assert!(!app.session.quit);
 
     press(&mut app, KeyCode::Esc);
     assert_eq!(press(&mut app, ch('y')), Some(Control::Stop));
     assert_eq!(app.state_label(), "stopping");
-    assert!(!app.quit, "waits for the trainer's final event");
+    assert!(!app.session.quit, "waits for the trainer's final event");
     let done = fixture::script(4, true).pop().unwrap();
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(done.1, at);
-    assert!(app.quit && !app.interrupted);
+    assert!(app.session.quit && !app.session.interrupted);
 }
 
 #[test]
 fn ctrl_c_asks_too_and_a_second_ctrl_c_confirms() {
     let mut app = mid_run();
     assert_eq!(ctrl_c(&mut app), None);
-    assert_eq!(app.confirm, Some(Confirm::Quit { ctrl_c: true }));
+    assert_eq!(app.view.confirm, Some(Confirm::Quit { ctrl_c: true }));
     assert_eq!(ctrl_c(&mut app), Some(Control::Stop));
-    assert!(app.interrupted && app.quit_when_done && !app.quit);
+    assert!(app.session.interrupted && app.session.quit_when_done && !app.session.quit);
     // Still no final event: asking once more leaves without waiting.
     assert_eq!(ctrl_c(&mut app), None);
-    assert!(app.quit);
+    assert!(app.session.quit);
 }
 
 #[test]
 fn after_the_run_quit_is_immediate_and_sends_nothing() {
     let mut app = finished();
     assert_eq!(press(&mut app, ch('q')), None);
-    assert!(app.quit && app.confirm.is_none() && !app.interrupted);
+    assert!(app.session.quit && app.view.confirm.is_none() && !app.session.interrupted);
     let mut app = finished();
     ctrl_c(&mut app);
-    assert!(app.quit && app.interrupted);
+    assert!(app.session.quit && app.session.interrupted);
 }
 
 #[test]
 fn s_stops_the_run_but_keeps_the_dashboard() {
     let mut app = mid_run();
     assert_eq!(press(&mut app, ch('s')), None);
-    assert_eq!(app.confirm, Some(Confirm::Stop));
+    assert_eq!(app.view.confirm, Some(Confirm::Stop));
     assert_eq!(press(&mut app, KeyCode::Enter), Some(Control::Stop));
     assert_eq!(press(&mut app, ch('s')), None, "stop is sent once");
     assert_eq!(press(&mut app, ch('p')), None, "no pausing a stopping run");
     let done = fixture::script(4, true).pop().unwrap();
-    let at = app.now;
+    let at = app.session.now;
     app.on_event(done.1, at);
-    assert!(app.ended() && !app.quit);
+    assert!(app.ended() && !app.session.quit);
 }
 
 #[test]
 fn help_opens_on_question_mark_and_esc_closes_it_without_quitting() {
     let mut app = mid_run();
     press(&mut app, ch('?'));
-    assert!(app.help);
+    assert!(app.view.help);
     press(&mut app, KeyCode::Esc);
-    assert!(!app.help && app.confirm.is_none() && !app.quit);
+    assert!(!app.view.help && app.view.confirm.is_none() && !app.session.quit);
 }
 
 #[test]
 fn tab_cycles_focus_both_ways_and_e_l_toggle() {
     let mut app = mid_run();
-    let mut seen = vec![app.focus];
+    let mut seen = vec![app.view.focus];
     for _ in 0..4 {
         press(&mut app, KeyCode::Tab);
-        seen.push(app.focus);
+        seen.push(app.view.focus);
     }
     assert_eq!(
         seen,
@@ -142,27 +142,27 @@ fn tab_cycles_focus_both_ways_and_e_l_toggle() {
         ]
     );
     press(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, Panel::Log);
+    assert_eq!(app.view.focus, Panel::Log);
     press(&mut app, ch('e'));
     press(&mut app, ch('l'));
-    assert!(app.zoom && app.log_scale);
+    assert!(app.view.zoom && app.view.log_scale);
 }
 
 #[test]
 fn scrolling_the_layer_table_clamps_to_what_is_hidden() {
     let mut app = mid_run();
-    app.area = Rect::new(0, 0, 120, 40);
-    let rows = app.info.as_ref().unwrap().summary.rows.len();
+    app.view.area = Rect::new(0, 0, 120, 40);
+    let rows = app.run.info.as_ref().unwrap().summary.rows.len();
     let visible = crate::ui::layout::visible_rows(&app, Panel::Layers);
     assert!(visible < rows, "fixture must overflow: {visible} of {rows}");
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.scroll[0], 0);
+    assert_eq!(app.view.scroll[0], 0);
     for _ in 0..100 {
         press(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.scroll[0], rows - visible);
+    assert_eq!(app.view.scroll[0], rows - visible);
     press(&mut app, KeyCode::PageUp);
-    assert_eq!(app.scroll[0], 0);
+    assert_eq!(app.view.scroll[0], 0);
     press(&mut app, KeyCode::End);
     let s = screen(&mut app, 120, 40);
     assert!(
@@ -174,23 +174,23 @@ fn scrolling_the_layer_table_clamps_to_what_is_hidden() {
 #[test]
 fn scrolling_the_log_goes_back_from_the_newest_line() {
     let mut app = finished();
-    app.area = Rect::new(0, 0, 120, 40);
-    app.focus = Panel::Log;
+    app.view.area = Rect::new(0, 0, 120, 40);
+    app.view.focus = Panel::Log;
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.scroll[Panel::Log.index()], 1);
+    assert_eq!(app.view.scroll[Panel::Log.index()], 1);
     press(&mut app, KeyCode::Home);
     let max = crate::ui::layout::max_scroll(&app, Panel::Log);
-    assert_eq!(app.scroll[Panel::Log.index()], max);
+    assert_eq!(app.view.scroll[Panel::Log.index()], max);
     assert!(screen(&mut app, 120, 40).contains("run 20261126-040000-model2 started"));
     press(&mut app, KeyCode::End);
-    assert_eq!(app.scroll[Panel::Log.index()], 0);
+    assert_eq!(app.view.scroll[Panel::Log.index()], 0);
 }
 
 #[test]
 fn redraw_only_when_something_changed_or_the_clock_second_turned() {
     let mut app = mid_run();
     app.drawn();
-    let now = app.now;
+    let now = app.session.now;
     assert!(!app.tick(now), "nothing changed");
     assert!(
         app.tick(now + std::time::Duration::from_millis(1100)),
@@ -199,7 +199,7 @@ fn redraw_only_when_something_changed_or_the_clock_second_turned() {
     app.drawn();
     let mut done = finished();
     done.drawn();
-    let later = done.now + std::time::Duration::from_secs(3600);
+    let later = done.session.now + std::time::Duration::from_secs(3600);
     assert!(
         !done.tick(later),
         "an ended run's clock is frozen: idle is free"
@@ -210,27 +210,30 @@ fn redraw_only_when_something_changed_or_the_clock_second_turned() {
 fn a_signal_stops_then_quits_without_asking_and_a_second_quits_at_once() {
     let mut app = mid_run();
     press(&mut app, ch('q'));
-    assert!(app.confirm.is_some());
+    assert!(app.view.confirm.is_some());
     assert_eq!(super::on_signal(&mut app), Some(Control::Stop));
-    assert!(app.confirm.is_none(), "a signal answers no question");
-    assert!(app.interrupted && app.quit_when_done && !app.quit);
+    assert!(app.view.confirm.is_none(), "a signal answers no question");
+    assert!(app.session.interrupted && app.session.quit_when_done && !app.session.quit);
     assert_eq!(super::on_signal(&mut app), None);
-    assert!(app.quit, "the second signal quits without waiting");
+    assert!(app.session.quit, "the second signal quits without waiting");
 
     let mut done = finished();
     assert_eq!(super::on_signal(&mut done), None);
-    assert!(done.quit && done.interrupted, "an ended run quits at once");
+    assert!(
+        done.session.quit && done.session.interrupted,
+        "an ended run quits at once"
+    );
 }
 
 #[test]
 fn watching_read_only_pause_and_stop_say_so_and_quit_leaves_at_once() {
     let mut app = mid_run();
-    app.read_only = true;
+    app.session.read_only = true;
     for c in ['p', ' ', 's'] {
         assert_eq!(press(&mut app, ch(c)), None);
-        assert_eq!(app.log.last().unwrap().text, super::READ_ONLY);
+        assert_eq!(app.session.log.last().unwrap().text, super::READ_ONLY);
     }
-    assert!(!app.pause_requested && app.confirm.is_none() && !app.stop_sent);
+    assert!(!app.session.pause_requested && app.view.confirm.is_none() && !app.session.stop_sent);
     assert_eq!(press(&mut app, ch('q')), None);
-    assert!(app.quit && !app.stop_sent);
+    assert!(app.session.quit && !app.session.stop_sent);
 }

@@ -1,15 +1,15 @@
 //! The runs panel's diff view (`d`): the hyperparameters that differ among the selected
 //! runs, one row per key and one column per run.
 
-use super::super::app::App;
+use super::Runs;
 use crate::history::diff_many;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Paragraph, Row, Table, Widget};
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let runs = app.runs.selected_records();
+pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
+    let runs = runs.selected_records();
     if runs.len() < 2 {
         Paragraph::new("select two or more runs (space) to see how their hyperparameters differ")
             .render(area, buf);

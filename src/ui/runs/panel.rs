@@ -1,10 +1,9 @@
 //! The runs list, drawn over the dashboard: newest first, the history table's columns, the
 //! cursor, the selection marks, damaged runs in red, the keys and the last note.
 
-use super::super::app::App;
-use super::super::layout::{centered, inner};
+use super::super::rect::{centered, inner};
 use super::super::theme;
-use super::View;
+use super::{Runs, View};
 use crate::history::{cells, Status, COLUMNS};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,27 +25,25 @@ fn list_rows(rect: Rect) -> usize {
     inner(rect).height.saturating_sub(4) as usize
 }
 
-pub fn render(app: &App, screen: Rect, buf: &mut Buffer) {
+pub fn render(runs: &Runs, screen: Rect, buf: &mut Buffer) {
     let rect = area(screen);
     if rect.is_empty() {
         return;
     }
     Clear.render(rect, buf);
-    let runs = &app.runs;
     let title = format!(" runs · {} in history, newest first ", runs.records.len());
     theme::panel(title, true).render(rect, buf);
     let [body, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner(rect));
     if runs.view == View::Diff {
-        super::render_diff(app, body, buf);
+        super::render_diff(runs, body, buf);
     } else {
-        list(app, rect, body, buf);
+        list(runs, rect, body, buf);
     }
-    Paragraph::new(footer_lines(app)).render(footer, buf);
+    Paragraph::new(footer_lines(runs)).render(footer, buf);
 }
 
-fn list(app: &App, rect: Rect, body: Rect, buf: &mut Buffer) {
-    let runs = &app.runs;
+fn list(runs: &Runs, rect: Rect, body: Rect, buf: &mut Buffer) {
     if runs.records.is_empty() {
         let text = runs
             .error
@@ -104,8 +101,7 @@ fn list(app: &App, rect: Rect, body: Rect, buf: &mut Buffer) {
         .render(body, buf);
 }
 
-fn footer_lines(app: &App) -> Vec<Line<'static>> {
-    let runs = &app.runs;
+fn footer_lines(runs: &Runs) -> Vec<Line<'static>> {
     let keys: &[(&str, &str)] = if runs.view == View::Diff {
         &[("Enter/o", "overlay"), ("d/Esc", "back to the list")]
     } else {

@@ -57,7 +57,7 @@ fn history(name: &str) -> PathBuf {
 
 fn with_history(mut app: App, name: &str) -> (App, PathBuf) {
     let root = history(name);
-    app.runs.set_records(scan(&root));
+    app.view.runs.set_records(scan(&root));
     (app, root)
 }
 
@@ -91,13 +91,13 @@ fn snapshot_runs_diff_120x40() {
     let (mut app, root) = with_history(finished(), "diff");
     select_two(&mut app);
     press(&mut app, KeyCode::Char('d'));
-    assert_eq!(app.runs.view, View::Diff);
+    assert_eq!(app.view.runs.view, View::Diff);
     let s = screen(&mut app, 120, 40);
     assert!(s.contains("train.lr") && s.contains("0.02"), "{s}");
     insta::assert_snapshot!(s);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.runs.view, View::List);
-    assert!(app.runs.open);
+    assert_eq!(app.view.runs.view, View::List);
+    assert!(app.view.runs.open);
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -106,11 +106,20 @@ fn snapshot_overlay_120x40() {
     let (mut app, root) = with_history(finished(), "overlay");
     select_two(&mut app);
     press(&mut app, KeyCode::Enter);
-    assert!(!app.runs.open, "Enter overlays and closes the panel");
-    let ids: Vec<&str> = app.runs.overlays.iter().map(|o| o.id.as_str()).collect();
+    assert!(!app.view.runs.open, "Enter overlays and closes the panel");
+    let ids: Vec<&str> = app
+        .view
+        .runs
+        .overlays
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
     assert_eq!(ids, ["20261126-020000-model-3", "20261126-010000-model-3"]);
-    assert_eq!(app.runs.overlays[1].epochs.len(), 4);
-    assert_ne!(app.runs.overlays[0].colour, app.runs.overlays[1].colour);
+    assert_eq!(app.view.runs.overlays[1].epochs.len(), 4);
+    assert_ne!(
+        app.view.runs.overlays[0].colour,
+        app.view.runs.overlays[1].colour
+    );
     let s = screen(&mut app, 120, 40);
     // The legend names the overlaid runs in their colours.
     assert!(
@@ -123,9 +132,9 @@ fn snapshot_overlay_120x40() {
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char(' '));
-    assert!(app.runs.selected.is_empty());
+    assert!(app.view.runs.selected.is_empty());
     press(&mut app, KeyCode::Enter);
-    assert!(app.runs.overlays.is_empty());
+    assert!(app.view.runs.overlays.is_empty());
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -133,23 +142,26 @@ fn snapshot_overlay_120x40() {
 fn damaged_runs_cannot_be_selected_and_esc_closes_the_panel() {
     let (mut app, root) = with_history(mid_run(), "keys");
     press(&mut app, KeyCode::Char('r'));
-    assert!(app.runs.open);
+    assert!(app.view.runs.open);
     press(&mut app, KeyCode::Char(' '));
-    assert!(app.runs.selected.is_empty(), "the newest run is damaged");
-    assert!(app.runs.note.as_deref().unwrap().contains("damaged"));
+    assert!(
+        app.view.runs.selected.is_empty(),
+        "the newest run is damaged"
+    );
+    assert!(app.view.runs.note.as_deref().unwrap().contains("damaged"));
     // While the panel is open, space selects instead of pausing.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
-    assert_eq!(app.runs.selected, ["20261126-030000-model-3"]);
-    assert!(!app.pause_requested);
+    assert_eq!(app.view.runs.selected, ["20261126-030000-model-3"]);
+    assert!(!app.session.pause_requested);
     for _ in 0..10 {
         press(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.runs.cursor, 3);
+    assert_eq!(app.view.runs.cursor, 3);
     press(&mut app, KeyCode::Esc);
-    assert!(!app.runs.open);
+    assert!(!app.view.runs.open);
     assert!(
-        app.confirm.is_none(),
+        app.view.confirm.is_none(),
         "Esc closed the panel, it did not ask to quit"
     );
     std::fs::remove_dir_all(root).unwrap();
@@ -159,7 +171,7 @@ fn damaged_runs_cannot_be_selected_and_esc_closes_the_panel() {
 fn reloading_keeps_the_selection_and_the_cursor_on_the_same_run() {
     let (mut app, root) = with_history(mid_run(), "reload");
     select_two(&mut app);
-    let at = app.runs.records[app.runs.cursor].id.clone();
+    let at = app.view.runs.records[app.view.runs.cursor].id.clone();
     write_run(
         &root,
         "20261126-050000-model-3",
@@ -169,18 +181,19 @@ fn reloading_keeps_the_selection_and_the_cursor_on_the_same_run() {
         0,
         &[],
     );
-    app.runs.set_records(scan(&root));
-    assert_eq!(app.runs.records.len(), 5);
-    assert_eq!(app.runs.records[app.runs.cursor].id, at);
-    assert_eq!(app.runs.selected.len(), 2);
-    app.runs
+    app.view.runs.set_records(scan(&root));
+    assert_eq!(app.view.runs.records.len(), 5);
+    assert_eq!(app.view.runs.records[app.view.runs.cursor].id, at);
+    assert_eq!(app.view.runs.selected.len(), 2);
+    app.view
+        .runs
         .set_records(Err("runs: cannot list runs: denied".into()));
     assert_eq!(
-        app.runs.records.len(),
+        app.view.runs.records.len(),
         5,
         "a failed reload keeps what was read"
     );
-    assert!(app.runs.error.is_some());
+    assert!(app.view.runs.error.is_some());
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -190,7 +203,7 @@ fn the_panel_renders_on_any_area_and_help_lists_r() {
     select_two(&mut app);
     for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 16), (300, 100)] {
         for view in [View::Diff, View::List] {
-            app.runs.view = view;
+            app.view.runs.view = view;
             let area = ratatui::layout::Rect::new(0, 0, w, h);
             crate::ui::draw::render(&app, area, &mut ratatui::buffer::Buffer::empty(area));
         }
@@ -213,14 +226,21 @@ fn capital_r_resumes_an_interrupted_run_once_nothing_trains_and_refuses_the_rest
     let (mut app, root) = with_history(finished(), "resume");
     press(&mut app, KeyCode::Char('r'));
     press(&mut app, KeyCode::Char('R'));
-    assert_eq!(app.launch, None);
-    assert!(app.runs.note.as_deref().unwrap().contains("is damaged"));
+    assert_eq!(app.session.launch, None);
+    assert!(app
+        .view
+        .runs
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("is damaged"));
     for _ in 0..3 {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Char('R'));
-    assert_eq!(app.launch, None);
+    assert_eq!(app.session.launch, None);
     assert!(app
+        .view
         .runs
         .note
         .as_deref()
@@ -229,10 +249,10 @@ fn capital_r_resumes_an_interrupted_run_once_nothing_trains_and_refuses_the_rest
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char('R'));
     assert_eq!(
-        app.launch,
+        app.session.launch,
         Some(Start::Resume(root.join("20261126-020000-model-3")))
     );
-    assert!(!app.runs.open, "the panel closes for the resumed run");
+    assert!(!app.view.runs.open, "the panel closes for the resumed run");
     let _ = std::fs::remove_dir_all(&root);
 
     // While a run is training, resuming another waits for it to be stopped.
@@ -243,8 +263,9 @@ fn capital_r_resumes_an_interrupted_run_once_nothing_trains_and_refuses_the_rest
         press(&mut busy, KeyCode::Down);
     }
     press(&mut busy, KeyCode::Char('R'));
-    assert_eq!(busy.launch, None);
+    assert_eq!(busy.session.launch, None);
     assert!(busy
+        .view
         .runs
         .note
         .as_deref()

@@ -7,7 +7,7 @@ use crate::layer_stats::LayerStats;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 fn stats_view(mut app: App) -> App {
-    app.stats_view = true;
+    app.view.stats_view = true;
     app
 }
 
@@ -27,10 +27,10 @@ fn snapshot_layer_stats_80x24() {
 #[test]
 fn problems_are_red_and_rows_without_a_value_show_a_dim_dot() {
     let mut app = stats_view(finished());
-    app.focus = Panel::Layers;
-    app.zoom = true;
+    app.view.focus = Panel::Layers;
+    app.view.zoom = true;
     let mut t = Terminal::new(TestBackend::new(160, 40)).unwrap();
-    app.area = Rect::new(0, 0, 160, 40);
+    app.view.area = Rect::new(0, 0, 160, 40);
     t.draw(|f| f.render_widget(&app, f.area())).unwrap();
     let buf = t.backend().buffer().clone();
     let line = |y: u16| -> String { (0..160).map(|x| buf[(x, y)].symbol()).collect() };
@@ -70,27 +70,28 @@ fn press(app: &mut App, c: char) {
 #[test]
 fn t_toggles_the_view_also_when_watching() {
     let mut app = mid_run();
-    app.read_only = true;
+    app.session.read_only = true;
     press(&mut app, 't');
-    assert!(app.stats_view);
+    assert!(app.view.stats_view);
     assert!(screen(&mut app, 120, 40).contains("‖∇W‖"));
     press(&mut app, 't');
-    assert!(!app.stats_view);
+    assert!(!app.view.stats_view);
     assert!(screen(&mut app, 120, 40).contains("Jump"));
 }
 
 #[test]
 fn a_recomputed_epoch_replaces_the_earlier_record_of_it() {
     let mut app = finished();
-    let at = app.now;
+    let at = app.session.now;
     let mut again = fixture::layer_stats(3);
     again.layers[0].weight_norm = Some(42.0);
     app.on_event(TrainEvent::LayerStats(Box::new(again)), at);
     let epochs: Vec<usize> = app
+        .run
         .layer_stats
         .iter()
         .map(|s: &LayerStats| s.epoch)
         .collect();
     assert_eq!(epochs, [1, 2, 3]);
-    assert_eq!(app.layer_stats[2].layers[0].weight_norm, Some(42.0));
+    assert_eq!(app.run.layer_stats[2].layers[0].weight_norm, Some(42.0));
 }

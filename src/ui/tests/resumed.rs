@@ -37,7 +37,7 @@ fn render(app: &App, w: u16, h: u16, panel: Render) -> Buffer {
 fn resumed_run_draws_the_earlier_epochs_on_the_charts() {
     let resumed = resumed_mid_run();
     let fresh = mid_run();
-    assert_eq!(resumed.epochs, fresh.epochs);
+    assert_eq!(resumed.run.epochs, fresh.run.epochs);
     assert_eq!(resumed.first_epoch(), 1);
     let (r, f) = (loss::series(&resumed), loss::series(&fresh));
     assert_eq!((r.train.len(), r.test.len()), (2, 2));
@@ -47,7 +47,12 @@ fn resumed_run_draws_the_earlier_epochs_on_the_charts() {
         render(&resumed, 80, 20, accuracy::render),
         render(&fresh, 80, 20, accuracy::render)
     );
-    let log: Vec<&str> = resumed.log.iter().map(|l| l.text.as_str()).collect();
+    let log: Vec<&str> = resumed
+        .session
+        .log
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect();
     assert!(
         log.iter()
             .any(|m| m.starts_with("resumed after epoch 2 of 4")),

@@ -1,10 +1,10 @@
-//! Bounded curve history: the batch-loss curve must not grow with the run, so, like
+//! Bounded curves: the batch-loss curve must not grow with the run, so, like
 //! burn-train's TUI, it keeps at most `cap` points by dropping every other point and doubling
 //! the sampling step whenever it fills up.
 
 /// A curve of `(x, y)` points sampled every `step`-th push, never longer than `cap`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct History {
+pub struct Curve {
     points: Vec<(f64, f64)>,
     cap: usize,
     step: usize,
@@ -14,13 +14,13 @@ pub struct History {
 /// burn-train's limit: enough for a terminal-wide braille chart, flat memory and draw time.
 pub const DEFAULT_CAP: usize = 250;
 
-impl Default for History {
+impl Default for Curve {
     fn default() -> Self {
         Self::new(DEFAULT_CAP)
     }
 }
 
-impl History {
+impl Curve {
     /// `cap` is clamped to at least 2 so halving always keeps the first point.
     pub fn new(cap: usize) -> Self {
         Self {
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn history_never_exceeds_its_cap() {
-        let mut h = History::new(250);
+        let mut h = Curve::new(250);
         for i in 0..100_000 {
             h.push(i as f64, 1.0);
             assert!(h.points().len() <= 250, "len {} at {i}", h.points().len());
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn halving_keeps_even_points_and_doubles_the_step() {
-        let mut h = History::new(4);
+        let mut h = Curve::new(4);
         for i in 0..5 {
             h.push(i as f64, i as f64);
         }
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn downsampled_points_stay_evenly_spaced_and_span_the_run() {
-        let mut h = History::new(250);
+        let mut h = Curve::new(250);
         for i in 0..10_000 {
             h.push(i as f64, 0.0);
         }
