@@ -260,7 +260,7 @@ fn bench(
     if steps == 0 || eval_batches == 0 {
         return usage_error("bench: --steps and --eval-batches must be >= 1");
     }
-    let device = crate::device::parse(&config.train.device).and_then(crate::device::open);
+    let device = crate::device::open(config.train.device);
     let (device, device_label) = match device {
         Ok(d) => d,
         Err(e) => return usage_error(e),
@@ -339,7 +339,7 @@ fn run_tui(
     use std::rc::Rc;
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
-        marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
+        marker: Marker::from(config.ui.marker),
         ..UiOptions::default()
     };
     let (events, control) = (trainer.events.clone(), trainer.control.clone());

@@ -2,6 +2,7 @@
 //! layout), because every extra binary is another slow link against candle.
 
 mod common;
+mod config_limits;
 mod corrupt_data;
 mod device;
 mod disk;
