@@ -1,10 +1,17 @@
 //! `config.toml` + `--set` overrides -> one validated `Config`: parse, then validate, so the
 //! rest of the program never sees a value it has not checked.
 
+mod choice;
+mod device;
+mod error;
+mod file;
+pub mod memory;
 mod overrides;
 pub mod params;
 pub mod presets;
+mod quote;
 pub mod save;
+mod shapes;
 mod validate;
 
 use crate::arch::{Chw, LayerSpec, Summary};
@@ -12,7 +19,17 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use overrides::{parse_set, parse_value};
+pub use choice::{MarkerKind, OptimizerKind, ScheduleKind, UnknownChoice};
+pub use device::DeviceSpec;
+pub use error::{ConfigError, FileError, Invalid};
+pub use file::MAX_FILE_BYTES;
+pub use overrides::{parse_set, parse_value, SetError};
+pub use quote::quote;
+
+/// The shape of one MNIST image (channels, height, width): every preset's `input`.
+pub const MNIST_INPUT: [usize; 3] = [1, 28, 28];
+/// MNIST's classes: every preset ends in `[-1, MNIST_CLASSES, 1, 1]`.
+pub const MNIST_CLASSES: usize = 10;
 
 /// Everything a run needs to know, as `config.toml` holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +51,7 @@ pub struct TrainConfig {
     /// The lr; OneCycle's peak (`max_lr`); the starting lr of `step` and `plateau`.
     pub lr: f64,
     /// `sgd`, `adam` or `adamw`.
-    pub optimizer: String,
+    pub optimizer: OptimizerKind,
     /// SGD only.
     pub momentum: f64,
     pub nesterov: bool,
@@ -48,7 +65,7 @@ pub struct TrainConfig {
     /// `constant`, `step` (multiply lr by `gamma` every `step_size` epochs), `onecycle`
     /// (PyTorch's OneCycleLR, stepped per batch) or `plateau` (ReduceLROnPlateau on the
     /// test loss).
-    pub schedule: String,
+    pub schedule: ScheduleKind,
     pub step_size: usize,
     pub gamma: f64,
     /// OneCycle: fraction of steps spent warming up, start lr = lr / div_factor, final lr =
@@ -70,7 +87,7 @@ pub struct TrainConfig {
     pub translate_px: f64,
     pub seed: u64,
     /// `cpu`, `cuda`, `cuda:N` or `auto`.
-    pub device: String,
+    pub device: DeviceSpec,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,7 +111,7 @@ pub struct UiConfig {
     /// Redraw period of the dashboard, milliseconds.
     pub tick_ms: u64,
     /// Plot marker: `braille`, `dot` (for fonts without braille) or `block`.
-    pub marker: String,
+    pub marker: MarkerKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +132,7 @@ pub struct ModelPreset {
 }
 
 fn mnist_input() -> [usize; 3] {
-    [1, 28, 28]
+    MNIST_INPUT
 }
 
 impl ModelPreset {
@@ -140,7 +157,7 @@ impl Default for Config {
                 epochs: 15,
                 batch_size: 128,
                 lr: 0.1,
-                optimizer: "sgd".into(),
+                optimizer: OptimizerKind::Sgd,
                 momentum: 0.9,
                 nesterov: false,
                 weight_decay: 0.0,
@@ -148,7 +165,7 @@ impl Default for Config {
                 beta1: 0.9,
                 beta2: 0.999,
                 eps: 1e-8,
-                schedule: "onecycle".into(),
+                schedule: ScheduleKind::OneCycle,
                 step_size: 6,
                 gamma: 0.1,
                 pct_start: 0.3,
@@ -161,7 +178,7 @@ impl Default for Config {
                 rotate_degrees: 7.0,
                 translate_px: 0.0,
                 seed: 1,
-                device: "cpu".into(),
+                device: DeviceSpec::Cpu,
             },
             data: DataConfig {
                 dir: String::new(),
@@ -173,17 +190,12 @@ impl Default for Config {
             },
             ui: UiConfig {
                 tick_ms: 100,
-                marker: "braille".into(),
+                marker: MarkerKind::Braille,
             },
             models: presets::builtin(),
         }
     }
 }
-
-/// A config problem, already phrased for the user: names the file and key, quotes the value.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
 
 impl Config {
     /// The preset selected by `model` (validated to exist).
@@ -195,11 +207,7 @@ impl Config {
     /// validate. Keys missing from the file keep their defaults; unknown keys are errors.
     pub fn load(path: Option<&Path>, sets: &[(String, String)]) -> Result<Config, ConfigError> {
         let (origin, text) = match path {
-            Some(p) => (
-                p.display().to_string(),
-                std::fs::read_to_string(p)
-                    .map_err(|e| ConfigError(format!("{}: cannot read: {e}", p.display())))?,
-            ),
+            Some(p) => (p.display().to_string(), file::read(p)?),
             None => ("built-in defaults".to_string(), String::new()),
         };
         Self::from_toml(&origin, &text, sets)
@@ -211,9 +219,12 @@ impl Config {
         text: &str,
         sets: &[(String, String)],
     ) -> Result<Config, ConfigError> {
-        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            ConfigError(format!("{origin}: {}", e.to_string().trim_end()))
-        })?;
+        let file: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                origin: origin.to_string(),
+                message: quote::cap_lines(e.to_string().trim_end()),
+            })?;
         let mut table = Config::default().table();
         overrides::merge(&mut table, file);
         Self::build(origin, table, sets)
@@ -231,35 +242,29 @@ impl Config {
         toml::Table::try_from(self).expect("a Config always serialises to a table")
     }
 
+    /// Apply `sets` to `table`, deserialise and validate. A problem with a value a `--set`
+    /// gave blames that `--set`, anything else `origin` (empty: the editor, no prefix).
     fn build(
         origin: &str,
         mut table: toml::Table,
         sets: &[(String, String)],
     ) -> Result<Config, ConfigError> {
-        let at = |msg: String| {
-            if origin.is_empty() {
-                ConfigError(msg)
-            } else {
-                ConfigError(format!("{origin}: {msg}"))
-            }
-        };
         for (key, value) in sets {
-            overrides::set(&mut table, key, value)
-                .map_err(|e| ConfigError(format!("--set {key}={value}: {e}")))?;
-        }
-        let config: Config =
-            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner().to_string();
-                // toml adds "\nin `key`": the path is already at the front.
-                let inner = inner.split("\nin `").next().unwrap_or("").trim_end();
-                if path == "." {
-                    at(inner.to_string())
+            overrides::set(&mut table, key, value).map_err(|problem| {
+                if origin.is_empty() {
+                    ConfigError::Edit(problem)
                 } else {
-                    at(format!("{path}: {inner}"))
+                    ConfigError::Set {
+                        key: key.clone(),
+                        value: value.clone(),
+                        problem,
+                    }
                 }
             })?;
-        validate::check(&config).map_err(at)?;
+        }
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| parse_error(e).blame(origin, sets))?;
+        validate::check(&config, memory::machine()).map_err(|e| e.blame(origin, sets))?;
         Ok(config)
     }
 
@@ -271,6 +276,18 @@ impl Config {
     /// Dropout probability of a layer: its own `p`, else `train.dropout`.
     pub fn dropout_p(&self, spec_p: Option<f64>) -> f64 {
         spec_p.unwrap_or(self.train.dropout)
+    }
+}
+
+/// serde's error at a key, its quoted values capped.
+fn parse_error(e: serde_path_to_error::Error<toml::de::Error>) -> Invalid {
+    let path = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    // toml adds "\nin `key`": the path is already at the front.
+    let inner = inner.split("\nin `").next().unwrap_or("").trim_end();
+    Invalid::Parse {
+        key: if path == "." { String::new() } else { path },
+        message: quote::cap_quoted(inner),
     }
 }
 

@@ -97,7 +97,7 @@ pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, Str
 }
 
 fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), String> {
-    crate::device::open(crate::device::parse(&req.config.train.device)?)
+    crate::device::open(req.config.train.device).map_err(|e| e.to_string())
 }
 
 /// Start the training thread on an open device and run folder.

@@ -68,6 +68,17 @@ impl Marker {
     }
 }
 
+impl From<crate::config::MarkerKind> for Marker {
+    fn from(kind: crate::config::MarkerKind) -> Self {
+        use crate::config::MarkerKind as K;
+        match kind {
+            K::Braille => Marker::Braille,
+            K::Dot => Marker::Dot,
+            K::Block => Marker::Block,
+        }
+    }
+}
+
 impl Marker {
     /// Braille under a UTF-8 locale, dots otherwise: `locale` is the first non-empty of
     /// `LC_ALL`, `LC_CTYPE`, `LANG` (see [`Marker::from_env`]).

@@ -15,9 +15,7 @@ pub fn run(args: &BenchArgs) -> Result<Exit, Error> {
             "bench: --steps and --eval-batches must be >= 1",
         ));
     }
-    let (device, device_label) = crate::device::parse(&config.train.device)
-        .and_then(crate::device::open)
-        .map_err(Error::usage)?;
+    let (device, device_label) = crate::device::open(config.train.device).map_err(Error::usage)?;
     super::print(&format!(
         "bench: device {device_label}, preset {}, batch {}, {} steps, {} eval batches of {}, {} threads\n",
         config.model,

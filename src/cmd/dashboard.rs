@@ -23,7 +23,7 @@ pub(super) fn run(
 ) -> Result<Exit, Error> {
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
-        marker: config.ui.marker.parse().unwrap_or(Marker::Dot),
+        marker: Marker::from(config.ui.marker),
         ..UiOptions::default()
     };
     let (events, control) = (trainer.events.clone(), trainer.control.clone());

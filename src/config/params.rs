@@ -2,7 +2,7 @@
 //! and how each one steps with the arrow keys. Plain data over `toml::Value`s: the values
 //! are checked by the same `--set` + validation path as the command line.
 
-use super::Config;
+use super::{Config, OptimizerKind, ScheduleKind};
 use toml::Value;
 
 /// How a value moves one step up or down.
@@ -63,6 +63,11 @@ const fn when(
 }
 
 const SCHEDULE: &str = "train.schedule";
+const OPTIMIZER: &str = "train.optimizer";
+const SGD: &[&str] = &[OptimizerKind::Sgd.word()];
+const STEP: &[&str] = &[ScheduleKind::Step.word()];
+const ONECYCLE: &[&str] = &[ScheduleKind::OneCycle.word()];
+const PLATEAU: &[&str] = &[ScheduleKind::Plateau.word()];
 const LOG2: Step = Step::Mul {
     factor: 2.0,
     from_zero: 0.0,
@@ -75,14 +80,9 @@ pub const PARAMS: [Param; 23] = [
     p("train.epochs", ONE),
     p("train.batch_size", Step::Double),
     p("train.lr", LOG2),
-    p("train.optimizer", Step::Choice(&["sgd", "adam", "adamw"])),
-    when(
-        "train.momentum",
-        Step::Add(0.01),
-        "train.optimizer",
-        &["sgd"],
-    ),
-    when("train.nesterov", Step::Toggle, "train.optimizer", &["sgd"]),
+    p(OPTIMIZER, Step::Choice(OptimizerKind::WORDS)),
+    when("train.momentum", Step::Add(0.01), OPTIMIZER, SGD),
+    when("train.nesterov", Step::Toggle, OPTIMIZER, SGD),
     p(
         "train.weight_decay",
         Step::Mul {
@@ -91,14 +91,11 @@ pub const PARAMS: [Param; 23] = [
         },
     ),
     p("train.dropout", Step::Add(0.01)),
-    p(
-        SCHEDULE,
-        Step::Choice(&["constant", "step", "onecycle", "plateau"]),
-    ),
-    when("train.step_size", ONE, SCHEDULE, &["step"]),
-    when("train.gamma", Step::Add(0.05), SCHEDULE, &["step"]),
-    when("train.pct_start", Step::Add(0.05), SCHEDULE, &["onecycle"]),
-    when("train.div_factor", LOG2, SCHEDULE, &["onecycle"]),
+    p(SCHEDULE, Step::Choice(ScheduleKind::WORDS)),
+    when("train.step_size", ONE, SCHEDULE, STEP),
+    when("train.gamma", Step::Add(0.05), SCHEDULE, STEP),
+    when("train.pct_start", Step::Add(0.05), SCHEDULE, ONECYCLE),
+    when("train.div_factor", LOG2, SCHEDULE, ONECYCLE),
     when(
         "train.final_div_factor",
         Step::Mul {
@@ -106,21 +103,11 @@ pub const PARAMS: [Param; 23] = [
             from_zero: 0.0,
         },
         SCHEDULE,
-        &["onecycle"],
+        ONECYCLE,
     ),
-    when(
-        "train.cycle_momentum",
-        Step::Toggle,
-        SCHEDULE,
-        &["onecycle"],
-    ),
-    when(
-        "train.plateau_factor",
-        Step::Add(0.05),
-        SCHEDULE,
-        &["plateau"],
-    ),
-    when("train.plateau_patience", ONE, SCHEDULE, &["plateau"]),
+    when("train.cycle_momentum", Step::Toggle, SCHEDULE, ONECYCLE),
+    when("train.plateau_factor", Step::Add(0.05), SCHEDULE, PLATEAU),
+    when("train.plateau_patience", ONE, SCHEDULE, PLATEAU),
     p("train.label_smoothing", Step::Add(0.01)),
     p("train.rotate_degrees", Step::Add(1.0)),
     p("train.translate_px", Step::Add(1.0)),
@@ -229,103 +216,4 @@ pub fn step(param: &Param, v: &Value, config: &Config, up: bool) -> Option<Value
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn param(key: &str) -> &'static Param {
-        PARAMS.iter().find(|p| p.key == key).unwrap()
-    }
-
-    fn stepped(key: &str, v: Value, up: bool) -> Value {
-        step(param(key), &v, &Config::default(), up).unwrap()
-    }
-
-    #[test]
-    fn every_param_is_a_key_of_the_default_config() {
-        let t = Config::default().table();
-        for p in PARAMS {
-            assert!(lookup(&t, p.key).is_some(), "{} is not a config key", p.key);
-        }
-    }
-
-    #[test]
-    fn steps_follow_the_issue_rules() {
-        assert_eq!(
-            stepped("train.lr", Value::Float(0.1), true),
-            Value::Float(0.2)
-        );
-        assert_eq!(
-            stepped("train.lr", Value::Float(0.1), false),
-            Value::Float(0.05)
-        );
-        assert_eq!(
-            stepped("train.dropout", Value::Float(0.05), true),
-            Value::Float(0.06)
-        );
-        assert_eq!(
-            stepped("train.dropout", Value::Float(0.0), false),
-            Value::Float(0.0)
-        );
-        assert_eq!(
-            stepped("train.batch_size", Value::Integer(128), true),
-            Value::Integer(256)
-        );
-        assert_eq!(
-            stepped("train.batch_size", Value::Integer(1), false),
-            Value::Integer(1)
-        );
-        assert_eq!(
-            stepped("train.weight_decay", Value::Float(0.0), true),
-            Value::Float(1e-4)
-        );
-        assert_eq!(
-            stepped("train.weight_decay", Value::Float(1e-4), false),
-            Value::Float(0.0)
-        );
-        assert_eq!(
-            stepped("train.nesterov", Value::Boolean(false), true),
-            Value::Boolean(true)
-        );
-        assert_eq!(
-            stepped("train.schedule", Value::String("plateau".into()), true),
-            Value::String("constant".into())
-        );
-        assert_eq!(
-            stepped("model", Value::String("model-1".into()), false),
-            Value::String("model-3".into())
-        );
-        assert_eq!(
-            stepped("data.limit_train", Value::Integer(0), false),
-            Value::Integer(0)
-        );
-        assert_eq!(
-            step(
-                param("train.lr"),
-                &Value::String("x".into()),
-                &Config::default(),
-                true
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn schedule_parameters_show_only_for_their_schedule() {
-        let t = Config::default().table();
-        let keys = |t: &toml::Table| -> Vec<&str> {
-            visible(&|k| lookup(t, k).cloned())
-                .iter()
-                .map(|p| p.key)
-                .collect()
-        };
-        let onecycle = keys(&t);
-        assert!(onecycle.contains(&"train.pct_start"));
-        assert!(!onecycle.contains(&"train.step_size"));
-        let step = Config::default()
-            .with_sets(&[("train.schedule".into(), "step".into())])
-            .unwrap()
-            .table();
-        let step = keys(&step);
-        assert!(step.contains(&"train.step_size") && !step.contains(&"train.pct_start"));
-    }
-}
+mod tests;

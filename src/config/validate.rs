@@ -1,158 +1,150 @@
 //! Range checks that serde's types cannot express; each message names the key and quotes
-//! the value (`train.lr: '-0.1' must be > 0`).
+//! the value (`train.lr: '-0.1' must be > 0`). The architecture's rules are in `shapes`.
 
-use super::Config;
+use super::{shapes, Config, DataConfig, Invalid, OptimizerKind, ScheduleKind, TrainConfig};
+use std::fmt::Display;
 
-pub fn check(c: &Config) -> Result<(), String> {
+/// The first problem of `c`, in the order the keys are documented; `memory` is the bytes
+/// a batch may take and where that number comes from (`memory::machine()`).
+pub fn check(c: &Config, memory: (u64, &'static str)) -> Result<(), Invalid> {
     let t = &c.train;
-    let bad = |key: &str, value: &dyn std::fmt::Display, rule: &str| {
-        Err(format!("{key}: '{value}' {rule}"))
-    };
-    if !(t.lr > 0.0 && t.lr.is_finite()) {
-        return bad("train.lr", &t.lr, "must be > 0");
+    basics(t)?;
+    optimizer(t)?;
+    augmentation(t)?;
+    schedule(t)?;
+    data(&c.data)?;
+    if !(10..=10_000).contains(&c.ui.tick_ms) {
+        return bad("ui.tick_ms", c.ui.tick_ms, "must be in 10..=10000");
     }
-    if !(0.0..1.0).contains(&t.momentum) {
-        return bad("train.momentum", &t.momentum, "must be in [0, 1)");
+    shapes::check(c, memory)
+}
+
+/// `key: 'value' rule`.
+pub fn bad<T>(key: &str, value: impl Display, rule: &str) -> Result<T, Invalid> {
+    Err(Invalid::Range {
+        key: key.to_string(),
+        value: value.to_string(),
+        rule: rule.to_string(),
+        also: &[],
+    })
+}
+
+fn positive(key: &str, x: f64) -> Result<(), Invalid> {
+    if x > 0.0 && x.is_finite() {
+        Ok(())
+    } else {
+        bad(key, x, "must be > 0")
     }
+}
+
+/// `x` in [0, 1).
+fn fraction(key: &str, x: f64) -> Result<(), Invalid> {
+    if (0.0..1.0).contains(&x) {
+        Ok(())
+    } else {
+        bad(key, x, "must be in [0, 1)")
+    }
+}
+
+fn at_least_one(key: &str, n: usize) -> Result<(), Invalid> {
+    if n >= 1 {
+        Ok(())
+    } else {
+        bad(key, n, "must be >= 1")
+    }
+}
+
+/// lr, momentum, weight decay, dropout, batch size, epochs.
+fn basics(t: &TrainConfig) -> Result<(), Invalid> {
+    positive("train.lr", t.lr)?;
+    fraction("train.momentum", t.momentum)?;
     if t.nesterov && t.momentum == 0.0 {
-        return bad("train.nesterov", &t.nesterov, "needs train.momentum > 0");
+        return Err(Invalid::Range {
+            key: "train.nesterov".into(),
+            value: t.nesterov.to_string(),
+            rule: "needs train.momentum > 0".into(),
+            also: &["train.momentum"],
+        });
     }
     if !(t.weight_decay >= 0.0 && t.weight_decay.is_finite()) {
-        return bad("train.weight_decay", &t.weight_decay, "must be >= 0");
+        return bad("train.weight_decay", t.weight_decay, "must be >= 0");
     }
-    if !(0.0..1.0).contains(&t.dropout) {
-        return bad("train.dropout", &t.dropout, "must be in [0, 1)");
-    }
-    if t.batch_size == 0 {
-        return bad("train.batch_size", &t.batch_size, "must be >= 1");
-    }
-    if t.epochs == 0 {
-        return bad("train.epochs", &t.epochs, "must be >= 1");
-    }
-    match t.optimizer.as_str() {
-        "sgd" => {}
-        "adam" | "adamw" => {
-            for (key, v) in [("train.beta1", t.beta1), ("train.beta2", t.beta2)] {
-                if !(0.0..1.0).contains(&v) {
-                    return bad(key, &v, "must be in [0, 1)");
-                }
-            }
-            if !(t.eps > 0.0 && t.eps.is_finite()) {
-                return bad("train.eps", &t.eps, "must be > 0");
-            }
-        }
-        other => {
-            return bad(
-                "train.optimizer",
-                &other,
-                "must be one of: sgd, adam, adamw",
-            )
+    fraction("train.dropout", t.dropout)?;
+    at_least_one("train.batch_size", t.batch_size)?;
+    at_least_one("train.epochs", t.epochs)
+}
+
+/// The keys of the chosen optimizer only.
+fn optimizer(t: &TrainConfig) -> Result<(), Invalid> {
+    match t.optimizer {
+        OptimizerKind::Sgd => Ok(()),
+        OptimizerKind::Adam | OptimizerKind::AdamW => {
+            fraction("train.beta1", t.beta1)?;
+            fraction("train.beta2", t.beta2)?;
+            positive("train.eps", t.eps)
         }
     }
-    if !(0.0..1.0).contains(&t.label_smoothing) {
-        return bad(
-            "train.label_smoothing",
-            &t.label_smoothing,
-            "must be in [0, 1)",
-        );
-    }
+}
+
+/// Label smoothing, rotation, translation.
+fn augmentation(t: &TrainConfig) -> Result<(), Invalid> {
+    fraction("train.label_smoothing", t.label_smoothing)?;
     if !(0.0..=180.0).contains(&t.rotate_degrees) {
         return bad(
             "train.rotate_degrees",
-            &t.rotate_degrees,
+            t.rotate_degrees,
             "must be in [0, 180]",
         );
     }
     if !(0.0..=14.0).contains(&t.translate_px) {
-        return bad("train.translate_px", &t.translate_px, "must be in [0, 14]");
+        return bad("train.translate_px", t.translate_px, "must be in [0, 14]");
     }
-    match t.schedule.as_str() {
-        "constant" => {}
-        "onecycle" => {
+    Ok(())
+}
+
+/// The keys of the chosen schedule only.
+fn schedule(t: &TrainConfig) -> Result<(), Invalid> {
+    match t.schedule {
+        ScheduleKind::Constant => Ok(()),
+        ScheduleKind::OneCycle => {
             if !(t.pct_start > 0.0 && t.pct_start < 1.0) {
-                return bad("train.pct_start", &t.pct_start, "must be in (0, 1)");
+                return bad("train.pct_start", t.pct_start, "must be in (0, 1)");
             }
-            if !(t.div_factor >= 1.0 && t.div_factor.is_finite()) {
-                return bad("train.div_factor", &t.div_factor, "must be >= 1");
+            for (key, x) in [
+                ("train.div_factor", t.div_factor),
+                ("train.final_div_factor", t.final_div_factor),
+            ] {
+                if !(x >= 1.0 && x.is_finite()) {
+                    return bad(key, x, "must be >= 1");
+                }
             }
-            if !(t.final_div_factor >= 1.0 && t.final_div_factor.is_finite()) {
-                return bad(
-                    "train.final_div_factor",
-                    &t.final_div_factor,
-                    "must be >= 1",
-                );
-            }
+            Ok(())
         }
-        "plateau" => {
+        ScheduleKind::Plateau => {
             if !(t.plateau_factor > 0.0 && t.plateau_factor < 1.0) {
                 return bad(
                     "train.plateau_factor",
-                    &t.plateau_factor,
+                    t.plateau_factor,
                     "must be in (0, 1)",
                 );
             }
+            Ok(())
         }
-        "step" => {
-            if t.step_size == 0 {
-                return bad("train.step_size", &t.step_size, "must be >= 1");
-            }
+        ScheduleKind::Step => {
+            at_least_one("train.step_size", t.step_size)?;
             if !(t.gamma > 0.0 && t.gamma <= 1.0) {
-                return bad("train.gamma", &t.gamma, "must be in (0, 1]");
+                return bad("train.gamma", t.gamma, "must be in (0, 1]");
             }
-        }
-        other => {
-            return bad(
-                "train.schedule",
-                &other,
-                "must be one of: constant, step, onecycle, plateau",
-            )
+            Ok(())
         }
     }
-    crate::device::parse(&t.device).map_err(|e| format!("train.device: '{}' {e}", t.device))?;
-    let d = &c.data;
-    if d.eval_batch_size == 0 {
-        return bad("data.eval_batch_size", &d.eval_batch_size, "must be >= 1");
-    }
-    if !(d.std > 0.0 && d.std.is_finite()) {
-        return bad("data.std", &d.std, "must be > 0");
-    }
+}
+
+fn data(d: &DataConfig) -> Result<(), Invalid> {
+    at_least_one("data.eval_batch_size", d.eval_batch_size)?;
+    positive("data.std", d.std)?;
     if !d.mean.is_finite() {
-        return bad("data.mean", &d.mean, "must be a finite number");
-    }
-    if !(10..=10_000).contains(&c.ui.tick_ms) {
-        return bad("ui.tick_ms", &c.ui.tick_ms, "must be in 10..=10000");
-    }
-    if !["braille", "dot", "block"].contains(&c.ui.marker.as_str()) {
-        return bad(
-            "ui.marker",
-            &c.ui.marker,
-            "must be one of: braille, dot, block",
-        );
-    }
-    let Some(preset) = c.models.get(&c.model) else {
-        let names: Vec<&str> = c.models.keys().map(String::as_str).collect();
-        return bad(
-            "model",
-            &c.model,
-            &format!("is not a preset in [models] (have: {})", names.join(", ")),
-        );
-    };
-    for (name, p) in &c.models {
-        if p.input.contains(&0) {
-            return Err(format!(
-                "models.{name}.input: '{:?}' must be >= 1 each",
-                p.input
-            ));
-        }
-        p.summarize()
-            .map_err(|e| format!("models.{name}.layers: {e}"))?;
-    }
-    if preset.input[0] != 1 {
-        return bad(
-            &format!("models.{}.input", c.model),
-            &format!("{:?}", preset.input),
-            "must have 1 channel (MNIST images are greyscale)",
-        );
+        return bad("data.mean", d.mean, "must be a finite number");
     }
     Ok(())
 }

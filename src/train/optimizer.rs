@@ -129,15 +129,16 @@ pub enum Optimizer {
 impl Optimizer {
     /// `train.optimizer`: `sgd`, `adam` or `adamw` (validated beforehand).
     pub fn from_config(t: &crate::config::TrainConfig, params: usize) -> Self {
-        match t.optimizer.as_str() {
-            "adam" | "adamw" => Optimizer::Adam(Adam::new(
+        use crate::config::OptimizerKind as K;
+        match t.optimizer {
+            K::Adam | K::AdamW => Optimizer::Adam(Adam::new(
                 params,
                 (t.beta1, t.beta2),
                 t.eps,
                 t.weight_decay,
-                t.optimizer == "adamw",
+                t.optimizer == K::AdamW,
             )),
-            _ => Optimizer::Sgd(Sgd::new(params, t.momentum, t.nesterov, t.weight_decay)),
+            K::Sgd => Optimizer::Sgd(Sgd::new(params, t.momentum, t.nesterov, t.weight_decay)),
         }
     }
 
@@ -291,12 +292,12 @@ mod tests {
     #[test]
     fn optimizer_from_config_and_momentum_cycling() {
         let mut t = crate::config::Config::default().train;
-        t.optimizer = "adamw".into();
+        t.optimizer = "adamw".parse().unwrap();
         let mut o = Optimizer::from_config(&t, 3);
         assert!(matches!(&o, Optimizer::Adam(a) if a.decoupled && a.moments.len() == 3));
         o.set_momentum(0.85);
         assert!(matches!(&o, Optimizer::Adam(a) if a.beta1 == 0.85));
-        t.optimizer = "sgd".into();
+        t.optimizer = "sgd".parse().unwrap();
         t.momentum = 0.9;
         let mut o = Optimizer::from_config(&t, 3);
         o.set_momentum(0.95);

@@ -42,28 +42,28 @@ pub struct Schedule {
 
 impl Schedule {
     /// `t.lr` is the constant lr, the initial lr (step, plateau) or OneCycle's `max_lr`.
-    /// `t.schedule` is validated beforehand; an unknown name behaves as `constant`.
     pub fn new(t: &TrainConfig, batches_per_epoch: usize) -> Self {
-        let kind = match t.schedule.as_str() {
-            "step" => Kind::Step {
+        use crate::config::ScheduleKind as S;
+        let kind = match t.schedule {
+            S::Step => Kind::Step {
                 step_size: t.step_size.max(1),
                 gamma: t.gamma,
             },
-            "onecycle" => Kind::OneCycle {
+            S::OneCycle => Kind::OneCycle {
                 total_steps: (t.epochs * batches_per_epoch).max(1),
                 pct_start: t.pct_start,
                 div_factor: t.div_factor,
                 final_div_factor: t.final_div_factor,
                 cycle_momentum: t.cycle_momentum,
             },
-            "plateau" => Kind::Plateau {
+            S::Plateau => Kind::Plateau {
                 factor: t.plateau_factor,
                 patience: t.plateau_patience,
                 best: f64::INFINITY,
                 bad_epochs: 0,
                 current: t.lr,
             },
-            _ => Kind::Constant,
+            S::Constant => Kind::Constant,
         };
         Schedule { lr: t.lr, kind }
     }
@@ -227,7 +227,7 @@ mod tests {
 
     fn train(schedule: &str) -> TrainConfig {
         let mut t = Config::default().train;
-        t.schedule = schedule.into();
+        t.schedule = schedule.parse().unwrap();
         t
     }
 
@@ -237,7 +237,7 @@ mod tests {
         t.lr = 0.01;
         assert_eq!(lr_at(&t, 0, 10), 0.01);
         assert_eq!(Schedule::new(&t, 10).lr(14, 149), 0.01);
-        t.schedule = "step".into();
+        t.schedule = "step".parse().unwrap();
         t.step_size = 6;
         t.gamma = 0.1;
         assert_eq!(lr_at(&t, 5, 10), 0.01);

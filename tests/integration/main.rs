@@ -3,6 +3,7 @@
 
 mod commands;
 mod common;
+mod config_limits;
 mod corrupt_data;
 mod device;
 mod disk;

@@ -135,7 +135,7 @@ mod tests {
     /// the first's saved state; a further step must give identical parameters.
     fn continues_identically(optimizer: &str) {
         let mut t = Config::default().train;
-        t.optimizer = optimizer.into();
+        t.optimizer = optimizer.parse().unwrap();
         t.weight_decay = 0.01;
         let p = Var::new(&[1.0f32, -2.0, 0.5], &Device::Cpu).unwrap();
         let step = |opt: &mut Optimizer, p: &Var| {
@@ -173,7 +173,9 @@ mod tests {
         );
         assert_eq!(pa, pb, "{optimizer}");
         let mut other = t.clone();
-        other.optimizer = if optimizer == "sgd" { "adam" } else { "sgd" }.into();
+        other.optimizer = if optimizer == "sgd" { "adam" } else { "sgd" }
+            .parse()
+            .unwrap();
         let mut c = Optimizer::from_config(&other, 1);
         let e = restore(&mut c, &scalars, &tensors, &[q]).unwrap_err();
         assert!(e.contains("saved by"), "{e}");
