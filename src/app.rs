@@ -75,6 +75,7 @@ fn resumed_trainer(
         },
         run_dir,
     )
+    .map_err(|e| e.to_string())
 }
 
 /// The kernels for a run: the fast CPU kernels (which fall back to candle's ops on other
@@ -310,6 +311,7 @@ impl Starter {
             runs_root: self.runs_root.clone(),
             kernels,
         })
+        .map_err(|e| e.to_string())
     }
 }
 
