@@ -203,7 +203,8 @@ impl Emitter {
 }
 
 /// A failed run: why, and what was achieved before it (best checkpoint kept) when the
-/// failure leaves something to show: a diverged loss or a checkpoint that cannot be saved.
+/// failure leaves something to show: a diverged loss, or a checkpoint or summary that cannot
+/// be written.
 pub(crate) struct RunError {
     /// Boxed: a `Result` carries it on every phase of the run.
     pub error: Box<TrainError>,
