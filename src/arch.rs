@@ -120,91 +120,25 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
     let (mut shape, mut jump, mut rf) = (input, 1usize, 1usize);
     for (i, spec) in layers.iter().enumerate() {
         let name = format!("{}-{}", spec.type_name(), i + 1);
-        let err = |reason: String| ShapeError {
+        let step = apply(spec, shape).map_err(|misfit| ShapeError {
             index: i + 1,
             name: name.clone(),
-            reason,
-        };
-        let (out, params, kernel, stride, padding) = match *spec {
-            LayerSpec::Conv {
-                out,
-                kernel,
-                stride,
-                padding,
-                bias,
-            } => {
-                if out == 0 || kernel == 0 || stride == 0 {
-                    return Err(err(format!(
-                        "out ({out}), kernel ({kernel}) and stride ({stride}) must be >= 1"
-                    )));
-                }
-                let (h, w) = window_out(shape, kernel, stride, padding).ok_or_else(|| {
-                    err(format!(
-                        "kernel {kernel} with padding {padding} is larger than its {}x{} input",
-                        shape.h, shape.w
-                    ))
-                })?;
-                let params = out * shape.c * kernel * kernel + if bias { out } else { 0 };
-                (Chw { c: out, h, w }, params, kernel, stride, padding)
-            }
-            LayerSpec::Batchnorm => (shape, 2 * shape.c, 1, 1, 0),
-            LayerSpec::Dropout { p } => {
-                if let Some(p) = p {
-                    if !(0.0..1.0).contains(&p) {
-                        return Err(err(format!("p = {p} must be in [0, 1)")));
-                    }
-                }
-                (shape, 0, 1, 1, 0)
-            }
-            LayerSpec::Relu => (shape, 0, 1, 1, 0),
-            LayerSpec::Maxpool { kernel, stride } => {
-                let stride = stride.unwrap_or(kernel);
-                if kernel == 0 || stride == 0 {
-                    return Err(err("kernel and stride must be >= 1".into()));
-                }
-                let (h, w) = window_out(shape, kernel, stride, 0).ok_or_else(|| {
-                    err(format!(
-                        "window {kernel} is larger than its {}x{} input",
-                        shape.h, shape.w
-                    ))
-                })?;
-                (Chw { c: shape.c, h, w }, 0, kernel, stride, 0)
-            }
-            LayerSpec::AvgpoolGlobal => {
-                if shape.h != shape.w {
-                    return Err(err(format!(
-                        "global pooling needs a square input, got {}x{}",
-                        shape.h, shape.w
-                    )));
-                }
-                // Same receptive field as a kernel covering the whole map.
-                (
-                    Chw {
-                        c: shape.c,
-                        h: 1,
-                        w: 1,
-                    },
-                    0,
-                    shape.h,
-                    shape.h,
-                    0,
-                )
-            }
-        };
-        rf += (kernel - 1) * jump;
-        jump *= stride;
+            reason: misfit.to_string(),
+        })?;
+        rf += (step.kernel - 1) * jump;
+        jump *= step.stride;
         rows.push(LayerRow {
             name,
             input: shape,
-            output: out,
-            params,
-            kernel,
-            stride,
-            padding,
+            output: step.out,
+            params: step.params,
+            kernel: step.kernel,
+            stride: step.stride,
+            padding: step.padding,
             jump,
             rf,
         });
-        shape = out;
+        shape = step.out;
     }
     if shape.h != 1 || shape.w != 1 {
         let last = rows.len();
@@ -222,6 +156,143 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
         rows,
         total_params,
         classes: shape.c,
+    })
+}
+
+/// What one layer does to its input: the output shape, its parameters and its spatial window
+/// (kernel, stride, padding).
+struct Step {
+    out: Chw,
+    params: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+}
+
+impl Step {
+    /// A pointwise layer: same shape, window 1, stride 1, no padding.
+    fn pointwise(shape: Chw, params: usize) -> Step {
+        Step {
+            out: shape,
+            params,
+            kernel: 1,
+            stride: 1,
+            padding: 0,
+        }
+    }
+}
+
+/// Why one layer does not fit its input or its own settings (a `ShapeError`'s reason).
+#[derive(Debug, thiserror::Error)]
+enum Misfit {
+    #[error("out ({out}), kernel ({kernel}) and stride ({stride}) must be >= 1")]
+    ConvZero {
+        out: usize,
+        kernel: usize,
+        stride: usize,
+    },
+    #[error("kernel {kernel} with padding {padding} is larger than its {h}x{w} input")]
+    ConvTooLarge {
+        kernel: usize,
+        padding: usize,
+        h: usize,
+        w: usize,
+    },
+    #[error("p = {0} must be in [0, 1)")]
+    DropoutP(f64),
+    #[error("kernel and stride must be >= 1")]
+    PoolZero,
+    #[error("window {kernel} is larger than its {h}x{w} input")]
+    PoolTooLarge { kernel: usize, h: usize, w: usize },
+    #[error("global pooling needs a square input, got {h}x{w}")]
+    NotSquare { h: usize, w: usize },
+}
+
+/// The layer `spec` applied to `shape`, or why it does not fit.
+fn apply(spec: &LayerSpec, shape: Chw) -> Result<Step, Misfit> {
+    match *spec {
+        LayerSpec::Conv {
+            out,
+            kernel,
+            stride,
+            padding,
+            bias,
+        } => conv(shape, out, kernel, stride, padding, bias),
+        LayerSpec::Batchnorm => Ok(Step::pointwise(shape, 2 * shape.c)),
+        LayerSpec::Dropout { p } => match p {
+            Some(p) if !(0.0..1.0).contains(&p) => Err(Misfit::DropoutP(p)),
+            _ => Ok(Step::pointwise(shape, 0)),
+        },
+        LayerSpec::Relu => Ok(Step::pointwise(shape, 0)),
+        LayerSpec::Maxpool { kernel, stride } => maxpool(shape, kernel, stride.unwrap_or(kernel)),
+        LayerSpec::AvgpoolGlobal => {
+            if shape.h != shape.w {
+                return Err(Misfit::NotSquare {
+                    h: shape.h,
+                    w: shape.w,
+                });
+            }
+            // Same receptive field as a kernel covering the whole map.
+            Ok(Step {
+                out: Chw {
+                    c: shape.c,
+                    h: 1,
+                    w: 1,
+                },
+                params: 0,
+                kernel: shape.h,
+                stride: shape.h,
+                padding: 0,
+            })
+        }
+    }
+}
+
+fn conv(
+    shape: Chw,
+    out: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    bias: bool,
+) -> Result<Step, Misfit> {
+    if out == 0 || kernel == 0 || stride == 0 {
+        return Err(Misfit::ConvZero {
+            out,
+            kernel,
+            stride,
+        });
+    }
+    let (h, w) = window_out(shape, kernel, stride, padding).ok_or(Misfit::ConvTooLarge {
+        kernel,
+        padding,
+        h: shape.h,
+        w: shape.w,
+    })?;
+    Ok(Step {
+        out: Chw { c: out, h, w },
+        params: out * shape.c * kernel * kernel + if bias { out } else { 0 },
+        kernel,
+        stride,
+        padding,
+    })
+}
+
+fn maxpool(shape: Chw, kernel: usize, stride: usize) -> Result<Step, Misfit> {
+    if kernel == 0 || stride == 0 {
+        return Err(Misfit::PoolZero);
+    }
+    let (h, w) = window_out(shape, kernel, stride, 0).ok_or(Misfit::PoolTooLarge {
+        kernel,
+        h: shape.h,
+        w: shape.w,
+    })?;
+    Ok(Step {
+        out: Chw { c: shape.c, h, w },
+        params: 0,
+        kernel,
+        stride,
+        padding: 0,
     })
 }
 

@@ -5,6 +5,7 @@
 pub mod augment;
 mod batch;
 mod checkpoint;
+mod error;
 mod layer_stats;
 mod loss;
 pub mod optimizer;
@@ -24,9 +25,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use batch::Batcher;
-pub use checkpoint::{load_checkpoint, save_checkpoint};
+pub use checkpoint::{load_checkpoint, save_checkpoint, CheckpointError};
+pub use error::TrainError;
 pub use layer_stats::GradNorms;
-pub use resume::RESUME_FILE;
+pub use resume::{ResumeError, RESUME_FILE};
+pub use run::Divergence;
 
 /// A running trainer: read `events` until `Finished`/`Failed`, send `Control`s.
 pub struct Trainer {
@@ -56,10 +59,10 @@ pub struct RunRequest {
 
 /// Open the device and the run folder (errors here are the user's to fix: exit 2), then
 /// start the training thread.
-pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
+pub fn spawn(req: RunRequest) -> Result<Trainer, TrainError> {
     let (device, device_label) = open_device(&req)?;
     let dir = RunDir::create(&req.runs_root, &req.config.model, &req.config.to_toml())
-        .map_err(|e| e.to_string())?;
+        .map_err(TrainError::RunDir)?;
     start(req, device, device_label, dir, None)
 }
 
@@ -68,7 +71,7 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
 /// check happens here, before the thread starts, so its errors are the user's to fix (exit
 /// 2): the device, a missing or damaged `resume.safetensors`, a checkpoint that does not fit
 /// the architecture or the data, a run that has nothing left to do.
-pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, String> {
+pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, TrainError> {
     let (device, device_label) = open_device(&req)?;
     let (n_train, batches) = run::sizes(&req);
     let state = resume::TrainState::restore(
@@ -81,23 +84,24 @@ pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, Str
     )?;
     let (done, epochs) = (state.epochs_done(), req.config.train.epochs);
     if done >= epochs {
-        return Err(format!(
-            "{}: the run already finished {done} of {epochs} epochs; nothing to do (pass --epochs N with N > {done} to train it further)",
-            run_dir.display()
-        ));
+        return Err(TrainError::NothingToDo {
+            dir: run_dir.to_path_buf(),
+            done,
+            epochs,
+        });
     }
-    let dir = RunDir::open(run_dir).map_err(|e| e.to_string())?;
+    let dir = RunDir::open(run_dir).map_err(TrainError::RunDir)?;
     // The folder's config.toml stays the effective configuration (e.g. the raised epochs).
     crate::rundir::write_atomic(
         &run_dir.join("config.toml"),
         req.config.to_toml().as_bytes(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(TrainError::RunDir)?;
     start(req, device, device_label, dir, Some(state))
 }
 
-fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), String> {
-    crate::device::open(req.config.train.device).map_err(|e| e.to_string())
+fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), TrainError> {
+    crate::device::open(req.config.train.device).map_err(|e| TrainError::Device(e.to_string()))
 }
 
 /// Start the training thread on an open device and run folder.
@@ -107,7 +111,7 @@ fn start(
     device_label: String,
     dir: RunDir,
     resumed: Option<resume::TrainState>,
-) -> Result<Trainer, String> {
+) -> Result<Trainer, TrainError> {
     let (etx, erx) = crossbeam_channel::unbounded();
     let (ctx, crx) = crossbeam_channel::unbounded();
     let (run_id, run_dir) = (dir.id.clone(), dir.path.display().to_string());
@@ -130,7 +134,7 @@ fn start(
             }));
             let failure = match result {
                 Ok(Ok(())) => None,
-                Ok(Err(e)) => Some((e.reason, e.summary.map(|s| *s))),
+                Ok(Err(e)) => Some((e.error.to_string(), e.summary.map(|s| *s))),
                 Err(panic) => Some((
                     format!("trainer thread panicked: {}", panic_message(&*panic)),
                     None,
@@ -141,7 +145,7 @@ fn start(
             }
             let _ = out.dir.flush();
         })
-        .map_err(|e| format!("cannot start the training thread: {e}"))?;
+        .map_err(TrainError::Thread)?;
     Ok(Trainer {
         events: erx,
         control: ctx,
@@ -196,16 +200,20 @@ impl Emitter {
     }
 }
 
-/// A failed run: the reason, and what was achieved before it (best checkpoint kept).
+/// A failed run: why, and what was achieved before it (best checkpoint kept) when the
+/// failure leaves something to show: a diverged loss, or a checkpoint or summary that cannot
+/// be written.
 pub(crate) struct RunError {
-    pub reason: String,
+    /// Boxed: a `Result` carries it on every phase of the run.
+    pub error: Box<TrainError>,
     pub summary: Option<Box<RunSummary>>,
 }
 
-impl<E: std::fmt::Display> From<E> for RunError {
-    fn from(e: E) -> Self {
+/// A failure that ends the run with nothing to show for it.
+impl From<TrainError> for RunError {
+    fn from(error: TrainError) -> Self {
         RunError {
-            reason: e.to_string(),
+            error: Box::new(error),
             summary: None,
         }
     }

@@ -59,6 +59,7 @@ pub(super) fn trainer(
         },
         run_dir,
     )
+    .map_err(|e| e.to_string())
 }
 
 /// The run folder's configuration with `sets` applied, refused (naming the key and both

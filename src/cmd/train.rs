@@ -65,5 +65,6 @@ impl Starter {
             runs_root: self.runs_root.clone(),
             kernels,
         })
+        .map_err(|e| e.to_string())
     }
 }

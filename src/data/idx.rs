@@ -171,6 +171,25 @@ fn parse<R: Read>(
     size: Option<u64>,
     decompressed: bool,
 ) -> Result<(Claim, Vec<u8>), Failure> {
+    let claim = read_header(kind, input, decompressed)?;
+    let body_size = size.map(|b| b.saturating_sub(kind.header_len() as u64));
+    // Raw file of known size: the header can be checked before reading anything.
+    if !decompressed {
+        if let Some(body) = body_size {
+            check_body_size(&claim, body)?;
+        }
+    }
+    let data = read_body(input, &claim, body_size, decompressed)?;
+    Ok((claim, data))
+}
+
+/// Reads the header and checks what it claims: the magic number first, then the item count
+/// and the image size against the loader's limits.
+fn read_header<R: Read>(
+    kind: IdxKind,
+    input: &mut R,
+    decompressed: bool,
+) -> Result<Claim, Failure> {
     let need = kind.header_len();
     let mut header = [0u8; 16];
     let have = read_full(input, &mut header[..need])?;
@@ -213,38 +232,44 @@ fn parse<R: Read>(
             max: MAX_SIDE,
         }));
     }
-    let claim = Claim {
+    Ok(Claim {
         kind,
         count,
         rows,
         cols,
-    };
+    })
+}
+
+/// A raw file's body must hold exactly the claimed bytes.
+fn check_body_size(claim: &Claim, body: u64) -> Result<(), Failure> {
     // At most 10M * 4096 * 4096 < 2^64: no overflow.
     let want = claim.bytes();
-    let body_size = size.map(|b| b.saturating_sub(need as u64));
-
-    // Raw file of known size: the header can be checked before reading anything.
-    if !decompressed {
-        if let Some(body) = body_size {
-            if body < want {
-                return Err(Failure::Bad(Problem::Truncated {
-                    claim,
-                    have: body,
-                    decompressed,
-                }));
-            }
-            if body > want {
-                let extra = body - want;
-                return Err(Failure::Bad(Problem::Trailing {
-                    claim,
-                    extra,
-                    more: false,
-                    decompressed,
-                }));
-            }
-        }
+    if body < want {
+        return Err(Failure::Bad(Problem::Truncated {
+            claim: claim.clone(),
+            have: body,
+            decompressed: false,
+        }));
     }
+    if body > want {
+        return Err(Failure::Bad(Problem::Trailing {
+            claim: claim.clone(),
+            extra: body - want,
+            more: false,
+            decompressed: false,
+        }));
+    }
+    Ok(())
+}
 
+/// Reads the claimed bytes, then checks that nothing follows them.
+fn read_body<R: Read>(
+    input: &mut R,
+    claim: &Claim,
+    body_size: Option<u64>,
+    decompressed: bool,
+) -> Result<Vec<u8>, Failure> {
+    let want = claim.bytes();
     // Allocate no more than the input can hold; grow only as bytes actually arrive.
     let start = want.min(body_size.unwrap_or(UNKNOWN_LEN_START));
     let mut data = Vec::with_capacity(start as usize);
@@ -252,7 +277,7 @@ fn parse<R: Read>(
     let have = data.len() as u64;
     if have < want {
         return Err(Failure::Bad(Problem::Truncated {
-            claim,
+            claim: claim.clone(),
             have,
             decompressed,
         }));
@@ -264,16 +289,14 @@ fn parse<R: Read>(
         &mut io::sink(),
     )?;
     if extra > 0 {
-        let more = extra > COUNT_LIMIT;
-        let extra = extra.min(COUNT_LIMIT);
         return Err(Failure::Bad(Problem::Trailing {
-            claim,
-            extra,
-            more,
+            claim: claim.clone(),
+            extra: extra.min(COUNT_LIMIT),
+            more: extra > COUNT_LIMIT,
             decompressed,
         }));
     }
-    Ok((claim, data))
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -3,10 +3,32 @@
 
 use crate::model::Model;
 use crate::rundir::write_atomic_with;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn save_checkpoint(model: &Model, path: &Path) -> Result<(), String> {
-    let state = model.state_dict().map_err(|e| e.to_string())?;
+/// A checkpoint that cannot be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    /// The model's tensors cannot be collected.
+    #[error(transparent)]
+    State(candle_core::Error),
+    /// Writing the file failed (the I/O error names it).
+    #[error(transparent)]
+    Write(std::io::Error),
+    #[error("{}: cannot read checkpoint: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: candle_core::Error,
+    },
+    /// The file holds tensors that do not fit the model.
+    #[error("{}: {source}", path.display())]
+    Load {
+        path: PathBuf,
+        source: candle_core::Error,
+    },
+}
+
+pub fn save_checkpoint(model: &Model, path: &Path) -> Result<(), CheckpointError> {
+    let state = model.state_dict().map_err(CheckpointError::State)?;
     write_atomic_with(path, |tmp| {
         candle_core::safetensors::save(&state, tmp).map_err(std::io::Error::other)?;
         if crate::fault::active(crate::fault::Fault::SlowCheckpoint) {
@@ -14,13 +36,20 @@ pub fn save_checkpoint(model: &Model, path: &Path) -> Result<(), String> {
         }
         Ok(())
     })
-    .map_err(|e| e.to_string())
+    .map_err(CheckpointError::Write)
 }
 
-pub fn load_checkpoint(model: &mut Model, path: &Path) -> Result<(), String> {
-    let state = candle_core::safetensors::load(path, model.device())
-        .map_err(|e| format!("{}: cannot read checkpoint: {e}", path.display()))?;
+pub fn load_checkpoint(model: &mut Model, path: &Path) -> Result<(), CheckpointError> {
+    let state = candle_core::safetensors::load(path, model.device()).map_err(|source| {
+        CheckpointError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
     model
         .load_state_dict(&state)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|source| CheckpointError::Load {
+            path: path.to_path_buf(),
+            source,
+        })
 }

@@ -4,7 +4,10 @@
 //! one file, `resume.safetensors`, written atomically: a kill can never pair the weights of one
 //! epoch with the state of another. Dropout masks follow from the seed and the global step.
 
+mod error;
 mod optim;
+
+pub use error::{Mismatch, Problem, ResumeError};
 
 use super::optimizer::Optimizer;
 use super::schedule::{PlateauState, Schedule};
@@ -99,8 +102,11 @@ impl TrainState {
     }
 
     /// Write the whole state to `path` (atomically). `wall_seconds`: the run's total so far.
-    pub fn save(&self, path: &Path, wall_seconds: f64) -> Result<(), String> {
-        let err = |e: candle_core::Error| format!("{}: cannot save: {e}", path.display());
+    pub fn save(&self, path: &Path, wall_seconds: f64) -> Result<(), ResumeError> {
+        let err = |source| ResumeError::Save {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut tensors = self.model.state_dict().map_err(err)?;
         let (scalars, buffers) = optim::save(&self.opt);
         tensors.extend(buffers);
@@ -121,7 +127,7 @@ impl TrainState {
             plateau: self.schedule.plateau_state(),
             history: self.history.clone(),
         };
-        let json = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec(&saved).map_err(ResumeError::Encode)?;
         let n = json.len();
         tensors.insert(
             STATE_TENSOR.into(),
@@ -130,7 +136,7 @@ impl TrainState {
         write_atomic_with(path, |tmp| {
             candle_core::safetensors::save(&tensors, tmp).map_err(std::io::Error::other)
         })
-        .map_err(|e| e.to_string())
+        .map_err(ResumeError::Write)
     }
 
     /// Rebuild the state saved in `path` for the run `cfg` describes. Every error names the
@@ -143,96 +149,105 @@ impl TrainState {
         device: &Device,
         kernels: Arc<dyn Kernels>,
         path: &Path,
-    ) -> Result<Self, String> {
-        let shown = path.display();
+    ) -> Result<Self, ResumeError> {
         if !path.is_file() {
-            return Err(format!(
-                "{shown}: no resume state (it is written at the end of every epoch: did the run finish one?)"
-            ));
+            return Err(ResumeError::Missing(path.to_path_buf()));
         }
-        let tensors = candle_core::safetensors::load(path, &Device::Cpu)
-            .map_err(|e| format!("{shown}: cannot read (damaged?): {e}"))?;
-        let saved = read_state(&tensors).map_err(|e| format!("{shown}: {e}"))?;
-        let mut st = Self::fresh(cfg, n_train, batches, device, kernels)
-            .map_err(|e| format!("cannot build the model: {e}"))?;
-        check_architecture(&st.model, &tensors).map_err(|e| {
-            format!(
-                "{shown} does not match the architecture of '{}' in config.toml: {e}",
-                cfg.model
-            )
+        let tensors = candle_core::safetensors::load(path, &Device::Cpu).map_err(|source| {
+            ResumeError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
-        st.model
-            .load_state_dict(&tensors)
-            .map_err(|e| format!("{shown}: {e}"))?;
-        let vars = st.model.vars();
-        optim::restore(&mut st.opt, &saved.optimizer, &tensors, &vars)
-            .map_err(|e| format!("{shown}: {e}"))?;
-        st.schedule
-            .restore(saved.plateau.as_ref())
-            .map_err(|e| format!("{shown}: {e}"))?;
-        st.order = read_order(&tensors, n_train).map_err(|e| format!("{shown}: {e}"))?;
-        st.shuffle = Rng::from_state(saved.shuffle_rng);
-        st.augment_seeds = Rng::from_state(saved.augment_rng);
-        st.step = saved.step;
-        st.wall_before = saved.wall_seconds;
-        let expected_steps = (saved.epochs_done * batches) as u64;
-        if saved.step != expected_steps {
-            return Err(format!(
-                "{shown}: {} steps after {} epochs, but {batches} batches per epoch give {expected_steps}: the batch size or the data changed",
-                saved.step, saved.epochs_done
-            ));
+        let invalid = |problem| ResumeError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        };
+        let saved = read_state(&tensors).map_err(invalid)?;
+        let mut st =
+            Self::fresh(cfg, n_train, batches, device, kernels).map_err(ResumeError::Model)?;
+        check_architecture(&st.model, &tensors).map_err(|mismatch| ResumeError::Architecture {
+            path: path.to_path_buf(),
+            model: cfg.model.clone(),
+            mismatch: Box::new(mismatch),
+        })?;
+        st.put_back(&saved, &tensors, n_train).map_err(invalid)?;
+        let expected = (saved.epochs_done * batches) as u64;
+        if saved.step != expected {
+            return Err(invalid(Problem::Steps {
+                steps: saved.step,
+                epochs: saved.epochs_done,
+                batches,
+                expected,
+            }));
         }
         st.history = saved.history;
         Ok(st)
     }
+
+    /// Load the saved weights, optimizer, schedule, order, generators and counters into a
+    /// fresh state built for the same run.
+    fn put_back(
+        &mut self,
+        saved: &Saved,
+        tensors: &HashMap<String, Tensor>,
+        n_train: usize,
+    ) -> Result<(), Problem> {
+        self.model
+            .load_state_dict(tensors)
+            .map_err(Problem::Weights)?;
+        let vars = self.model.vars();
+        optim::restore(&mut self.opt, &saved.optimizer, tensors, &vars)?;
+        self.schedule.restore(saved.plateau.as_ref())?;
+        self.order = read_order(tensors, n_train)?;
+        self.shuffle = Rng::from_state(saved.shuffle_rng);
+        self.augment_seeds = Rng::from_state(saved.augment_rng);
+        self.step = saved.step;
+        self.wall_before = saved.wall_seconds;
+        Ok(())
+    }
 }
 
-fn read_state(tensors: &HashMap<String, Tensor>) -> Result<Saved, String> {
+fn read_state(tensors: &HashMap<String, Tensor>) -> Result<Saved, Problem> {
     let bytes: Vec<u8> = tensors
         .get(STATE_TENSOR)
-        .ok_or(format!("not a resume state (no '{STATE_TENSOR}')"))?
+        .ok_or(Problem::NoState)?
         .to_vec1()
-        .map_err(|e| format!("'{STATE_TENSOR}': {e}"))?;
-    let saved: Saved =
-        serde_json::from_slice(&bytes).map_err(|e| format!("corrupt resume state: {e}"))?;
+        .map_err(Problem::StateTensor)?;
+    let saved: Saved = serde_json::from_slice(&bytes).map_err(Problem::Corrupt)?;
     if saved.version != VERSION {
-        return Err(format!(
-            "resume state version {} (this convscope reads {VERSION})",
-            saved.version
-        ));
+        return Err(Problem::Version(saved.version));
     }
     let numbers: Vec<usize> = saved.history.iter().map(|e| e.epoch).collect();
     if saved.history.len() != saved.epochs_done
         || numbers != (1..=saved.epochs_done).collect::<Vec<_>>()
     {
-        return Err(format!(
-            "corrupt resume state: {} epochs done but the history holds epochs {numbers:?}",
-            saved.epochs_done
-        ));
+        return Err(Problem::History {
+            done: saved.epochs_done,
+            epochs: numbers,
+        });
     }
     Ok(saved)
 }
 
 /// The saved training order: a permutation of `0..n_train`.
-fn read_order(tensors: &HashMap<String, Tensor>, n_train: usize) -> Result<Vec<usize>, String> {
+fn read_order(tensors: &HashMap<String, Tensor>, n_train: usize) -> Result<Vec<usize>, Problem> {
     let order: Vec<u32> = tensors
         .get(ORDER_TENSOR)
-        .ok_or(format!("no '{ORDER_TENSOR}'"))?
+        .ok_or(Problem::NoOrder)?
         .to_vec1()
-        .map_err(|e| format!("'{ORDER_TENSOR}': {e}"))?;
+        .map_err(Problem::OrderTensor)?;
     if order.len() != n_train {
-        return Err(format!(
-            "saved for {} training images, the configuration uses {n_train} (data.limit_train changed?)",
-            order.len()
-        ));
+        return Err(Problem::OrderLength {
+            saved: order.len(),
+            n_train,
+        });
     }
     let mut seen = vec![false; n_train];
     for &i in &order {
         let i = i as usize;
         if i >= n_train || std::mem::replace(&mut seen[i], true) {
-            return Err(format!(
-                "corrupt '{ORDER_TENSOR}': not a permutation of 0..{n_train}"
-            ));
+            return Err(Problem::NotAPermutation { n_train });
         }
     }
     Ok(order.into_iter().map(|i| i as usize).collect())
@@ -240,27 +255,27 @@ fn read_order(tensors: &HashMap<String, Tensor>, n_train: usize) -> Result<Vec<u
 
 /// Every model tensor of the file must be one the model has, with its shape, and the other
 /// way round; the error names the first that differs and its layer.
-fn check_architecture(model: &Model, tensors: &HashMap<String, Tensor>) -> Result<(), String> {
-    let wanted = model.state_dict().map_err(|e| e.to_string())?;
+fn check_architecture(model: &Model, tensors: &HashMap<String, Tensor>) -> Result<(), Mismatch> {
+    let wanted = model.state_dict().map_err(Mismatch::State)?;
     let mut names: Vec<&String> = wanted.keys().collect();
     names.sort_by_key(|n| layer_of(n));
     for name in names {
         let like = &wanted[name];
         match tensors.get(name) {
             None => {
-                return Err(format!(
-                    "layer {}: the model has tensor '{name}' {:?}, the checkpoint does not",
-                    layer_of(name),
-                    like.dims()
-                ))
+                return Err(Mismatch::MissingInFile {
+                    layer: layer_of(name),
+                    name: name.clone(),
+                    dims: like.dims().to_vec(),
+                })
             }
             Some(t) if t.dims() != like.dims() => {
-                return Err(format!(
-                "layer {}: tensor '{name}' has shape {:?} in the checkpoint, the model needs {:?}",
-                layer_of(name),
-                t.dims(),
-                like.dims()
-            ))
+                return Err(Mismatch::Shape {
+                    layer: layer_of(name),
+                    name: name.clone(),
+                    saved: t.dims().to_vec(),
+                    wanted: like.dims().to_vec(),
+                })
             }
             Some(_) => {}
         }
@@ -276,11 +291,11 @@ fn check_architecture(model: &Model, tensors: &HashMap<String, Tensor>) -> Resul
         .collect();
     extra.sort_by_key(|n| layer_of(n));
     if let Some(name) = extra.first() {
-        return Err(format!(
-            "layer {}: the checkpoint has tensor '{name}' {:?}, the model has no such tensor",
-            layer_of(name),
-            tensors[*name].dims()
-        ));
+        return Err(Mismatch::NotInModel {
+            layer: layer_of(name),
+            name: (*name).clone(),
+            dims: tensors[*name].dims().to_vec(),
+        });
     }
     Ok(())
 }

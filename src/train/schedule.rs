@@ -139,6 +139,16 @@ impl Schedule {
     }
 }
 
+/// Plateau state saved for a run whose schedule is not (or no longer) plateau, or missing
+/// for one whose schedule is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PlateauMismatch {
+    #[error("the schedule is plateau but no plateau state was saved")]
+    Missing,
+    #[error("plateau state was saved but the schedule is not plateau")]
+    Unexpected,
+}
+
 /// Reduce-on-plateau's bookkeeping, for a resume checkpoint. The floats are kept as their
 /// bit patterns so that a restored run takes exactly the decisions the uninterrupted one would
 /// (and so that the initial infinite best survives JSON).
@@ -170,7 +180,7 @@ impl Schedule {
 
     /// Put back what `plateau_state` saved. Saved state for another kind of schedule is an
     /// error (the configuration changed under the checkpoint).
-    pub fn restore(&mut self, saved: Option<&PlateauState>) -> Result<(), String> {
+    pub fn restore(&mut self, saved: Option<&PlateauState>) -> Result<(), PlateauMismatch> {
         match (&mut self.kind, saved) {
             (
                 Kind::Plateau {
@@ -186,10 +196,8 @@ impl Schedule {
                 *current = f64::from_bits(s.current_bits);
                 Ok(())
             }
-            (Kind::Plateau { .. }, None) => {
-                Err("the schedule is plateau but no plateau state was saved".into())
-            }
-            (_, Some(_)) => Err("plateau state was saved but the schedule is not plateau".into()),
+            (Kind::Plateau { .. }, None) => Err(PlateauMismatch::Missing),
+            (_, Some(_)) => Err(PlateauMismatch::Unexpected),
             (_, None) => Ok(()),
         }
     }

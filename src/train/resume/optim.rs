@@ -16,6 +16,26 @@ pub struct Scalars {
     pub steps: i32,
 }
 
+/// Optimizer state saved for another optimizer or another model.
+#[derive(Debug, thiserror::Error)]
+pub enum OptimError {
+    #[error("the optimizer state was saved by '{saved}', the configuration asks for '{wanted}'")]
+    Kind { saved: String, wanted: String },
+    #[error("optimizer buffer '{name}' has shape {saved:?}, its parameter has {wanted:?}")]
+    Shape {
+        name: String,
+        saved: Vec<usize>,
+        wanted: Vec<usize>,
+    },
+    /// A buffer cannot be moved to the parameter's device.
+    #[error(transparent)]
+    Device(candle_core::Error),
+    #[error("parameter {0} has only one of its Adam moments")]
+    HalfAdam(usize),
+    #[error("{present} optimizer buffers for {params} parameters: saved for another model")]
+    TooMany { present: usize, params: usize },
+}
+
 const VELOCITY: &str = "optim.momentum_buffer";
 const EXP_AVG: &str = "optim.exp_avg";
 const EXP_AVG_SQ: &str = "optim.exp_avg_sq";
@@ -69,30 +89,30 @@ pub fn restore(
     scalars: &Scalars,
     tensors: &HashMap<String, Tensor>,
     params: &[Var],
-) -> Result<(), String> {
+) -> Result<(), OptimError> {
     let kind = save(opt).0.kind;
     if kind != scalars.kind {
-        return Err(format!(
-            "the optimizer state was saved by '{}', the configuration asks for '{kind}'",
-            scalars.kind
-        ));
+        return Err(OptimError::Kind {
+            saved: scalars.kind.clone(),
+            wanted: kind,
+        });
     }
-    let get = |prefix: &str, i: usize| -> Result<Option<Tensor>, String> {
+    let get = |prefix: &str, i: usize| -> Result<Option<Tensor>, OptimError> {
         let n = name(prefix, i);
         let Some(t) = tensors.get(&n) else {
             return Ok(None);
         };
         let like = params[i].as_tensor();
         if t.dims() != like.dims() {
-            return Err(format!(
-                "optimizer buffer '{n}' has shape {:?}, its parameter has {:?}",
-                t.dims(),
-                like.dims()
-            ));
+            return Err(OptimError::Shape {
+                name: n,
+                saved: t.dims().to_vec(),
+                wanted: like.dims().to_vec(),
+            });
         }
         t.to_device(like.device())
             .map(Some)
-            .map_err(|e| e.to_string())
+            .map_err(OptimError::Device)
     };
     let momentum = f64::from_bits(scalars.momentum_bits);
     match opt {
@@ -109,7 +129,7 @@ pub fn restore(
                 o.moments[i] = match (get(EXP_AVG, i)?, get(EXP_AVG_SQ, i)?) {
                     (Some(m), Some(v)) => Some((m, v)),
                     (None, None) => None,
-                    _ => return Err(format!("parameter {i} has only one of its Adam moments")),
+                    _ => return Err(OptimError::HalfAdam(i)),
                 };
             }
         }
@@ -117,10 +137,10 @@ pub fn restore(
     let expected = params.len() * if kind == "sgd" { 1 } else { 2 };
     let present = tensors.keys().filter(|k| is_optimizer_tensor(k)).count();
     if present > expected {
-        return Err(format!(
-            "{present} optimizer buffers for {} parameters: saved for another model",
-            params.len()
-        ));
+        return Err(OptimError::TooMany {
+            present,
+            params: params.len(),
+        });
     }
     Ok(())
 }
@@ -178,7 +198,7 @@ mod tests {
             .unwrap();
         let mut c = Optimizer::from_config(&other, 1);
         let e = restore(&mut c, &scalars, &tensors, &[q]).unwrap_err();
-        assert!(e.contains("saved by"), "{e}");
+        assert!(e.to_string().contains("saved by"), "{e}");
     }
 
     #[test]
