@@ -3,6 +3,7 @@
 
 mod common;
 mod corrupt_data;
+mod data_dir;
 mod device;
 mod disk;
 mod errors;
