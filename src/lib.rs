@@ -24,6 +24,7 @@ pub mod model;
 pub mod report;
 pub mod rng;
 pub mod rundir;
+pub mod runref;
 pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;
