@@ -38,6 +38,8 @@ pub enum RunRefError {
     },
     #[error("{}: no such folder (and no run with that id in {})", quoted(.typed), .runs_dir.display())]
     NoSuchFolder { typed: String, runs_dir: PathBuf },
+    #[error("{}: not a folder (a run is given by its folder, e.g. runs/<run-id>)", .path.display())]
+    NotAFolder { path: PathBuf },
     #[error("{}: a folder, but not a run folder (it holds no config.toml and no metrics.jsonl)", .path.display())]
     NotARun { path: PathBuf },
     #[error("{}: @-N counts runs from the newest, @-1 (N must be 1 or more)", quoted(.typed))]
@@ -104,6 +106,11 @@ pub fn resolve_with(
                 path: as_path.to_path_buf(),
             })
         };
+    }
+    if as_path.exists() {
+        return Err(RunRefError::NotAFolder {
+            path: as_path.to_path_buf(),
+        });
     }
     if looks_like_a_path(typed) {
         return Err(RunRefError::NoSuchFolder {

@@ -167,6 +167,17 @@ fn runref_unknown_names_what_was_typed_and_the_runs_dir() {
     assert!(e
         .to_string()
         .ends_with("not a run folder (it holds no config.toml and no metrics.jsonl)"));
+    // A file (what `watch` also accepts) is not a run folder.
+    let file = r.0.join(A).join("config.toml");
+    assert_eq!(
+        resolve(&r.0, &file.display().to_string())
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "{}: not a folder (a run is given by its folder, e.g. runs/<run-id>)",
+            file.display()
+        )
+    );
     // Control characters are shown escaped, never sent to the terminal.
     let e = resolve(&r.0, "\u{1b}[2Jx").unwrap_err().to_string();
     assert!(e.starts_with("no run '\\u{1b}[2Jx' in "), "{e}");
