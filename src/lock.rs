@@ -94,7 +94,9 @@ impl Holder {
 
 impl fmt::Display for Holder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = crate::rundir::timestamp(UNIX_EPOCH + Duration::from_secs(self.since));
+        // A damaged file's time must not panic: past what SystemTime holds it shows as 1970.
+        let when = UNIX_EPOCH.checked_add(Duration::from_secs(self.since));
+        let t = crate::rundir::timestamp(when.unwrap_or(UNIX_EPOCH));
         write!(
             f,
             "{} pid {} on host {} since {}-{}-{} {}:{}:{} UTC",

@@ -223,6 +223,19 @@ fn lock_from_another_host_is_never_assumed_stale() {
 }
 
 #[test]
+fn lock_with_an_absurd_time_is_shown_not_a_panic() {
+    let far = Holder {
+        host: "elsewhere.example".into(),
+        since: u64::MAX,
+        ..dead_holder()
+    };
+    assert!(
+        far.to_string().ends_with("since 1970-01-01 00:00:00 UTC"),
+        "{far}"
+    );
+}
+
+#[test]
 fn lock_file_that_is_not_a_lock_is_refused_not_overwritten() {
     let d = TempDir::new("garbage");
     fs::write(d.0.join(LOCK_FILE), "hello\n").unwrap();
