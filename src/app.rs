@@ -260,6 +260,10 @@ fn bench(
     if steps == 0 || eval_batches == 0 {
         return usage_error("bench: --steps and --eval-batches must be >= 1");
     }
+    if let Err(e) = crate::data::check_batch_size(config.train.batch_size, data.train.len(), false)
+    {
+        return usage_error(e);
+    }
     let device = crate::device::parse(&config.train.device).and_then(crate::device::open);
     let (device, device_label) = match device {
         Ok(d) => d,

@@ -99,3 +99,24 @@ fn data_dir_flag_with_the_data_wins_over_a_wrong_config_data_dir() {
         "the log names the folder used:\n{out}"
     );
 }
+
+#[test]
+fn bench_batch_larger_than_the_data_is_an_error_not_a_panic() {
+    let dir = scratch("bench-batch");
+    let o = convscope(&dir)
+        .arg("--data-dir")
+        .arg(mnist_dir())
+        .args(["bench", "--steps", "1", "--set", "train.batch_size=60001"])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(
+            "train.batch_size = 60001 is larger than the 60000 training images; \
+             set train.batch_size to at most 60000"
+        ),
+        "{err}"
+    );
+}
