@@ -17,6 +17,7 @@ mod tally;
 use crate::config::Config;
 use crate::data::Mnist;
 use crate::events::{Control, Level, RunSummary, TrainEvent};
+use crate::lock::RunLock;
 use crate::model::kernels::Kernels;
 use crate::rundir::RunDir;
 use crossbeam_channel::{Receiver, Sender};
@@ -60,7 +61,8 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
     let (device, device_label) = open_device(&req)?;
     let dir = RunDir::create(&req.runs_root, &req.config.model, &req.config.to_toml())
         .map_err(|e| e.to_string())?;
-    start(req, device, device_label, dir, None)
+    let lock = RunLock::acquire(&dir.path).map_err(|e| e.to_string())?;
+    start(req, device, device_label, dir, lock, None)
 }
 
 /// Continue the run in `run_dir` from the end of its last finished epoch, in the same folder.
@@ -69,6 +71,7 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, String> {
 /// 2): the device, a missing or damaged `resume.safetensors`, a checkpoint that does not fit
 /// the architecture or the data, a run that has nothing left to do.
 pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, String> {
+    let lock = RunLock::acquire(run_dir).map_err(|e| e.to_string())?;
     let (device, device_label) = open_device(&req)?;
     let (n_train, batches) = run::sizes(&req);
     let state = resume::TrainState::restore(
@@ -93,7 +96,7 @@ pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, Str
         req.config.to_toml().as_bytes(),
     )
     .map_err(|e| e.to_string())?;
-    start(req, device, device_label, dir, Some(state))
+    start(req, device, device_label, dir, lock, Some(state))
 }
 
 fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), String> {
@@ -106,6 +109,7 @@ fn start(
     device: candle_core::Device,
     device_label: String,
     dir: RunDir,
+    lock: RunLock,
     resumed: Option<resume::TrainState>,
 ) -> Result<Trainer, String> {
     let (etx, erx) = crossbeam_channel::unbounded();
@@ -114,11 +118,16 @@ fn start(
     let handle = std::thread::Builder::new()
         .name("convscope-train".into())
         .spawn(move || {
+            // Held until this thread ends, after the run's last event is recorded.
+            let lock = lock;
             let mut out = Emitter {
                 tx: etx,
                 dir,
                 record_failed: false,
             };
+            if let Some(note) = lock.note() {
+                out.log(Level::Warn, note);
+            }
             let ctx = run::Ctx {
                 req,
                 device,

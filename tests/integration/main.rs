@@ -11,6 +11,7 @@ mod faults;
 mod history;
 mod invalid_configs;
 mod layer_stats;
+mod lock;
 mod probe;
 mod report;
 mod resume;
