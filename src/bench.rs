@@ -73,7 +73,7 @@ pub fn run(
     let (mut fwd, mut bwd, mut upd, mut nrm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let bs = t.batch_size;
     for s in 0..steps + 3 {
-        let start = (s * bs) % (data.train.len() - bs);
+        let start = (s * bs) % (data.train.len() - bs + 1);
         let idx: Vec<usize> = (start..start + bs).collect();
         let (x, y) = batcher.batch(&data.train, &idx, &dev)?;
         let t0 = Instant::now();

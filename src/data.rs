@@ -24,7 +24,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use error::{Attempt, Claim, DataError, IdxKind, Problem, HOW_TO_FIX};
+pub use error::{Attempt, Claim, DataError, IdxKind, Problem, HOW_TO_FIX, NAMED_NOTE};
 pub use idx::{read_images, read_labels, Images, MAX_ITEMS, MAX_SIDE};
 pub use resolve::load_with;
 
@@ -54,10 +54,26 @@ impl Split {
         self.rows * self.cols
     }
 
-    /// The pixels of image `i`, row-major. Panics if `i >= len()`.
+    /// The pixels of image `i`, row-major. Panics if `i >= len()`: for indices the program
+    /// made itself; anything a user value can reach goes through [`Split::try_image`].
     pub fn image(&self, i: usize) -> &[u8] {
         let n = self.pixels_per_image();
         &self.images[i * n..(i + 1) * n]
+    }
+
+    /// The pixels of image `i`, or an error naming the index and the split's size.
+    pub fn try_image(&self, i: usize) -> Result<&[u8], DataError> {
+        let n = self.pixels_per_image();
+        let range = i
+            .checked_mul(n)
+            .and_then(|start| Some(start..start.checked_add(n)?));
+        range
+            .filter(|_| i < self.len())
+            .and_then(|r| self.images.get(r))
+            .ok_or(DataError::NoSuchImage {
+                index: i,
+                len: self.len(),
+            })
     }
 
     /// Keeps the first `n` items (all of them if there are fewer), e.g. for `data.limit_train`.
@@ -77,12 +93,12 @@ pub struct Mnist {
     pub train: Split,
     pub test: Split,
     /// Which place was used, for people: `--data-dir /x/mnist`, `env MNIST_DIR=/x`, ...
-    /// When earlier places were skipped it says so: `... (skipped: --data-dir /y: folder does
-    /// not exist)`.
+    /// When earlier fallbacks were skipped it says so: `./data/mnist (skipped: env
+    /// MNIST_DIR=/y: folder does not exist)`.
     pub source: String,
 }
 
-/// The places data is looked for, in order.
+/// The places data is looked for, in order (the first two only when named, and then alone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataSource {
     /// `--data-dir DIR` on the command line.
@@ -196,16 +212,32 @@ impl LoadOptions {
     }
 }
 
-/// Loads MNIST from the first place that has it: `--data-dir` (`cli_dir`), config `data.dir`
-/// (`config_dir`), env `MNIST_DIR`, `./data/mnist`, then candle-datasets' hub loader (when
-/// built with the `hub` feature). [`Mnist::source`] says which place was used.
+/// Loads MNIST from the folder the user named, `--data-dir` (`cli_dir`) or else config
+/// `data.dir` (`config_dir`), and from nowhere else: a named folder without the data is
+/// [`DataError::NamedAbsent`]. Only when neither is named, from the first place that has it:
+/// env `MNIST_DIR`, `./data/mnist`, then candle-datasets' hub loader (when built with the
+/// `hub` feature). [`Mnist::source`] says which place was used.
 ///
-/// A place without the data (not set, no such folder, none of the files) is skipped; a place
-/// whose data is broken (corrupt, truncated, unreadable, partial) stops the search with that
-/// error, so bad data is never silently replaced. If no place has the data, the error lists
-/// every place and why it was not used, and how to fix it.
+/// Among those fallbacks a place without the data (not set, no such folder, none of the
+/// files) is skipped; a place whose data is broken (corrupt, truncated, unreadable, partial)
+/// stops the search with that error, so bad data is never silently replaced. If no place has
+/// the data, the error lists every place and why it was not used, and how to fix it.
 pub fn load(cli_dir: Option<&Path>, config_dir: Option<&Path>) -> Result<Mnist, DataError> {
     load_with(&LoadOptions::from_env(cli_dir, config_dir))
+}
+
+/// Whether a training batch of `batch_size` images fits in the `images` training images
+/// (`limited`: `data.limit_train` made them fewer than the files hold). Every command that
+/// cuts batches from the data checks this first, so a user's value never indexes past it.
+pub fn check_batch_size(batch_size: usize, images: usize, limited: bool) -> Result<(), DataError> {
+    if batch_size > images {
+        return Err(DataError::BatchTooLarge {
+            batch_size,
+            images,
+            limited,
+        });
+    }
+    Ok(())
 }
 
 /// Loads MNIST from the four IDX files in `dir` (see [`load`] for names and checks).

@@ -23,10 +23,12 @@ pub mod headless;
 pub mod history;
 pub mod insight;
 pub mod layer_stats;
+pub mod lock;
 pub mod model;
 pub mod report;
 pub mod rng;
 pub mod rundir;
+pub mod runref;
 pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;

@@ -18,6 +18,7 @@ mod tally;
 use crate::config::Config;
 use crate::data::Mnist;
 use crate::events::{Control, Level, RunSummary, TrainEvent};
+use crate::lock::RunLock;
 use crate::model::kernels::Kernels;
 use crate::rundir::RunDir;
 use crossbeam_channel::{Receiver, Sender};
@@ -63,7 +64,8 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, TrainError> {
     let (device, device_label) = open_device(&req)?;
     let dir = RunDir::create(&req.runs_root, &req.config.model, &req.config.to_toml())
         .map_err(TrainError::RunDir)?;
-    start(req, device, device_label, dir, None)
+    let lock = RunLock::acquire(&dir.path)?;
+    start(req, device, device_label, dir, lock, None)
 }
 
 /// Continue the run in `run_dir` from the end of its last finished epoch, in the same folder.
@@ -72,6 +74,7 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, TrainError> {
 /// 2): the device, a missing or damaged `resume.safetensors`, a checkpoint that does not fit
 /// the architecture or the data, a run that has nothing left to do.
 pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, TrainError> {
+    let lock = RunLock::acquire(run_dir)?;
     let (device, device_label) = open_device(&req)?;
     let (n_train, batches) = run::sizes(&req);
     let state = resume::TrainState::restore(
@@ -97,7 +100,7 @@ pub fn resume(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, Tra
         req.config.to_toml().as_bytes(),
     )
     .map_err(TrainError::RunDir)?;
-    start(req, device, device_label, dir, Some(state))
+    start(req, device, device_label, dir, lock, Some(state))
 }
 
 fn open_device(req: &RunRequest) -> Result<(candle_core::Device, String), TrainError> {
@@ -110,6 +113,7 @@ fn start(
     device: candle_core::Device,
     device_label: String,
     dir: RunDir,
+    lock: RunLock,
     resumed: Option<resume::TrainState>,
 ) -> Result<Trainer, TrainError> {
     let (etx, erx) = crossbeam_channel::unbounded();
@@ -118,11 +122,16 @@ fn start(
     let handle = std::thread::Builder::new()
         .name("convscope-train".into())
         .spawn(move || {
+            // Held until this thread ends, after the run's last event is recorded.
+            let lock = lock;
             let mut out = Emitter {
                 tx: etx,
                 dir,
                 record_failed: false,
             };
+            if let Some(note) = lock.note() {
+                out.log(Level::Warn, note);
+            }
             let ctx = run::Ctx {
                 req,
                 device,

@@ -15,6 +15,8 @@ pub fn run(args: &BenchArgs) -> Result<Exit, Error> {
             "bench: --steps and --eval-batches must be >= 1",
         ));
     }
+    crate::data::check_batch_size(config.train.batch_size, data.train.len(), false)
+        .map_err(Error::usage)?;
     let (device, device_label) = crate::device::open(config.train.device).map_err(Error::usage)?;
     super::print(&format!(
         "bench: device {device_label}, preset {}, batch {}, {} steps, {} eval batches of {}, {} threads\n",

@@ -225,9 +225,45 @@ pub enum DataError {
     /// is absent here (as opposed to present but broken), so the next place may be tried.
     #[error("{}: {reason}", .dir.display())]
     Absent { dir: PathBuf, reason: String },
+    /// The folder the user named (`--data-dir`, or `data.dir` in the config or a `--set`)
+    /// does not hold the data. No other place is tried: a typo must not quietly train on
+    /// another data set.
+    #[error("{place}: {reason}\n{}", NAMED_NOTE)]
+    NamedAbsent {
+        /// e.g. `--data-dir empty`, `config data.dir /x/mnist`.
+        place: String,
+        reason: String,
+    },
     /// No place had the data.
     #[error("{}", not_found_text(.attempts))]
     NotFound { attempts: Vec<Attempt> },
+    /// A batch would need more images than there are.
+    #[error(
+        "train.batch_size = {batch_size} is larger than the {images} training images{}; set train.batch_size to at most {images}",
+        limited_note(*.limited)
+    )]
+    BatchTooLarge {
+        batch_size: usize,
+        images: usize,
+        /// `data.limit_train` made the set smaller than the files.
+        limited: bool,
+    },
+    /// An image index outside a split (a bug or an unchecked user value, never a panic).
+    #[error("image index {index} is outside the data: the split holds {len} images")]
+    NoSuchImage { index: usize, len: usize },
+}
+
+/// Why a named data folder is not replaced by another place.
+pub const NAMED_NOTE: &str = "\
+A data folder named with --data-dir or data.dir must hold the four MNIST files; MNIST_DIR,
+./data/mnist and the Hugging Face hub are only used when neither is set.";
+
+fn limited_note(limited: bool) -> &'static str {
+    if limited {
+        " (after data.limit_train)"
+    } else {
+        ""
+    }
 }
 
 impl DataError {

@@ -1,21 +1,46 @@
-//! Decides where MNIST comes from: tries each place in the documented order, skips places
-//! that do not have the data, stops at data that is there but broken, and otherwise returns
-//! one error naming every place tried.
+//! Decides where MNIST comes from. A folder the user named (`--data-dir`, else config
+//! `data.dir`) is the only place tried: if it lacks the data that is an error naming it, never
+//! a quiet switch to another data set. Only when nothing was named are the fallbacks tried in
+//! the documented order (`MNIST_DIR`, `./data/mnist`, the hub), skipping places without the
+//! data, stopping at data that is there but broken, and otherwise returning one error naming
+//! every place tried.
+
+use std::path::Path;
 
 use super::error::{Attempt, DataError};
 use super::{dir, DataSource, LoadOptions, Mnist};
 
 /// [`super::load`] with every input explicit.
 pub fn load_with(opts: &LoadOptions) -> Result<Mnist, DataError> {
-    let mut attempts: Vec<Attempt> = Vec::new();
+    match (&opts.cli_dir, &opts.config_dir) {
+        (Some(path), _) => load_named(DataSource::Cli(path.clone()), path),
+        (None, Some(path)) => load_named(DataSource::Config(path.clone()), path),
+        (None, None) => load_fallbacks(opts),
+    }
+}
+
+/// The folder the user named (`source`, at `path`), and no other.
+fn load_named(source: DataSource, path: &Path) -> Result<Mnist, DataError> {
+    match dir::load(path, source.to_string()) {
+        Err(DataError::Absent { reason, .. }) => Err(DataError::NamedAbsent {
+            place: source.to_string(),
+            reason,
+        }),
+        other => other,
+    }
+}
+
+/// Nothing named: `MNIST_DIR`, `./data/mnist`, then the hub.
+fn load_fallbacks(opts: &LoadOptions) -> Result<Mnist, DataError> {
+    let mut attempts: Vec<Attempt> = ["--data-dir", "config data.dir"]
+        .map(|place| Attempt {
+            place: place.into(),
+            why: "not set".into(),
+        })
+        .into();
     // Places that were set but lacked the data; a successful source mentions them.
     let mut skipped: Vec<String> = Vec::new();
     let folders = [
-        ("--data-dir", opts.cli_dir.clone().map(DataSource::Cli)),
-        (
-            "config data.dir",
-            opts.config_dir.clone().map(DataSource::Config),
-        ),
         ("env MNIST_DIR", opts.env_dir.clone().map(DataSource::Env)),
         (
             super::DEFAULT_DIR,
@@ -30,11 +55,7 @@ pub fn load_with(opts: &LoadOptions) -> Result<Mnist, DataError> {
             });
             continue;
         };
-        let (DataSource::Cli(path)
-        | DataSource::Config(path)
-        | DataSource::Env(path)
-        | DataSource::Default(path)) = &source
-        else {
+        let (DataSource::Env(path) | DataSource::Default(path)) = &source else {
             continue;
         };
         match dir::load(path, with_skipped(source.to_string(), &skipped)) {

@@ -519,7 +519,6 @@ fn data_resolve_takes_places_in_order_and_says_which_was_used() {
     }
     let [cli, cfg, env, def] = [0, 1, 2, 3].map(|i| dirs[i].path());
     let missing = cli.join("does-not-exist");
-    let empty = TempDir::new("empty");
 
     let m = load_with(&options(Some(cli), Some(cfg), Some(env), def)).unwrap();
     assert_eq!(
@@ -542,19 +541,75 @@ fn data_resolve_takes_places_in_order_and_says_which_was_used() {
         (3, def.display().to_string())
     );
 
-    // Places that are set but lack the data are skipped, and the source says so.
-    let m = load_with(&options(Some(&missing), Some(empty.path()), Some(env), def)).unwrap();
-    assert_eq!(m.train.labels[0], 2);
+    // Fallbacks that are set but lack the data are skipped, and the source says so.
+    let m = load_with(&options(None, None, Some(&missing), def)).unwrap();
+    assert_eq!(m.train.labels[0], 3);
     assert_eq!(
         m.source,
         format!(
-            "env MNIST_DIR={} (skipped: --data-dir {}: folder does not exist; config data.dir {}: \
-             holds none of the MNIST files (train-images-idx3-ubyte[.gz] and the other three))",
-            env.display(),
-            missing.display(),
-            empty.path().display()
+            "{} (skipped: env MNIST_DIR={}: folder does not exist)",
+            def.display(),
+            missing.display()
         )
     );
+}
+
+#[test]
+fn data_named_folder_without_the_data_is_an_error_never_replaced_by_a_fallback() {
+    let good = TempDir::new("named-good");
+    write_set(good.path(), true, true);
+    let empty = TempDir::new("named-empty");
+    let missing = empty.join("typo");
+    let file = empty.join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let good_buf = good.path().to_path_buf();
+    let none = "holds none of the MNIST files (train-images-idx3-ubyte[.gz] and the other three)";
+    let cases = [
+        (
+            Some(&missing),
+            None,
+            "--data-dir",
+            &missing,
+            "folder does not exist",
+        ),
+        (Some(&file), None, "--data-dir", &file, "is not a folder"),
+        (Some(&empty.0), None, "--data-dir", &empty.0, none),
+        (
+            None,
+            Some(&missing),
+            "config data.dir",
+            &missing,
+            "folder does not exist",
+        ),
+        (None, Some(&empty.0), "config data.dir", &empty.0, none),
+        // --data-dir wins over data.dir; it is the one that must hold the data.
+        (
+            Some(&missing),
+            Some(&good_buf),
+            "--data-dir",
+            &missing,
+            "folder does not exist",
+        ),
+    ];
+    for (cli, config, place, path, reason) in cases {
+        // Every fallback holds good data: none of them may be used.
+        let opts = options(
+            cli.map(PathBuf::as_path),
+            config.map(PathBuf::as_path),
+            Some(good.path()),
+            good.path(),
+        );
+        let e = load_with(&opts).unwrap_err();
+        assert!(matches!(e, DataError::NamedAbsent { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            format!("{place} {}: {reason}\n{}", path.display(), NAMED_NOTE)
+        );
+    }
+    assert!(NAMED_NOTE.contains("only used when neither is set"));
+    // A config data.dir is not looked at when --data-dir is given and has the data.
+    let m = load_with(&options(Some(good.path()), Some(&missing), None, &missing)).unwrap();
+    assert_eq!(m.source, format!("--data-dir {}", good.path().display()));
 }
 
 #[test]
@@ -602,22 +657,16 @@ fn data_resolve_nothing_found_lists_every_place_and_how_to_fix_it() {
     let root = TempDir::new("nowhere");
     let (gone, file) = (root.join("gone"), root.join("a-file"));
     std::fs::write(&file, b"x").unwrap();
-    let e = load_with(&options(
-        Some(&gone),
-        None,
-        Some(&file),
-        &root.join("data/mnist"),
-    ))
-    .unwrap_err();
+    let e = load_with(&options(None, None, Some(&file), &gone)).unwrap_err();
     assert!(matches!(&e, DataError::NotFound { attempts } if attempts.len() == 5));
     let msg = e.to_string();
     let r = root.path().display();
     let expected_head = format!(
         "no MNIST data found; tried, in order:\n  \
-         1. --data-dir {r}/gone: folder does not exist\n  \
+         1. --data-dir: not set\n  \
          2. config data.dir: not set\n  \
          3. env MNIST_DIR={r}/a-file: is not a folder\n  \
-         4. {r}/data/mnist: folder does not exist\n  \
+         4. {r}/gone: folder does not exist\n  \
          5. candle-datasets hub (ylecun/mnist): skipped (hub loading is turned off)\n"
     );
     assert!(msg.starts_with(&expected_head), "{msg}");
@@ -647,4 +696,44 @@ fn data_resolve_without_the_hub_feature_says_so() {
         ),
         "{msg}"
     );
+}
+
+#[test]
+fn data_batch_size_larger_than_the_data_is_an_error_naming_key_value_and_count() {
+    assert!(check_batch_size(60_000, 60_000, false).is_ok());
+    assert!(check_batch_size(1, 1, true).is_ok());
+    let e = check_batch_size(60_001, 60_000, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "train.batch_size = 60001 is larger than the 60000 training images; \
+         set train.batch_size to at most 60000"
+    );
+    let e = check_batch_size(128, 100, true).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("larger than the 100 training images (after data.limit_train)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn data_try_image_never_panics_past_the_end() {
+    let d = TempDir::new("try-image");
+    let (train, _) = write_set(d.path(), true, false);
+    assert_eq!(train.try_image(0).unwrap(), train.image(0));
+    assert_eq!(train.try_image(4).unwrap(), train.image(4));
+    for i in [5, 6, usize::MAX / 2, usize::MAX] {
+        let e = train.try_image(i).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("image index {i} is outside the data: the split holds 5 images")
+        );
+    }
+    let empty = Split {
+        images: Vec::new(),
+        labels: Vec::new(),
+        rows: 0,
+        cols: 0,
+    };
+    assert!(empty.try_image(0).is_err());
 }

@@ -32,6 +32,9 @@ pub enum TrainError {
         done: usize,
         epochs: usize,
     },
+    /// The run folder is held by another process (or its lock cannot be taken).
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
     #[error("cannot start the training thread: {0}")]
     Thread(std::io::Error),
     /// The preset's layers do not fit together.

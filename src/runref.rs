@@ -1,0 +1,239 @@
+//! What a user types to mean a run, turned into its folder: the folder's path (what tab
+//! completion gives), the run id (the folder's name under the runs dir), a unique prefix of an
+//! id, `@-1`/`@-2`/… for the newest runs, or the run's name. One resolver, so that every
+//! command that takes a run accepts the same things and fails with the same clear errors.
+//!
+//! Tried in this order: `@-N`; an existing folder at the typed path; an id under the runs
+//! dir; a run's name; an id prefix. Runs are ordered as `convscope runs` lists them: newest
+//! first by the timestamp an id starts with (a folder without one by its modification time),
+//! then by id.
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The file in a run folder that holds its name (one line), when it was given one.
+pub const NAME_FILE: &str = "name";
+
+/// Why what was typed does not name exactly one run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunRefError {
+    #[error("no run given (type a run folder, a run id or its prefix, a run name, or @-1 for the newest run in {})", .runs_dir.display())]
+    Empty { runs_dir: PathBuf },
+    #[error("no run {} in {}: not a folder, a run id, the start of one, or a run name{}", quoted(.typed), .runs_dir.display(), count_note(*.runs))]
+    NotFound {
+        typed: String,
+        runs_dir: PathBuf,
+        /// How many runs there are (0 when the runs dir is empty or missing).
+        runs: usize,
+    },
+    #[error("{} matches {} runs in {}: {}; type more of the id", quoted(.typed), .candidates.len(), .runs_dir.display(), .candidates.join(", "))]
+    Ambiguous {
+        typed: String,
+        runs_dir: PathBuf,
+        /// The ids that match, newest first.
+        candidates: Vec<String>,
+    },
+    #[error("{}: no such folder (and no run with that id in {})", quoted(.typed), .runs_dir.display())]
+    NoSuchFolder { typed: String, runs_dir: PathBuf },
+    #[error("{}: not a folder (a run is given by its folder, e.g. runs/<run-id>)", .path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("{}: a folder, but not a run folder (it holds no config.toml and no metrics.jsonl)", .path.display())]
+    NotARun { path: PathBuf },
+    #[error("{}: @-N counts runs from the newest, @-1 (N must be 1 or more)", quoted(.typed))]
+    BadNewest { typed: String },
+    #[error("{}: there {} in {}", quoted(.typed), runs_text(*.runs), .runs_dir.display())]
+    TooFewRuns {
+        typed: String,
+        runs_dir: PathBuf,
+        runs: usize,
+    },
+    #[error("{}: cannot list the runs: {source}", .runs_dir.display())]
+    RunsDir {
+        runs_dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// `typed` in quotes, with control characters escaped so that a name cannot drive the terminal.
+fn quoted(typed: &str) -> String {
+    format!("'{}'", typed.escape_debug())
+}
+
+fn count_note(runs: usize) -> String {
+    match runs {
+        0 => " (there are no runs there)".into(),
+        n => format!(" ({n} runs there; `convscope runs` lists them)"),
+    }
+}
+
+fn runs_text(runs: usize) -> String {
+    match runs {
+        0 => "are no runs".into(),
+        1 => "is only 1 run".into(),
+        n => format!("are only {n} runs"),
+    }
+}
+
+/// The run folder `typed` means, among the runs under `runs_dir` (see the module's doc).
+pub fn resolve(runs_dir: &Path, typed: &str) -> Result<PathBuf, RunRefError> {
+    resolve_with(runs_dir, typed, read_name)
+}
+
+/// [`resolve`] with the way a run's name is read made explicit.
+pub fn resolve_with(
+    runs_dir: &Path,
+    typed: &str,
+    name_of: impl Fn(&Path) -> Option<String>,
+) -> Result<PathBuf, RunRefError> {
+    if typed.is_empty() {
+        return Err(RunRefError::Empty {
+            runs_dir: runs_dir.to_path_buf(),
+        });
+    }
+    if let Some(n) = typed.strip_prefix("@-") {
+        return newest(runs_dir, typed, n);
+    }
+    let as_path = Path::new(typed);
+    if as_path.is_dir() {
+        return if is_run(as_path) {
+            Ok(as_path.to_path_buf())
+        } else {
+            Err(RunRefError::NotARun {
+                path: as_path.to_path_buf(),
+            })
+        };
+    }
+    if as_path.exists() {
+        return Err(RunRefError::NotAFolder {
+            path: as_path.to_path_buf(),
+        });
+    }
+    if looks_like_a_path(typed) {
+        return Err(RunRefError::NoSuchFolder {
+            typed: typed.into(),
+            runs_dir: runs_dir.to_path_buf(),
+        });
+    }
+    let runs = list(runs_dir)?;
+    if let Some(run) = runs.iter().find(|r| r.id == typed) {
+        return Ok(run.path.clone());
+    }
+    let named: Vec<&Run> = runs
+        .iter()
+        .filter(|r| name_of(&r.path).is_some_and(|n| n == typed))
+        .collect();
+    let by_prefix: Vec<&Run> = runs.iter().filter(|r| r.id.starts_with(typed)).collect();
+    let found = if named.is_empty() { by_prefix } else { named };
+    match found.as_slice() {
+        [one] => Ok(one.path.clone()),
+        [] => Err(RunRefError::NotFound {
+            typed: typed.into(),
+            runs_dir: runs_dir.to_path_buf(),
+            runs: runs.len(),
+        }),
+        many => Err(RunRefError::Ambiguous {
+            typed: typed.into(),
+            runs_dir: runs_dir.to_path_buf(),
+            candidates: many
+                .iter()
+                .map(|r| r.id.escape_debug().to_string())
+                .collect(),
+        }),
+    }
+}
+
+/// `@-N`: the N-th newest run.
+fn newest(runs_dir: &Path, typed: &str, n: &str) -> Result<PathBuf, RunRefError> {
+    let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let n: usize = match n.parse() {
+        Ok(n) if digits && n >= 1 => n,
+        _ => {
+            return Err(RunRefError::BadNewest {
+                typed: typed.into(),
+            })
+        }
+    };
+    let runs = list(runs_dir)?;
+    runs.get(n - 1)
+        .map(|r| r.path.clone())
+        .ok_or_else(|| RunRefError::TooFewRuns {
+            typed: typed.into(),
+            runs_dir: runs_dir.to_path_buf(),
+            runs: runs.len(),
+        })
+}
+
+/// A typed reference that can only be a path: it has a separator, or is `.`/`..`/`~…`.
+fn looks_like_a_path(typed: &str) -> bool {
+    typed.contains('/')
+        || typed.contains(std::path::MAIN_SEPARATOR)
+        || typed == "."
+        || typed == ".."
+        || typed.starts_with('~')
+}
+
+/// A run folder holds its config or its metrics (a run killed early may lack the rest).
+fn is_run(dir: &Path) -> bool {
+    dir.join("config.toml").is_file() || dir.join("metrics.jsonl").is_file()
+}
+
+/// The name a run was given, if any: the first line of its [`NAME_FILE`].
+pub fn read_name(run: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(run.join(NAME_FILE)).ok()?;
+    let name = text.lines().next()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// One folder under the runs dir.
+struct Run {
+    id: String,
+    path: PathBuf,
+    /// `20261126-041502` from the id, else from the folder's modification time.
+    started: String,
+}
+
+/// The folders under `runs_dir`, newest first (as `convscope runs` lists them). A missing
+/// runs dir holds no runs.
+fn list(runs_dir: &Path) -> Result<Vec<Run>, RunRefError> {
+    let entries = match std::fs::read_dir(runs_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(RunRefError::RunsDir {
+                runs_dir: runs_dir.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut runs: Vec<Run> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| {
+            let path = e.path();
+            let id = e.file_name().to_string_lossy().into_owned();
+            Run {
+                started: started(&id, &path),
+                id,
+                path,
+            }
+        })
+        .collect();
+    runs.sort_by(|a, b| (&b.started, &b.id).cmp(&(&a.started, &a.id)));
+    Ok(runs)
+}
+
+/// The timestamp an id starts with (`20261126-041502-model-2`), else the folder's mtime.
+fn started(id: &str, path: &Path) -> String {
+    let b = id.as_bytes();
+    let stamped =
+        b.len() >= 15 && b[8] == b'-' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit);
+    if stamped {
+        return id[..15].to_string();
+    }
+    let mtime = std::fs::metadata(path).and_then(|m| m.modified());
+    crate::rundir::timestamp(mtime.unwrap_or(SystemTime::UNIX_EPOCH))
+}
