@@ -1,6 +1,7 @@
 //! `config.toml` + `--set` overrides -> one validated `Config`: parse, then validate, so the
 //! rest of the program never sees a value it has not checked.
 
+pub mod diff;
 mod overrides;
 pub mod params;
 pub mod presets;

@@ -19,6 +19,7 @@ pub mod headless;
 pub mod history;
 pub mod insight;
 pub mod layer_stats;
+pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod rng;

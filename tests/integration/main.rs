@@ -13,6 +13,7 @@ mod layer_stats;
 mod probe;
 mod report;
 mod resume;
+mod resumed_reads;
 mod runs;
 mod signals;
 mod summary;

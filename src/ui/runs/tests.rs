@@ -174,7 +174,7 @@ fn reloading_keeps_the_selection_and_the_cursor_on_the_same_run() {
     assert_eq!(app.runs.records[app.runs.cursor].id, at);
     assert_eq!(app.runs.selected.len(), 2);
     app.runs
-        .set_records(Err("runs: cannot list runs: denied".into()));
+        .set_records(Err("runs: cannot list runs: denied".to_string()));
     assert_eq!(
         app.runs.records.len(),
         5,
