@@ -63,15 +63,9 @@ impl Forward {
     }
 
     fn event(&mut self, ev: TrainEvent) -> bool {
+        // A final line ends the watch even in a file without a `started` line.
+        let last = matches!(ev, TrainEvent::Finished(_) | TrainEvent::Failed { .. });
         match self.fold.apply(&ev) {
-            Step::Ended if self.hold_ends => {
-                self.held = Some(ev);
-                true
-            }
-            Step::Ended => {
-                let _ = self.tx.send(ev);
-                false
-            }
             Step::Resumed => {
                 let ended = self.held.take().as_ref().and_then(End::of);
                 if let (Some(end), TrainEvent::Started(info)) = (ended, &ev) {
@@ -84,6 +78,14 @@ impl Forward {
                     }
                 }
                 self.tx.send(ev).is_ok()
+            }
+            _ if last && self.hold_ends => {
+                self.held = Some(ev);
+                true
+            }
+            _ if last => {
+                let _ = self.tx.send(ev);
+                false
             }
             // Anything but a resume after the run's end: the end stands.
             _ if self.held.is_some() => {
