@@ -328,30 +328,6 @@ fn diff_many_keeps_keys_that_differ_anywhere() {
 }
 
 #[test]
-fn a_new_run_folder_records_what_changed_since_the_newest_run() {
-    let root = scratch("rundir");
-    let mut c = Config::default();
-    let first = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
-    assert!(first.changed.is_empty());
-    c.train.lr = 0.02;
-    c.train.seed = 7;
-    let second = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
-    let keys: Vec<&str> = second.changed.iter().map(|c| c.key.as_str()).collect();
-    assert_eq!(keys, ["train.lr", "train.seed"]);
-    // The newest folder with a readable config is "previous": a damaged newer one is passed over.
-    fs::create_dir_all(root.join("99991231-235959-broken")).unwrap();
-    assert_eq!(previous_config(&root).unwrap(), table(&c.to_toml()));
-    // Reopened (as --resume does), a run compares with the run before it, not with itself.
-    let reopened = crate::rundir::RunDir::open(&second.path).unwrap();
-    assert_eq!(reopened.changed, second.changed);
-    assert!(crate::rundir::RunDir::open(&first.path)
-        .unwrap()
-        .changed
-        .is_empty());
-    fs::remove_dir_all(&root).unwrap();
-}
-
-#[test]
 fn tables_show_the_columns_and_the_comparison_side_by_side() {
     let root = scratch("tables");
     let change = lr_change();
