@@ -32,6 +32,8 @@ pub fn run(
     let mut printer = Printer {
         progress: Progress::new(tty),
         out,
+        epochs: Vec::new(),
+        first_epoch: 1,
     };
     loop {
         let event = match events.recv() {
@@ -70,6 +72,10 @@ pub fn run(
 struct Printer<'a> {
     progress: Progress,
     out: &'a mut dyn Write,
+    /// Every epoch so far (a resumed run's earlier ones first), for the gap's verdict.
+    epochs: Vec<EpochStats>,
+    /// The 1-based number of `epochs[0]`.
+    first_epoch: usize,
 }
 
 impl Printer<'_> {
@@ -77,6 +83,8 @@ impl Printer<'_> {
         let out = &mut *self.out;
         match event {
             TrainEvent::Started(info) => {
+                self.epochs = info.prior_epochs.clone();
+                self.first_epoch = info.first_shown_epoch() + 1;
                 write!(out, "{}", info.summary.torchsummary())?;
                 writeln!(out, "\nReceptive field per layer:")?;
                 write!(out, "{}", info.summary.rf_table())?;
@@ -115,7 +123,10 @@ impl Printer<'_> {
             }
             TrainEvent::Epoch(e) => {
                 self.progress.finish(out)?;
-                epoch_lines(out, e)?;
+                self.epochs.push(e.clone());
+                let points = crate::verdict::points(&self.epochs);
+                let verdict = crate::verdict::verdict(&points, points.len() - 1, self.first_epoch);
+                epoch_lines(out, e, &verdict.short())?;
             }
             TrainEvent::Log { level, message } => {
                 self.progress.finish(out)?;
@@ -148,8 +159,8 @@ impl Printer<'_> {
     }
 }
 
-/// The seed's two result lines per epoch, and the gap.
-fn epoch_lines(out: &mut dyn Write, e: &EpochStats) -> io::Result<()> {
+/// The seed's two result lines per epoch, and the gap with its verdict.
+fn epoch_lines(out: &mut dyn Write, e: &EpochStats, verdict: &str) -> io::Result<()> {
     writeln!(
         out,
         "Training set: Average loss: {:.4}, Accuracy: {}/{} ({:.2}%)",
@@ -166,11 +177,6 @@ fn epoch_lines(out: &mut dyn Write, e: &EpochStats) -> io::Result<()> {
         e.test_total,
         100.0 * e.test_acc()
     )?;
-    let verdict = if e.gap_pp() <= 0.0 {
-        "test >= train: not overfitting"
-    } else {
-        "train > test"
-    };
     writeln!(
         out,
         "Gap (train - test): {:+.2} pp ({verdict}); epoch took {} + {} eval\n",

@@ -33,4 +33,5 @@ pub mod runref;
 pub mod train;
 #[cfg(feature = "tui")]
 pub mod ui;
+pub mod verdict;
 pub mod watch;

@@ -29,7 +29,6 @@ mod screen;
 mod spark;
 mod status;
 mod theme;
-mod verdict;
 
 #[cfg(test)]
 mod fixture;

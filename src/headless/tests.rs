@@ -101,7 +101,7 @@ fn piped_log_reads_like_the_seed_notebook() {
             "Loss=0.5000 Batch_id=1 Accuracy=75.00: 100%|██████████| 2/2 [00:02<00:00, 1.00it/s]",
             "Training set: Average loss: 0.6123, Accuracy: 192/256 (75.00%)",
             "Test set: Average loss: 0.3000, Accuracy: 90/100 (90.00%)",
-            "Gap (train - test): -15.00 pp (test >= train: not overfitting); epoch took 00:02 + 00:01 eval",
+            "Gap (train - test): -15.00 pp (still learning); epoch took 00:02 + 00:01 eval",
             "",
             "run r1 finished after 1 epoch(s) in 00:03: best test acc 90.00% (epoch 1), last 90.00%, gap -15.00 pp; runs/r1/best.safetensors",
         ]

@@ -7,7 +7,7 @@ use super::curve::y_range;
 use super::rect::inner;
 use super::runs;
 use super::theme;
-use super::verdict::{points, verdict, Verdict};
+use crate::verdict::{points, verdict, Verdict};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};

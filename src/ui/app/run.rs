@@ -3,8 +3,8 @@
 
 use super::super::curve::{Curve, Ema};
 use super::super::eta::{self, Eval, Pace};
-use super::super::verdict;
 use crate::events::{BatchStats, EpochStats, RunInfo, RunState, RunSummary};
+use crate::verdict;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]

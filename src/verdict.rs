@@ -1,4 +1,5 @@
-//! Reads the train − test accuracy gap in plain words, one verdict per epoch: the seed's
+//! Reads the train − test accuracy gap in plain words, one verdict per epoch, for the
+//! dashboard and the headless log alike: the seed's
 //! analysis ("not overfitting", "dropout fixed overfitting") is read off exactly this. A gap
 //! says nothing good while the model is still learning fast or has learnt little: those read
 //! as such, never as "not overfitting".
