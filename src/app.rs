@@ -168,6 +168,12 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(Command::Report { run, format }) = &cli.command {
         return crate::report::run(run, *format);
     }
+    if let Some(Command::Export(args)) = &cli.command {
+        return crate::export::command::run(args).map_or_else(usage_error, |()| ExitCode::SUCCESS);
+    }
+    if let Some(Command::Predict(args)) = &cli.command {
+        return crate::predict::command::run(args).map_or_else(usage_error, |()| ExitCode::SUCCESS);
+    }
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => return usage_error(e),

@@ -88,4 +88,9 @@ pub enum Command {
         #[arg(value_name = "RUN")]
         target: PathBuf,
     },
+    /// Take runs elsewhere: TensorBoard event files (scalars and HParams), a CSV of every
+    /// epoch, the best checkpoint as an ONNX model
+    Export(crate::export::command::ExportArgs),
+    /// Classify digits in PNG or PGM images with a run's best checkpoint: top 3 classes
+    Predict(crate::predict::command::PredictArgs),
 }

@@ -3,7 +3,8 @@
 //! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `config`,
 //! `data`, `model` (candle), `train` (the training thread), `events` (its plain-data
 //! contract), `headless` and `ui` (two consumers of the same events), `history` (run
-//! folders read back, no candle), `app` (wiring).
+//! folders read back, no candle), `export` and `predict` (runs and their models taken to
+//! other tools and to new images), `app` (wiring).
 
 pub mod app;
 pub mod arch;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod data;
 pub mod device;
 pub mod events;
+pub mod export;
 pub mod fault;
 pub mod fmt;
 pub mod headless;
@@ -20,6 +22,7 @@ pub mod history;
 pub mod insight;
 pub mod layer_stats;
 pub mod model;
+pub mod predict;
 pub mod report;
 pub mod rng;
 pub mod rundir;

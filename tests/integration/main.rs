@@ -6,6 +6,7 @@ mod corrupt_data;
 mod device;
 mod disk;
 mod errors;
+mod export;
 mod faults;
 mod history;
 mod invalid_configs;
