@@ -182,6 +182,46 @@ pub enum Command {
     /// Follow a run another process writes (read-only dashboard, or the headless log when
     /// piped); ends at the run's finished line
     Watch(WatchArgs),
+    /// Take runs elsewhere: TensorBoard event files (scalars and HParams), a CSV of every
+    /// epoch, the best checkpoint as an ONNX model
+    Export(ExportArgs),
+    /// Classify digits in PNG or PGM images with a run's best checkpoint: top 3 classes
+    Predict(PredictArgs),
+}
+
+/// `convscope export RUN... [--tensorboard DIR] [--csv FILE] [--csv-batches] [--onnx FILE]`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExportArgs {
+    /// Run folders, e.g. runs/20261126-041502-model-3
+    #[arg(value_name = "RUN", required = true)]
+    pub runs: Vec<PathBuf>,
+    /// Write TensorBoard event files into DIR (DIR/<run-id>/events.out.tfevents.*, plus the
+    /// HParams experiment); then `tensorboard --logdir DIR`
+    #[arg(long, value_name = "DIR")]
+    pub tensorboard: Option<PathBuf>,
+    /// Write every epoch of the runs as one CSV table
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Add one CSV row per batch (column `level` = batch)
+    #[arg(long)]
+    pub csv_batches: bool,
+    /// Write the run's best checkpoint as an ONNX model (opset 13; one run)
+    #[arg(long, value_name = "FILE")]
+    pub onnx: Option<PathBuf>,
+}
+
+/// `convscope predict RUN IMAGE... [--json]`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PredictArgs {
+    /// The run folder whose best checkpoint classifies
+    #[arg(value_name = "RUN")]
+    pub run: PathBuf,
+    /// PNG or PGM images of any size up to 4096 x 4096 pixels; - reads one from stdin
+    #[arg(value_name = "IMAGE", required = true)]
+    pub images: Vec<PathBuf>,
+    /// One JSON object per line: {"image": …, "top": [{"class": …, "probability": …}, …]}
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What the command line asks for, each with exactly its own options.
@@ -194,6 +234,8 @@ pub enum Invocation {
     Runs(RunsArgs),
     Report(ReportArgs),
     Watch(WatchArgs),
+    Export(ExportArgs),
+    Predict(PredictArgs),
 }
 
 /// Parse `args` (the first is the program's name). Errors are clap's, printed by the
@@ -255,6 +297,14 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
             refuse("watch", &["--headless"])?;
             w.headless |= top.headless;
             Invocation::Watch(w)
+        }
+        Command::Export(e) => {
+            refuse("export", &[])?;
+            Invocation::Export(e)
+        }
+        Command::Predict(p) => {
+            refuse("predict", &[])?;
+            Invocation::Predict(p)
         }
     })
 }

@@ -8,6 +8,8 @@
 pub mod bench;
 #[cfg(feature = "tui")]
 mod dashboard;
+pub mod export;
+pub mod predict;
 pub mod report;
 pub mod resume;
 pub mod runs;
@@ -82,6 +84,8 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Runs(args) => runs::run(&args),
         Invocation::Report(args) => report::run(&args),
         Invocation::Watch(args) => watch::run(&args, &signals),
+        Invocation::Export(args) => export::run(&args),
+        Invocation::Predict(args) => predict::run(&args),
     }
 }
 

@@ -3,7 +3,8 @@
 //! Layers by responsibility: `arch` (shapes and receptive fields, no tensors), `config`,
 //! `data`, `model` (candle), `train` (the training thread), `events` (its plain-data
 //! contract), `headless` and `ui` (two consumers of the same events), `history` (run
-//! folders read back, no candle), `cmd` (one module per command, the only place that
+//! folders read back, no candle), `export` and `predict` (runs and their models taken to
+//! other tools and to new images), `cmd` (one module per command, the only place that
 //! knows exit codes: `exit`).
 
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -17,6 +18,7 @@ pub mod data;
 pub mod device;
 pub mod events;
 pub mod exit;
+pub mod export;
 pub mod fault;
 pub mod fmt;
 pub mod headless;
@@ -26,6 +28,7 @@ pub mod layer_stats;
 pub mod lock;
 pub mod metrics;
 pub mod model;
+pub mod predict;
 pub mod report;
 pub mod rng;
 pub mod rundir;

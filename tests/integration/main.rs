@@ -9,6 +9,7 @@ mod data_dir;
 mod device;
 mod disk;
 mod errors;
+mod export;
 mod faults;
 mod history;
 mod invalid_configs;
