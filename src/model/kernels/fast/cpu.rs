@@ -50,7 +50,7 @@ fn pool() -> Pool {
 }
 
 /// Threads the parallel loops spread over.
-pub(super) fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     match pool() {
         Pool::Candle => candle_core::utils::barrier_pool().n_workers() + 1,
         Pool::Rayon => rayon::current_num_threads(),
