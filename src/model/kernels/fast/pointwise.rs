@@ -3,6 +3,7 @@
 //! backward rather than stored.
 
 use super::cpu::{build_uninit, init_copy, slice, tensor, with_slice};
+use super::norm::positive_or_zero;
 use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
 
 /// Elements per parallel task: large enough that scheduling costs nothing.
@@ -38,7 +39,7 @@ impl CustomOp1 for Relu {
                     build_uninit(ys.len(), GRAIN, |t, ds| {
                         let (ys, gs) = (&ys[t * GRAIN..], &gs[t * GRAIN..]);
                         for (d, (&y, &g)) in ds.iter_mut().zip(ys.iter().zip(gs)) {
-                            d.write(if y > 0.0 { g } else { 0.0 });
+                            d.write(positive_or_zero(y, g));
                         }
                     })
                 };

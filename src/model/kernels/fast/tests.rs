@@ -428,6 +428,27 @@ fn vectorised_mask_apply_equals_scale_on_every_path() {
 }
 
 #[test]
+fn branch_free_relu_gate_equals_the_branch() {
+    let vals = [
+        1.5f32,
+        -2.0,
+        0.0,
+        -0.0,
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        1e-45,
+    ];
+    for y in vals {
+        for v in vals {
+            let want = if y > 0.0 { v } else { 0.0 };
+            let got = super::norm::positive_or_zero(y, v);
+            assert_eq!(got.to_bits(), want.to_bits(), "y={y} v={v}");
+        }
+    }
+}
+
+#[test]
 fn relu_matches_stock() {
     let mut rng = Rng::new(10);
     let x = rand(&mut rng, &[3, 4, 17, 9]);
