@@ -8,10 +8,11 @@
 #
 # Each binary (default target/release/convscope) runs `bench --steps A` and `--steps B`
 # under callgrind; per step = the difference / (B - A), so start-up, data loading and the
-# evaluation batches cancel. The peak probe runs for a fixed wall time (its instruction
-# count varies), so its inclusive count is subtracted first. Valgrind reports no AVX-512,
-# so the counts are of the AVX2 paths. Env: A (default 2), B (default 7), OUT (keep the
-# callgrind files there).
+# evaluation batches cancel. The peak probe runs for a fixed wall time, so its count varies
+# (by some 20 M instructions under valgrind); its inclusive count is subtracted when
+# callgrind names the function. Valgrind reports no AVX-512, so the counts are of the AVX2
+# paths. Under load one run of 5 steps took ~30 min here. Env: A (default 2), B (default
+# 7), OUT (keep the callgrind files there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${MNIST_DIR:?set MNIST_DIR to the folder with the MNIST IDX files}"
