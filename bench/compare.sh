@@ -70,12 +70,23 @@ def med(rs, i):
     return st.median(r[i] for r in rs)
 fast, stock = rows(f"{out}/convscope.txt", "fast"), rows(f"{out}/convscope.txt", "stock")
 torch = rows(f"{out}/pytorch.txt", "pytorch")
+# convscope's compute lines: MFLOP per training image and the measured fp32 peak (GFLOP/s).
+text = open(f"{out}/convscope.txt").read()
+mflop = float(re.search(r"^compute\s+([\d.]+) MFLOP", text, re.M).group(1))
+peaks = [float(v) for v in re.findall(r"^peak\s+([\d.]+) GFLOP/s", text, re.M)]
+isa = re.findall(r"^peak .*\((.*) probe\)", text, re.M)
+peak = st.median(peaks) if peaks else None
 print("\n## medians (model-2, batch 128, steps; eval img/s at batch 250)\n")
-print("| | train img/s | step ms | forward ms | backward ms | optimizer ms | eval img/s |")
-print("|---|---|---|---|---|---|---|")
+print("| | train img/s | step ms | forward ms | backward ms | optimizer ms | eval img/s | GFLOP/s | % of peak |")
+print("|---|---|---|---|---|---|---|---|---|")
 for name, rs in [("convscope (fast kernels)", fast), ("stock candle 0.11", stock), ("PyTorch", torch)]:
     if rs:
-        print(f"| {name} ({len(rs)} runs) | {med(rs,0):,.0f} | {med(rs,1):.1f} | {med(rs,2):.1f} | {med(rs,3):.1f} | {med(rs,4):.2f} | {med(rs,5):,.0f} |")
+        gf = med(rs, 0) * mflop / 1e3
+        pct = f"{100 * gf / peak:.1f}%" if peak else "-"
+        print(f"| {name} ({len(rs)} runs) | {med(rs,0):,.0f} | {med(rs,1):.1f} | {med(rs,2):.1f} | {med(rs,3):.1f} | {med(rs,4):.2f} | {med(rs,5):,.0f} | {gf:.1f} | {pct} |")
+print(f"\nGFLOP/s = train img/s x {mflop:.2f} MFLOP per training image (convolutions, forward + "
+      f"backward; src/arch/flops.rs)" + (f"; measured fp32 peak {peak:.1f} GFLOP/s "
+      f"({isa[0] if isa else '?'} probe, median of {len(peaks)})" if peak else ""))
 print(f"\nconvscope / PyTorch: train {med(fast,0)/med(torch,0):.2f}x, eval {med(fast,5)/med(torch,5):.2f}x "
       f"(per round: train " + ", ".join(f"{a[0]/b[0]:.2f}x" for a, b in zip(fast, torch)) + ")")
 if stock:

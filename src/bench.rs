@@ -26,6 +26,9 @@ pub struct BenchResult {
     pub norms_ms: f64,
     pub train_images_per_s: f64,
     pub eval_images_per_s: f64,
+    /// FLOPs of one training image (`arch::flops`) and, on a CPU, the measured fp32 peak.
+    pub train_flops: u64,
+    pub peak: Option<crate::model::kernels::peak::Peak>,
 }
 
 impl BenchResult {
@@ -111,6 +114,7 @@ pub fn run(
     }
     let (f, b, o) = (median(&mut fwd), median(&mut bwd), median(&mut upd));
     let n = median(&mut nrm);
+    let summary = preset.summarize().map_err(candle_core::Error::wrap)?;
     Ok(BenchResult {
         kernels: name,
         batch: bs,
@@ -121,6 +125,8 @@ pub fn run(
         norms_ms: n,
         train_images_per_s: bs as f64 / ((f + b + o + n) / 1000.0),
         eval_images_per_s: eb as f64 / (median(&mut eval) / 1000.0),
+        train_flops: crate::arch::flops::per_image(&summary, &preset.layers).train(),
+        peak: dev.is_cpu().then(crate::model::kernels::peak::measured),
     })
 }
 
@@ -167,6 +173,12 @@ pub fn table(results: &[BenchResult]) -> String {
             b.norms_ms / a.norms_ms,
             a.eval_images_per_s / b.eval_images_per_s
         );
+    }
+    let achieved: Vec<_> = (results.iter())
+        .map(|r| (r.kernels, r.train_images_per_s * r.train_flops as f64 / 1e9))
+        .collect();
+    if let Some(r) = results.first() {
+        s += &crate::model::kernels::peak::report(&achieved, r.train_flops, r.peak.as_ref());
     }
     s
 }

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod fast;
+pub mod peak;
 pub mod stock;
 
 use candle_core::{Result, Tensor};

@@ -49,15 +49,32 @@ impl GradNorms {
     }
 
     /// Fold one step's gradients (right after `backward`). A parameter without a gradient
-    /// counts as zero. A NaN norm stays NaN in the mean and wins the max.
+    /// counts as zero. A NaN norm stays NaN in the mean and wins the max. Every gradient is read back in one host transfer (one per parameter would cost a
+    /// device round trip each on a GPU).
     pub fn add(&mut self, grads: &GradStore) -> Result<()> {
+        // (layer, length) of each gradient in `all`, in the order they are summed.
+        let mut parts = Vec::new();
+        let mut segments = Vec::new();
         for (k, (_, vars)) in self.layers.iter().enumerate() {
-            let mut s = 0.0;
-            for v in vars {
-                if let Some(g) = grads.get(v.as_tensor()) {
-                    s += sum_sq(g)?;
-                }
+            for g in vars.iter().filter_map(|v| grads.get(v.as_tensor())) {
+                segments.push((k, g.elem_count()));
+                parts.push(g.flatten_all()?);
             }
+        }
+        let all: Vec<f32> = match parts.len() {
+            0 => Vec::new(),
+            _ => Tensor::cat(&parts, 0)?.to_vec1()?,
+        };
+        let mut sums = vec![0.0f64; self.layers.len()];
+        let mut at = 0;
+        for (k, len) in segments {
+            sums[k] += all[at..at + len]
+                .iter()
+                .map(|&x| f64::from(x) * f64::from(x))
+                .sum::<f64>();
+            at += len;
+        }
+        for (k, s) in sums.into_iter().enumerate() {
             let norm = s.sqrt();
             self.sum[k] += norm;
             self.max[k] = if norm.is_nan() {

@@ -19,6 +19,7 @@ use candle_core::{DType, Result, Tensor};
 use std::sync::{Arc, Mutex};
 
 pub use alloc::tune_allocator;
+pub(crate) use cpu::threads;
 
 pub struct Fast;
 

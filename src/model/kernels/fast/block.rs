@@ -3,11 +3,12 @@
 //! gets no autograd node, no zeroed gradient buffer and no accumulation; in eval mode the
 //! normalisation and ReLU run on each sample's conv output while it is in cache.
 
-use super::conv::{self, Geom};
-use super::cpu::{slice, tensor, with_slice};
-use super::norm::{BnAct, Dims, Stats};
+use super::conv::{self, Geom, SampleGrad};
+use super::cpu::{assume_init_mut, slice, tensor, with_slice};
+use super::norm::{add_moments, total_moments, BnAct, Dims, Grads, Stats};
 use crate::model::kernels::ConvArgs;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
+use std::mem::MaybeUninit;
 use std::sync::Mutex;
 
 /// Arguments (x, w, gamma ++ beta), output `relu(dropout(bn(conv(x, w))))`.
@@ -62,6 +63,31 @@ impl ConvBnAct {
     }
 }
 
+/// The BatchNorm's input gradient (the conv output's gradient), one sample at a time, for
+/// the convolution's backward to compute just before it uses it.
+struct BnInputGrad<'a> {
+    bn: &'a BnAct,
+    gr: &'a Grads,
+    gamma: &'a [f32],
+    hw: usize,
+    /// The conv output, the block's output and its gradient.
+    zyd: (&'a [f32], &'a [f32], &'a [f32]),
+}
+
+impl SampleGrad for BnInputGrad<'_> {
+    fn write<'o>(&self, n: usize, out: &'o mut [MaybeUninit<f32>]) -> &'o mut [f32] {
+        let c = self.gamma.len();
+        assert_eq!(out.len(), c * self.hw);
+        for (j, plane) in out.chunks_mut(self.hw).enumerate() {
+            let start = (n * c + j) * self.hw;
+            (self.bn).input_grad_plane(self.gr, self.gamma, j, start, self.zyd, plane);
+        }
+        // SAFETY: the c planes of hw values cover `out` (asserted), and
+        // `input_grad_plane` wrote each whole.
+        unsafe { assume_init_mut(out) }
+    }
+}
+
 impl CustomOp3 for ConvBnAct {
     fn name(&self) -> &'static str {
         "fast-conv-bn-act"
@@ -88,10 +114,18 @@ impl CustomOp3 for ConvBnAct {
         let y = if self.bn.running.is_some() {
             self.eval_forward(&g, x, w, gb)?
         } else {
-            let z = conv::forward(&g, x, w);
-            let y = self
-                .bn
-                .forward(&Self::dims(&g), &z, &gb[..g.o], &gb[g.o..])?;
+            // The BatchNorm's batch moments are summed while each sample is in cache.
+            let hw = g.oh * g.ow;
+            let (z, parts) = conv::forward_fold(
+                &g,
+                x,
+                w,
+                || (Vec::new(), Vec::new()),
+                |m, zn| add_moments(m, zn, hw),
+            );
+            let moments = Some(total_moments(g.o, parts));
+            let (gamma, beta) = gb.split_at(g.o);
+            let y = (self.bn).forward_with(&Self::dims(&g), &z, gamma, beta, moments)?;
             *self.z.lock().unwrap() = Some(z);
             y
         };
@@ -117,11 +151,17 @@ impl CustomOp3 for ConvBnAct {
                             // one in training); recompute it if someone does.
                             let z = self.z.lock().unwrap().take();
                             let z = z.unwrap_or_else(|| conv::forward(&g, xs, ws));
-                            let (dz, dgamma, dbeta) =
-                                self.bn.backward(&Self::dims(&g), &z, &gbs[..o], ys, dys);
-                            drop(z);
-                            let (dx, dw) = conv::backward(&g, xs, ws, &dz, self.conv.input_grad);
-                            Ok((dx, dw, [dgamma, dbeta].concat()))
+                            let gr = self.bn.grad_sums(&Self::dims(&g), &z, ys, dys);
+                            let dz = BnInputGrad {
+                                bn: &self.bn,
+                                gr: &gr,
+                                gamma: &gbs[..o],
+                                hw: g.oh * g.ow,
+                                zyd: (&z, ys, dys),
+                            };
+                            let dz = conv::Dy::PerSample(&dz);
+                            let (dx, dw) = conv::backward(&g, xs, ws, dz, self.conv.input_grad);
+                            Ok((dx, dw, [gr.dgamma, gr.dbeta].concat()))
                         })
                     })
                 })

@@ -3,10 +3,11 @@
 //! when nobody needs it). The batch is split over the worker threads in every pass.
 
 use super::cpu::{
-    for_chunks_mut, map_chunks_mut, map_tasks, matmul, samples_per_task, slice, tensor,
-    with_scratch, with_slice, Mat,
+    assume_init_mut, build_uninit, init_copy, init_zeroed, map_tasks, matmul, matmul_init,
+    samples_per_task, slice, tensor, with_scratch, with_slice, Mat,
 };
 use candle_core::{bail, CpuStorage, CustomOp2, Layout, Result, Shape, Tensor};
+use std::mem::MaybeUninit;
 
 /// The shapes of one convolution: input (n, c, h, w), weight (o, c, k, k), output (n, o, oh, ow).
 #[derive(Debug, Clone, Copy)]
@@ -149,14 +150,19 @@ fn col2im_wide(g: &Geom, col: &[f32], x: &mut [f32]) {
     }
 }
 
-/// (o, span) rows laid out `w` wide -> the (o, oh*ow) output, dropping the extra columns.
-fn narrow_rows(g: &Geom, wide: &[f32], y: &mut [f32]) {
-    let (span, pix) = (g.span(), g.pix());
-    for o in 0..g.o {
-        for oy in 0..g.oh {
-            y[o * pix + oy * g.ow..][..g.ow].copy_from_slice(&wide[o * span + oy * g.w..][..g.ow]);
+/// (o, span) rows laid out `w` wide -> the (o, oh*ow) output, dropping the extra columns;
+/// writes every element of `y` and returns it initialised.
+fn narrow_rows<'a>(g: &Geom, wide: &[f32], y: &'a mut [MaybeUninit<f32>]) -> &'a mut [f32] {
+    assert_eq!(y.len(), g.out_len());
+    let span = g.span();
+    for (o, plane) in y.chunks_mut(g.pix()).enumerate() {
+        for (oy, row) in plane.chunks_mut(g.ow).enumerate() {
+            init_copy(row, &wide[o * span + oy * g.w..][..g.ow]);
         }
     }
+    // SAFETY: the o planes of oh rows of ow values cover all of `y` (its length is
+    // asserted), and each row was initialised by `init_copy`.
+    unsafe { assume_init_mut(y) }
 }
 
 /// The adjoint of [`narrow_rows`]: the (o, oh*ow) gradient laid out `w` wide, zeros between.
@@ -249,7 +255,19 @@ pub(super) fn forward_then(
     w: &[f32],
     post: &(dyn Fn(&mut [f32]) + Sync),
 ) -> Vec<f32> {
-    let mut y = vec![0.0f32; g.n * g.out_len()];
+    forward_fold(g, x, w, || (), |_, yn| post(yn)).0
+}
+
+/// [`forward`], folding each sample's (o, oh*ow) output into its task's state while it is
+/// in cache: `post(state, yn)` for the samples of each task in order, starting from
+/// `init()`. Tasks are [`samples_per_task`] consecutive samples; states in task order.
+pub(super) fn forward_fold<T: Send>(
+    g: &Geom,
+    x: &[f32],
+    w: &[f32],
+    init: impl Fn() -> T + Sync,
+    post: impl Fn(&mut T, &mut [f32]) + Sync,
+) -> (Vec<f32>, Vec<T>) {
     let per = samples_per_task(g.n);
     let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
     let col_len = if mode == Mode::Pointwise {
@@ -259,29 +277,47 @@ pub(super) fn forward_then(
     };
     let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
     let wm = Mat::rows(w, ckk);
-    for_chunks_mut(&mut y, per * g.out_len(), |t, ys| {
+    let task = |t: usize, ys: &mut [MaybeUninit<f32>]| {
+        let mut state = init();
         with_scratch(col_len + wide_len, |buf| {
             let (col, wide) = buf.split_at_mut(col_len);
             for (i, yn) in ys.chunks_mut(g.out_len()).enumerate() {
                 let n = t * per + i;
                 let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
-                match mode {
-                    Mode::Pointwise => matmul(g.o, pix, ckk, yn, false, wm, Mat::rows(xn, pix)),
+                let yn = match mode {
+                    Mode::Pointwise => matmul_init(g.o, pix, ckk, yn, wm, Mat::rows(xn, pix)),
                     Mode::General => {
                         im2col(g, xn, col);
-                        matmul(g.o, pix, ckk, yn, false, wm, Mat::rows(col, pix));
+                        matmul_init(g.o, pix, ckk, yn, wm, Mat::rows(col, pix))
                     }
                     Mode::Wide => {
                         im2col_wide(g, xn, col);
                         matmul(g.o, span, ckk, wide, false, wm, Mat::rows(col, span));
-                        narrow_rows(g, wide, yn);
+                        narrow_rows(g, wide, yn)
                     }
-                }
-                post(yn);
+                };
+                post(&mut state, yn);
             }
-        })
-    });
-    y
+        });
+        state
+    };
+    // SAFETY: each task's chunk is whole samples, and every sample's output is initialised
+    // by `matmul_init` or `narrow_rows`, which write all of it.
+    unsafe { build_uninit(g.n * g.out_len(), per * g.out_len(), task) }
+}
+
+/// Sample by sample, the gradient reaching a convolution's output: given whole, or
+/// computed per sample just before the convolution's backward uses it (the fused block's
+/// BatchNorm backward), so it is in cache and never stored for the whole batch.
+#[derive(Clone, Copy)]
+pub(super) enum Dy<'a> {
+    Given(&'a [f32]),
+    PerSample(&'a dyn SampleGrad),
+}
+
+pub(super) trait SampleGrad: Sync {
+    /// Writes sample `n`'s (o, oh*ow) output gradient over all of `out`; returns it.
+    fn write<'a>(&self, n: usize, out: &'a mut [MaybeUninit<f32>]) -> &'a mut [f32];
 }
 
 /// Backward: the weight gradient sum_n dy[n] * patches(x[n])^T, and, when `input_grad`,
@@ -290,7 +326,7 @@ pub(super) fn backward(
     g: &Geom,
     x: &[f32],
     w: &[f32],
-    dy: &[f32],
+    dy: Dy,
     input_grad: bool,
 ) -> (Option<Vec<f32>>, Vec<f32>) {
     let (ckk, pix, span, mode) = (g.ckk(), g.pix(), g.span(), g.mode());
@@ -302,16 +338,22 @@ pub(super) fn backward(
     };
     let dcol_len = if input_grad { col_len } else { 0 };
     let wide_len = if mode == Mode::Wide { g.o * span } else { 0 };
-    let mut dx = input_grad.then(|| vec![0.0f32; g.n * g.in_len()]);
-    let task = |t: usize, mut dxs: Option<&mut [f32]>| -> Vec<f32> {
+    let task = |t: usize, mut dxs: Option<&mut [MaybeUninit<f32>]>| -> Vec<f32> {
         let mut dw = vec![0.0f32; g.o * ckk];
+        let mut dy_buf: Vec<f32> = match dy {
+            Dy::PerSample(_) => Vec::with_capacity(g.out_len()),
+            Dy::Given(_) => Vec::new(),
+        };
         let n_end = ((t + 1) * per).min(g.n);
         with_scratch(col_len + dcol_len + wide_len, |buf| {
             let (col_buf, rest) = buf.split_at_mut(col_len);
             let (dcol, wide) = rest.split_at_mut(dcol_len);
             for n in t * per..n_end {
                 let xn = &x[n * g.in_len()..(n + 1) * g.in_len()];
-                let dyn_ = &dy[n * g.out_len()..(n + 1) * g.out_len()];
+                let dyn_: &[f32] = match dy {
+                    Dy::Given(d) => &d[n * g.out_len()..(n + 1) * g.out_len()],
+                    Dy::PerSample(f) => f.write(n, &mut dy_buf.spare_capacity_mut()[..g.out_len()]),
+                };
                 let (col, dyv): (&[f32], &[f32]) = match mode {
                     Mode::Pointwise => (xn, dyn_),
                     Mode::General => {
@@ -341,14 +383,16 @@ pub(super) fn backward(
                     // dcol (ckk x span) = W^T (ckk x o) * dy[n] (o x span)
                     let wt = Mat::transposed(w, ckk);
                     match mode {
-                        Mode::Pointwise => matmul(ckk, pix, g.o, dxn, false, wt, dym),
+                        Mode::Pointwise => {
+                            matmul_init(ckk, pix, g.o, dxn, wt, dym);
+                        }
                         Mode::General => {
                             matmul(ckk, pix, g.o, dcol, false, wt, dym);
-                            col2im(g, dcol, dxn);
+                            col2im(g, dcol, init_zeroed(dxn));
                         }
                         Mode::Wide => {
                             matmul(ckk, span, g.o, dcol, false, wt, dym);
-                            col2im_wide(g, dcol, dxn);
+                            col2im_wide(g, dcol, init_zeroed(dxn));
                         }
                     }
                 }
@@ -356,9 +400,14 @@ pub(super) fn backward(
         });
         dw
     };
-    let partial = match dx.as_mut() {
-        Some(d) => map_chunks_mut(d, per * g.in_len(), |t, c| task(t, Some(c))),
-        None => map_tasks(g.n.div_ceil(per), |t| task(t, None)),
+    let (dx, partial) = if input_grad {
+        // SAFETY: each task's chunk is whole samples, and every sample's input gradient is
+        // initialised (by `matmul_init`, or zeroed by `init_zeroed` before col2im adds).
+        let (dx, p) =
+            unsafe { build_uninit(g.n * g.in_len(), per * g.in_len(), |t, c| task(t, Some(c))) };
+        (Some(dx), p)
+    } else {
+        (None, map_tasks(g.n.div_ceil(per), |t| task(t, None)))
     };
     let mut dw = vec![0.0f32; g.o * ckk];
     for p in &partial {
@@ -403,7 +452,9 @@ impl CustomOp2 for Conv2d {
         let g = Geom::new(x.dims(), w.dims(), self.stride, self.padding)?;
         let (dx, dw) = with_slice(x, |xs| {
             with_slice(w, |ws| {
-                with_slice(dy, |dys| Ok(backward(&g, xs, ws, dys, self.input_grad)))
+                with_slice(dy, |dys| {
+                    Ok(backward(&g, xs, ws, Dy::Given(dys), self.input_grad))
+                })
             })
         })?;
         let dx = dx.map(|d| tensor(d, x.shape())).transpose()?;

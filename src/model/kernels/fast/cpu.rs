@@ -5,6 +5,7 @@
 use candle_core::{bail, CpuStorage, Device, Layout, Result, Shape, Storage, Tensor};
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::mem::MaybeUninit;
 use std::sync::{Mutex, OnceLock};
 
 /// The contiguous f32 data a layout describes inside a CPU storage.
@@ -50,7 +51,7 @@ fn pool() -> Pool {
 }
 
 /// Threads the parallel loops spread over.
-pub(super) fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     match pool() {
         Pool::Candle => candle_core::utils::barrier_pool().n_workers() + 1,
         Pool::Rayon => rayon::current_num_threads(),
@@ -89,24 +90,24 @@ pub(super) fn map_tasks<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
 }
 
 /// A pointer the parallel tasks may share; each task derives a disjoint chunk from it.
-struct SharedMut(*mut f32);
+struct SharedMut<E>(*mut E);
 // SAFETY: only used by `map_chunks_mut`, whose tasks touch disjoint ranges.
-unsafe impl Sync for SharedMut {}
+unsafe impl<E: Send> Sync for SharedMut<E> {}
 // SAFETY: as for `Sync`: sent only to `map_chunks_mut`'s tasks, which touch disjoint ranges.
-unsafe impl Send for SharedMut {}
+unsafe impl<E: Send> Send for SharedMut<E> {}
 
-impl SharedMut {
-    fn get(&self) -> *mut f32 {
+impl<E> SharedMut<E> {
+    fn get(&self) -> *mut E {
         self.0
     }
 }
 
 /// `f(i, chunk_i)` for each `chunk_len`-sized chunk of `out` (the last may be shorter), in
 /// parallel; results in chunk order.
-pub(super) fn map_chunks_mut<T: Send>(
-    out: &mut [f32],
+pub(super) fn map_chunks_mut<E: Send, T: Send>(
+    out: &mut [E],
     chunk_len: usize,
-    f: impl Fn(usize, &mut [f32]) -> T + Sync,
+    f: impl Fn(usize, &mut [E]) -> T + Sync,
 ) -> Vec<T> {
     assert!(chunk_len > 0);
     let len = out.len();
@@ -121,13 +122,60 @@ pub(super) fn map_chunks_mut<T: Send>(
     })
 }
 
-/// `map_chunks_mut` without results.
-pub(super) fn for_chunks_mut(
-    out: &mut [f32],
+/// A new vector of `len` values, built in parallel without zero-filling it first:
+/// `f(i, chunk_i)` for each `chunk_len`-sized chunk of its uninitialised memory, results in
+/// chunk order.
+///
+/// # Safety
+/// `f` must initialise every element of the chunk it is given (when it returns).
+pub(super) unsafe fn build_uninit<T: Send>(
+    len: usize,
     chunk_len: usize,
-    f: impl Fn(usize, &mut [f32]) + Sync,
-) {
-    map_chunks_mut(out, chunk_len, f);
+    f: impl Fn(usize, &mut [MaybeUninit<f32>]) -> T + Sync,
+) -> (Vec<f32>, Vec<T>) {
+    let mut v = Vec::with_capacity(len);
+    let results = map_chunks_mut(&mut v.spare_capacity_mut()[..len], chunk_len, f);
+    // SAFETY: the chunks cover [0, len) and `f` initialised each (the caller's promise).
+    unsafe { v.set_len(len) };
+    (v, results)
+}
+
+/// [`build_uninit`] for an `f` that wants ordinary slices: each task zeroes its own chunk
+/// first (in parallel, into its cache) instead of the caller zeroing the whole vector.
+pub(super) fn build_zeroed<T: Send>(
+    len: usize,
+    chunk_len: usize,
+    f: impl Fn(usize, &mut [f32]) -> T + Sync,
+) -> (Vec<f32>, Vec<T>) {
+    // SAFETY: `init_zeroed` initialises the whole chunk before `f` sees it.
+    unsafe { build_uninit(len, chunk_len, |i, c| f(i, init_zeroed(c))) }
+}
+
+/// Writes zeros over `s` and returns it initialised.
+pub(super) fn init_zeroed(s: &mut [MaybeUninit<f32>]) -> &mut [f32] {
+    s.fill(MaybeUninit::new(0.0));
+    // SAFETY: every element was just written.
+    unsafe { assume_init_mut(s) }
+}
+
+/// Copies `src` over `s` (same length) and returns it initialised.
+pub(super) fn init_copy<'a>(s: &'a mut [MaybeUninit<f32>], src: &[f32]) -> &'a mut [f32] {
+    assert_eq!(s.len(), src.len());
+    for (d, &v) in s.iter_mut().zip(src) {
+        d.write(v);
+    }
+    // SAFETY: the zip covered every element (equal lengths, asserted).
+    unsafe { assume_init_mut(s) }
+}
+
+/// `s` as initialised values.
+///
+/// # Safety
+/// Every element of `s` must be initialised.
+pub(super) unsafe fn assume_init_mut(s: &mut [MaybeUninit<f32>]) -> &mut [f32] {
+    // SAFETY: MaybeUninit<f32> has f32's layout; the caller promises every element is
+    // initialised.
+    unsafe { &mut *(s as *mut [MaybeUninit<f32>] as *mut [f32]) }
 }
 
 thread_local! {
@@ -192,6 +240,45 @@ pub(super) fn matmul(
     rhs: Mat,
 ) {
     assert!(dst.len() >= m * n);
+    // SAFETY: `dst` holds m * n initialised values (asserted), borrowed mutably.
+    unsafe { gemm_raw(m, n, k, dst.as_mut_ptr(), accumulate, lhs, rhs) }
+}
+
+/// `dst = lhs (m x k) * rhs (k x n)` into uninitialised memory of exactly m * n values,
+/// returned initialised (no zero-fill first).
+pub(super) fn matmul_init<'a>(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &'a mut [MaybeUninit<f32>],
+    lhs: Mat,
+    rhs: Mat,
+) -> &'a mut [f32] {
+    assert_eq!(dst.len(), m * n);
+    // SAFETY: `dst` has room for m * n values (asserted) and is borrowed mutably. With
+    // `accumulate` false, gemm (0.19) never reads dst: it sets its alpha to zero and every
+    // path then stores (`dst = beta * lhs * rhs`, or zeros when k == 0) without loading.
+    unsafe { gemm_raw(m, n, k, dst.as_mut_ptr().cast(), false, lhs, rhs) };
+    // SAFETY: gemm wrote all m * n elements (row-major, row stride n), as `gemm_raw` does
+    // for any m, n, k.
+    unsafe { assume_init_mut(dst) }
+}
+
+/// The shared body of [`matmul`] and [`matmul_init`]; writes every element of the m x n
+/// row-major `dst`.
+///
+/// # Safety
+/// `dst` must be valid for m * n writes, not alias `lhs` or `rhs`, and, when `accumulate`,
+/// hold m * n initialised values.
+unsafe fn gemm_raw(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: *mut f32,
+    accumulate: bool,
+    lhs: Mat,
+    rhs: Mat,
+) {
     lhs.check(m, k);
     rhs.check(k, n);
     if m == 0 || n == 0 {
@@ -199,18 +286,19 @@ pub(super) fn matmul(
     }
     if k == 0 {
         if !accumulate {
-            dst[..m * n].fill(0.0);
+            // SAFETY: valid for m * n writes (the caller's promise).
+            unsafe { std::ptr::write_bytes(dst, 0, m * n) };
         }
         return;
     }
-    // SAFETY: the asserts above keep every index gemm touches inside the three slices, and
-    // `dst` is borrowed mutably so it cannot alias `lhs` or `rhs`.
+    // SAFETY: the checks above keep every index gemm touches inside `lhs` and `rhs`, and
+    // the caller promises `dst` is valid for the m x n output and aliases neither.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.as_mut_ptr(),
+            dst,
             1,
             n as isize,
             accumulate,

@@ -3,10 +3,12 @@
 //! no stored mask (a kept element is exactly one whose output is positive).
 
 use super::cpu::{
-    for_chunks_mut, map_chunks_mut, map_tasks, samples_per_task, slice, tensor, with_slice,
+    assume_init_mut, build_uninit, init_copy, map_tasks, samples_per_task, slice, tensor,
+    with_slice,
 };
 use super::pointwise::Mask;
 use candle_core::{bail, CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
+use std::mem::MaybeUninit;
 use std::sync::{Arc, Mutex};
 
 /// The per-channel statistics a forward used, kept for its backward and the running update.
@@ -46,31 +48,55 @@ impl Dims {
     }
 }
 
-/// Per-channel (sum, sum of squares) of x in f64, in parallel over the batch.
-fn channel_moments(d: &Dims, x: &[f32]) -> (Vec<f64>, Vec<f64>) {
-    let per = samples_per_task(d.n);
-    let sample = d.c * d.hw;
-    let parts = map_tasks(d.n.div_ceil(per), |t| {
-        let mut s = vec![0.0f64; d.c];
-        let mut q = vec![0.0f64; d.c];
-        let xs = &x[t * per * sample..((t + 1) * per).min(d.n) * sample];
-        for xn in xs.chunks(sample) {
-            for (c, plane) in xn.chunks(d.hw).enumerate() {
-                let (ts, tq) = lane_sums(plane, |v| v, |v| v * v);
-                s[c] += ts;
-                q[c] += tq;
-            }
-        }
-        (s, q)
-    });
-    let (mut s, mut q) = (vec![0.0; d.c], vec![0.0; d.c]);
-    for (s2, q2) in parts {
-        for c in 0..d.c {
+/// Per-channel (sum, sum of squares) in f64, as summed over the batch.
+pub(super) type Moments = (Vec<f64>, Vec<f64>);
+
+/// Adds one sample's (c, hw) planes to a task's running moments (empty: start at zero).
+pub(super) fn add_moments(m: &mut Moments, sample: &[f32], hw: usize) {
+    let c = sample.len() / hw;
+    if m.0.is_empty() {
+        *m = (vec![0.0; c], vec![0.0; c]);
+    }
+    for (c, plane) in sample.chunks(hw).enumerate() {
+        let (ts, tq) = lane_sums(plane, |v| v, |v| v * v);
+        m.0[c] += ts;
+        m.1[c] += tq;
+    }
+}
+
+/// The batch's moments from the per-task ones, added in task order.
+pub(super) fn total_moments(c: usize, parts: Vec<Moments>) -> Moments {
+    let (mut s, mut q) = (vec![0.0; c], vec![0.0; c]);
+    for (s2, q2) in parts.iter().filter(|p| !p.0.is_empty()) {
+        for c in 0..c {
             s[c] += s2[c];
             q[c] += q2[c];
         }
     }
     (s, q)
+}
+
+/// Per-channel moments of x, in parallel over the batch ([`samples_per_task`] samples per
+/// task, summed in order: what the fused block computes during its convolution).
+fn channel_moments(d: &Dims, x: &[f32]) -> Moments {
+    let per = samples_per_task(d.n);
+    let sample = d.c * d.hw;
+    let parts = map_tasks(d.n.div_ceil(per), |t| {
+        let mut m = (Vec::new(), Vec::new());
+        let xs = &x[t * per * sample..((t + 1) * per).min(d.n) * sample];
+        for xn in xs.chunks(sample) {
+            add_moments(&mut m, xn, d.hw);
+        }
+        m
+    });
+    total_moments(d.c, parts)
+}
+
+/// `if y > 0.0 { v } else { 0.0 }` as a bitwise select, so the loops using it have no
+/// data-dependent branch (about half of a ReLU's outputs are zero, in no predictable order).
+#[inline(always)]
+pub(super) fn positive_or_zero(y: f32, v: f32) -> f32 {
+    f32::from_bits(v.to_bits() & u32::from(y > 0.0).wrapping_neg())
 }
 
 /// (sum f(v), sum g(v)) over one plane: f32 partial sums in 8 lanes (vectorisable, at most a
@@ -146,6 +172,19 @@ impl BnAct {
         gamma: &[f32],
         beta: &[f32],
     ) -> Result<Vec<f32>> {
+        self.forward_with(d, x, gamma, beta, None)
+    }
+
+    /// [`BnAct::forward`] with x's batch moments already computed (by the convolution that
+    /// produced x) when `moments` is given; training only uses them.
+    pub(super) fn forward_with(
+        &self,
+        d: &Dims,
+        x: &[f32],
+        gamma: &[f32],
+        beta: &[f32],
+        moments: Option<Moments>,
+    ) -> Result<Vec<f32>> {
         if gamma.len() != d.c || beta.len() != d.c {
             bail!(
                 "batch_norm: {} channels but gamma/beta of {}/{}",
@@ -161,7 +200,7 @@ impl BnAct {
             Some((m, v)) => (m.clone(), v.clone()),
             None => {
                 let m = (d.n * d.hw) as f64;
-                let (s, q) = channel_moments(d, x);
+                let (s, q) = moments.unwrap_or_else(|| channel_moments(d, x));
                 let mean: Vec<f64> = s.iter().map(|s| s / m).collect();
                 let var = q
                     .iter()
@@ -175,82 +214,81 @@ impl BnAct {
         };
         let (inv_std, scale) = self.scales(&var, gamma);
 
-        let mut y = vec![0.0f32; x.len()];
         let per = samples_per_task(d.n);
         let sample = d.c * d.hw;
         let (relu, mask) = (self.relu, self.mask());
-        for_chunks_mut(&mut y, per * sample, |t, ys| {
+        let task = |t: usize, ys: &mut [MaybeUninit<f32>]| {
             let base = t * per * sample;
             let xs = &x[base..base + ys.len()];
             for (j, (yp, xp)) in ys.chunks_mut(d.hw).zip(xs.chunks(d.hw)).enumerate() {
                 let c = j % d.c;
                 let (mu, a, b) = (mean[c], scale[c], beta[c]);
                 for (yv, &xv) in yp.iter_mut().zip(xp) {
-                    *yv = (xv - mu) * a + b;
+                    yv.write((xv - mu) * a + b);
                 }
+                // SAFETY: `xp` is as long as `yp` (both chunk equal lengths of equal
+                // slices), so the loop above wrote every element.
+                let yp = unsafe { assume_init_mut(yp) };
                 if relu {
                     for yv in yp.iter_mut() {
                         *yv = yv.max(0.0);
                     }
                 }
-                // Dropout only comes with ReLU (checked above), so an element ReLU already
-                // zeroed needs no mask bit: about half the hashes are skipped.
+                // Every element is multiplied by its mask value (0 times it is 0 again),
+                // branch-free so the hash vectorises.
                 if let Some(mask) = mask {
-                    let start = base + j * d.hw;
-                    for (i, yv) in yp.iter_mut().enumerate() {
-                        if *yv != 0.0 {
-                            *yv *= mask.scale(start + i);
-                        }
-                    }
+                    mask.apply(base + j * d.hw, yp);
                 }
             }
-        });
+        };
+        // SAFETY: the chunk's planes cover it and each is written whole (above).
+        let (y, _) = unsafe { build_uninit(x.len(), per * sample, task) };
         *self.stats.lock().unwrap() = Stats { mean, var, inv_std };
         Ok(y)
     }
 
-    /// (dx, dgamma, dbeta) from the saved statistics, the input, the output and its gradient.
-    pub(super) fn backward(
+    /// The gradient reaching the normalised values of the plane starting at flat index
+    /// `start` (through the ReLU and dropout), written over all of `g`.
+    fn fill_g<'a>(
         &self,
-        d: &Dims,
-        x: &[f32],
-        gamma: &[f32],
         y: &[f32],
         dy: &[f32],
-    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
-        let st = self.stats.lock().unwrap().clone();
-        let keep = self.keep_scale();
-        let mask = self.mask();
-        let relu = self.relu;
-        let sample = d.c * d.hw;
-        // The gradient reaching the normalised values of the plane starting at flat index
-        // `start`, written into `g`.
-        let fill_g = |g: &mut [f32], start: usize| {
-            let (ys, dys) = (&y[start..start + g.len()], &dy[start..start + g.len()]);
-            if relu {
-                for ((gv, &yv), &dv) in g.iter_mut().zip(ys).zip(dys) {
-                    *gv = if yv > 0.0 { dv * keep } else { 0.0 };
-                }
-            } else if let Some(mask) = mask {
-                for (i, (gv, &dv)) in g.iter_mut().zip(dys).enumerate() {
-                    *gv = dv * mask.scale(start + i);
-                }
-            } else {
-                g.copy_from_slice(dys);
+        start: usize,
+        g: &'a mut [MaybeUninit<f32>],
+    ) -> &'a mut [f32] {
+        let (ys, dys) = (&y[start..start + g.len()], &dy[start..start + g.len()]);
+        if self.relu {
+            let keep = self.keep_scale();
+            for ((gv, &yv), &dv) in g.iter_mut().zip(ys).zip(dys) {
+                gv.write(positive_or_zero(yv, dv * keep));
             }
-        };
+            // SAFETY: `ys` has g.len() values (sliced above), so the zip wrote every element.
+            unsafe { assume_init_mut(g) }
+        } else if let Some(mask) = self.mask() {
+            let g = init_copy(g, dys);
+            mask.apply(start, g);
+            g
+        } else {
+            init_copy(g, dys)
+        }
+    }
+
+    /// The backward's batch-wide pass: per channel, dbeta = sum g and dgamma = sum g * xhat
+    /// (g as in [`BnAct::fill_g`]), with the saved statistics; nothing is stored per element.
+    pub(super) fn grad_sums(&self, d: &Dims, x: &[f32], y: &[f32], dy: &[f32]) -> Grads {
+        let st = self.stats.lock().unwrap().clone();
         let per = samples_per_task(d.n);
-        // Pass 1: g (the gradient reaching the normalised values) into dx, and per-channel
-        // sums of g and g * xhat.
-        let mut dx = vec![0.0f32; x.len()];
-        let parts = map_chunks_mut(&mut dx, per * sample, |t, dxs| {
-            let base = t * per * sample;
+        let sample = d.c * d.hw;
+        let parts = map_tasks(d.n.div_ceil(per), |t| {
             let mut sg = vec![0.0f64; d.c];
             let mut sgx = vec![0.0f64; d.c];
-            for (j, g) in dxs.chunks_mut(d.hw).enumerate() {
+            let mut buf = Vec::with_capacity(d.hw);
+            let base = t * per * sample;
+            let planes = (((t + 1) * per).min(d.n) - t * per) * d.c;
+            for j in 0..planes {
                 let c = j % d.c;
                 let start = base + j * d.hw;
-                fill_g(g, start);
+                let g = self.fill_g(y, dy, start, &mut buf.spare_capacity_mut()[..d.hw]);
                 let (a, b) = grad_sums(g, &x[start..start + d.hw], st.mean[c]);
                 sg[c] += a;
                 sgx[c] += b * st.inv_std[c] as f64;
@@ -264,35 +302,76 @@ impl BnAct {
                 sgx[c] += b[c];
             }
         }
-        let dbeta: Vec<f32> = sg.iter().map(|&v| v as f32).collect();
-        let dgamma: Vec<f32> = sgx.iter().map(|&v| v as f32).collect();
-        // Pass 2, in place: dx = gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in
-        // training, gamma * inv_std * g with fixed statistics.
-        let m = (d.n * d.hw) as f32;
-        let train = self.running.is_none();
-        for_chunks_mut(&mut dx, per * sample, |t, dxs| {
-            let base = t * per * sample;
-            for (j, dp) in dxs.chunks_mut(d.hw).enumerate() {
-                let c = j % d.c;
-                let start = base + j * d.hw;
-                let (mu, is) = (st.mean[c], st.inv_std[c]);
-                let k = gamma[c] * is;
-                let xp = &x[start..start + d.hw];
-                if train {
-                    let mg = dbeta[c] / m;
-                    let mgx = dgamma[c] / m * is;
-                    for (dv, &xv) in dp.iter_mut().zip(xp) {
-                        *dv = k * (*dv - mg - (xv - mu) * mgx);
-                    }
-                } else {
-                    for dv in dp.iter_mut() {
-                        *dv *= k;
-                    }
-                }
-            }
-        });
-        (dx, dgamma, dbeta)
+        Grads {
+            dbeta: sg.iter().map(|&v| v as f32).collect(),
+            dgamma: sgx.iter().map(|&v| v as f32).collect(),
+            m: (d.n * d.hw) as f32,
+            st,
+        }
     }
+
+    /// The input gradient of the plane of channel `c` starting at flat index `start`, written
+    /// over all of `out`: gamma * inv_std * (g - mean(g) - xhat * mean(g * xhat)) in
+    /// training, gamma * inv_std * g with fixed statistics.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn input_grad_plane<'a>(
+        &self,
+        gr: &Grads,
+        gamma: &[f32],
+        c: usize,
+        start: usize,
+        (x, y, dy): (&[f32], &[f32], &[f32]),
+        out: &'a mut [MaybeUninit<f32>],
+    ) -> &'a mut [f32] {
+        let dp = self.fill_g(y, dy, start, out);
+        let (mu, is) = (gr.st.mean[c], gr.st.inv_std[c]);
+        let k = gamma[c] * is;
+        if self.running.is_none() {
+            let xp = &x[start..start + dp.len()];
+            let mg = gr.dbeta[c] / gr.m;
+            let mgx = gr.dgamma[c] / gr.m * is;
+            for (dv, &xv) in dp.iter_mut().zip(xp) {
+                *dv = k * (*dv - mg - (xv - mu) * mgx);
+            }
+        } else {
+            for dv in dp.iter_mut() {
+                *dv *= k;
+            }
+        }
+        dp
+    }
+
+    /// (dx, dgamma, dbeta) from the saved statistics, the input, the output and its gradient.
+    pub(super) fn backward(
+        &self,
+        d: &Dims,
+        x: &[f32],
+        gamma: &[f32],
+        y: &[f32],
+        dy: &[f32],
+    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let gr = self.grad_sums(d, x, y, dy);
+        let per = samples_per_task(d.n);
+        let sample = d.c * d.hw;
+        let task = |t: usize, dxs: &mut [MaybeUninit<f32>]| {
+            for (j, plane) in dxs.chunks_mut(d.hw).enumerate() {
+                let start = t * per * sample + j * d.hw;
+                self.input_grad_plane(&gr, gamma, j % d.c, start, (x, y, dy), plane);
+            }
+        };
+        // SAFETY: the chunk's planes cover it, and `input_grad_plane` writes each whole.
+        let (dx, _) = unsafe { build_uninit(x.len(), per * sample, task) };
+        (dx, gr.dgamma, gr.dbeta)
+    }
+}
+
+/// The per-channel results of the backward's batch-wide pass.
+pub(super) struct Grads {
+    pub dgamma: Vec<f32>,
+    pub dbeta: Vec<f32>,
+    /// Values per channel over the batch.
+    m: f32,
+    st: Stats,
 }
 
 impl CustomOp3 for BnAct {

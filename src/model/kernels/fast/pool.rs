@@ -2,8 +2,9 @@
 //! first arg-max of its window, unscaled, as PyTorch does (candle 0.11 divides it by k*k).
 //! The arg-max is recomputed from the saved input, so no index buffer outlives the forward.
 
-use super::cpu::{for_chunks_mut, samples_per_task, slice, tensor, with_slice};
+use super::cpu::{build_uninit, build_zeroed, samples_per_task, slice, tensor, with_slice};
 use candle_core::{bail, CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use std::mem::MaybeUninit;
 
 pub(super) struct MaxPool {
     pub kernel: usize,
@@ -67,17 +68,22 @@ impl CustomOp1 for MaxPool {
         let x = slice(s, l)?;
         let (ip, op) = (g.h * g.w, g.oh * g.ow);
         let per = samples_per_task(g.n) * g.c;
-        let mut y = vec![0.0f32; g.n * g.c * op];
-        for_chunks_mut(&mut y, per * op, |t, ys| {
+        if x.len() != g.n * g.c * ip {
+            bail!("max_pool: {} values for shape {:?}", x.len(), l.dims());
+        }
+        let task = |t: usize, ys: &mut [MaybeUninit<f32>]| {
             let xs = &x[t * per * ip..];
             for (yp, xp) in ys.chunks_mut(op).zip(xs.chunks(ip)) {
-                for oy in 0..g.oh {
-                    for ox in 0..g.ow {
-                        yp[oy * g.ow + ox] = xp[self.arg_max(&g, xp, oy, ox)];
+                for (oy, row) in yp.chunks_mut(g.ow).enumerate() {
+                    for (ox, v) in row.iter_mut().enumerate() {
+                        v.write(xp[self.arg_max(&g, xp, oy, ox)]);
                     }
                 }
             }
-        });
+        };
+        // SAFETY: x holds one (h, w) plane per (oh, ow) plane of y (checked above), so the
+        // zip reaches every output plane, and each plane's oh rows of ow are all written.
+        let (y, _) = unsafe { build_uninit(g.n * g.c * op, per * op, task) };
         Ok((CpuStorage::F32(y), Shape::from((g.n, g.c, g.oh, g.ow))))
     }
 
@@ -87,8 +93,7 @@ impl CustomOp1 for MaxPool {
         let per = samples_per_task(g.n) * g.c;
         let dx = with_slice(x, |xs| {
             with_slice(dy, |dys| {
-                let mut dx = vec![0.0f32; xs.len()];
-                for_chunks_mut(&mut dx, per * ip, |t, dxs| {
+                let (dx, _) = build_zeroed(xs.len(), per * ip, |t, dxs| {
                     let (xs, gs) = (&xs[t * per * ip..], &dys[t * per * op..]);
                     for ((dp, xp), gp) in dxs.chunks_mut(ip).zip(xs.chunks(ip)).zip(gs.chunks(op)) {
                         for oy in 0..g.oh {
