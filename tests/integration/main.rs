@@ -18,4 +18,5 @@ mod resume;
 mod runs;
 mod signals;
 mod summary;
+mod temp_files;
 mod watch;
