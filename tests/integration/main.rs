@@ -11,6 +11,7 @@ mod errors;
 mod faults;
 mod history;
 mod invalid_configs;
+mod layer_options;
 mod layer_stats;
 mod probe;
 mod report;
