@@ -224,7 +224,10 @@ enum Misfit {
         c_in: usize,
         out: usize,
     },
-    #[error("kernel {kernel} (spanning {span} with dilation) with padding {padding} is larger than its {h}x{w} input")]
+    #[error(
+        "kernel {kernel}{} with padding {padding} is larger than its {h}x{w} input",
+        spans(*.kernel, *.span)
+    )]
     ConvTooLarge {
         kernel: usize,
         span: usize,
@@ -240,6 +243,15 @@ enum Misfit {
     PoolTooLarge { kernel: usize, h: usize, w: usize },
     #[error("global pooling needs a square input, got {h}x{w}")]
     NotSquare { h: usize, w: usize },
+}
+
+/// `" (dilated: spans 5)"` when dilation makes the window wider than the kernel.
+fn spans(kernel: usize, span: usize) -> String {
+    if span == kernel {
+        String::new()
+    } else {
+        format!(" (dilated: spans {span})")
+    }
 }
 
 /// The layer `spec` applied to `shape`, or why it does not fit.
