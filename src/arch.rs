@@ -9,7 +9,10 @@ pub mod flops;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LayerSpec {
-    /// 2-D convolution; `out` output channels, square `kernel`.
+    /// 2-D convolution; `out` output channels, square `kernel`. `dilation` spaces the
+    /// kernel's taps (effective kernel `d·(k−1)+1`); `groups` splits the channels into that
+    /// many independent convolutions (= input channels: depthwise). Both default to 1 and are
+    /// then left out when written back.
     Conv {
         out: usize,
         kernel: usize,
@@ -17,6 +20,10 @@ pub enum LayerSpec {
         stride: usize,
         #[serde(default)]
         padding: usize,
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        dilation: usize,
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        groups: usize,
         #[serde(default)]
         bias: bool,
     },
@@ -35,6 +42,13 @@ pub enum LayerSpec {
         #[serde(default)]
         stride: Option<usize>,
     },
+    /// Average pooling with a square window; `stride` defaults to `kernel` (floor mode, no
+    /// padding, PyTorch's `AvgPool2d(kernel, stride)`).
+    Avgpool {
+        kernel: usize,
+        #[serde(default)]
+        stride: Option<usize>,
+    },
     /// Global average pooling to 1x1 (PyTorch's `AdaptiveAvgPool2d(1)`).
     #[serde(alias = "global_avg_pool", alias = "gap")]
     AvgpoolGlobal,
@@ -42,6 +56,10 @@ pub enum LayerSpec {
 
 fn one() -> usize {
     1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 impl LayerSpec {
@@ -53,6 +71,7 @@ impl LayerSpec {
             LayerSpec::Dropout { .. } => "Dropout",
             LayerSpec::Relu => "ReLU",
             LayerSpec::Maxpool { .. } => "MaxPool2d",
+            LayerSpec::Avgpool { .. } => "AvgPool2d",
             LayerSpec::AvgpoolGlobal => "AdaptiveAvgPool2d",
         }
     }
@@ -126,7 +145,7 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
             name: name.clone(),
             reason: misfit.to_string(),
         })?;
-        rf += (step.kernel - 1) * jump;
+        rf += (step.span - 1) * jump;
         jump *= step.stride;
         rows.push(LayerRow {
             name,
@@ -161,11 +180,13 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
 }
 
 /// What one layer does to its input: the output shape, its parameters and its spatial window
-/// (kernel, stride, padding).
+/// (kernel, stride, padding; `span`, the input pixels one window covers: the effective
+/// kernel `d·(k−1)+1` of a dilated conv, else the kernel).
 struct Step {
     out: Chw,
     params: usize,
     kernel: usize,
+    span: usize,
     stride: usize,
     padding: usize,
 }
@@ -177,6 +198,7 @@ impl Step {
             out: shape,
             params,
             kernel: 1,
+            span: 1,
             stride: 1,
             padding: 0,
         }
@@ -186,15 +208,30 @@ impl Step {
 /// Why one layer does not fit its input or its own settings (a `ShapeError`'s reason).
 #[derive(Debug, thiserror::Error)]
 enum Misfit {
-    #[error("out ({out}), kernel ({kernel}) and stride ({stride}) must be >= 1")]
+    #[error(
+        "out ({out}), kernel ({kernel}), stride ({stride}), dilation ({dilation}) and groups \
+         ({groups}) must be >= 1"
+    )]
     ConvZero {
         out: usize,
         kernel: usize,
         stride: usize,
+        dilation: usize,
+        groups: usize,
     },
-    #[error("kernel {kernel} with padding {padding} is larger than its {h}x{w} input")]
+    #[error("groups ({groups}) must divide both the input channels ({c_in}) and out ({out})")]
+    Groups {
+        groups: usize,
+        c_in: usize,
+        out: usize,
+    },
+    #[error(
+        "kernel {kernel}{} with padding {padding} is larger than its {h}x{w} input",
+        spans(*.kernel, *.span)
+    )]
     ConvTooLarge {
         kernel: usize,
+        span: usize,
         padding: usize,
         h: usize,
         w: usize,
@@ -209,6 +246,15 @@ enum Misfit {
     NotSquare { h: usize, w: usize },
 }
 
+/// `" (dilated: spans 5)"` when dilation makes the window wider than the kernel.
+fn spans(kernel: usize, span: usize) -> String {
+    if span == kernel {
+        String::new()
+    } else {
+        format!(" (dilated: spans {span})")
+    }
+}
+
 /// The layer `spec` applied to `shape`, or why it does not fit.
 fn apply(spec: &LayerSpec, shape: Chw) -> Result<Step, Misfit> {
     match *spec {
@@ -217,15 +263,30 @@ fn apply(spec: &LayerSpec, shape: Chw) -> Result<Step, Misfit> {
             kernel,
             stride,
             padding,
+            dilation,
+            groups,
             bias,
-        } => conv(shape, out, kernel, stride, padding, bias),
+        } => conv(
+            shape,
+            out,
+            ConvGeometry {
+                kernel,
+                stride,
+                padding,
+                dilation,
+                groups,
+            },
+            bias,
+        ),
         LayerSpec::Batchnorm => Ok(Step::pointwise(shape, 2 * shape.c)),
         LayerSpec::Dropout { p } => match p {
             Some(p) if !(0.0..1.0).contains(&p) => Err(Misfit::DropoutP(p)),
             _ => Ok(Step::pointwise(shape, 0)),
         },
         LayerSpec::Relu => Ok(Step::pointwise(shape, 0)),
-        LayerSpec::Maxpool { kernel, stride } => maxpool(shape, kernel, stride.unwrap_or(kernel)),
+        LayerSpec::Maxpool { kernel, stride } | LayerSpec::Avgpool { kernel, stride } => {
+            pool(shape, kernel, stride.unwrap_or(kernel))
+        }
         LayerSpec::AvgpoolGlobal => {
             if shape.h != shape.w {
                 return Err(Misfit::NotSquare {
@@ -242,6 +303,7 @@ fn apply(spec: &LayerSpec, shape: Chw) -> Result<Step, Misfit> {
                 },
                 params: 0,
                 kernel: shape.h,
+                span: shape.h,
                 stride: shape.h,
                 padding: 0,
             })
@@ -249,37 +311,59 @@ fn apply(spec: &LayerSpec, shape: Chw) -> Result<Step, Misfit> {
     }
 }
 
-fn conv(
-    shape: Chw,
-    out: usize,
+/// A conv layer's window and channel grouping.
+struct ConvGeometry {
     kernel: usize,
     stride: usize,
     padding: usize,
-    bias: bool,
-) -> Result<Step, Misfit> {
-    if out == 0 || kernel == 0 || stride == 0 {
+    dilation: usize,
+    groups: usize,
+}
+
+fn conv(shape: Chw, out: usize, g: ConvGeometry, bias: bool) -> Result<Step, Misfit> {
+    let ConvGeometry {
+        kernel,
+        stride,
+        padding,
+        dilation,
+        groups,
+    } = g;
+    if [out, kernel, stride, dilation, groups].contains(&0) {
         return Err(Misfit::ConvZero {
             out,
             kernel,
             stride,
+            dilation,
+            groups,
         });
     }
-    let (h, w) = window_out(shape, kernel, stride, padding).ok_or(Misfit::ConvTooLarge {
+    if !shape.c.is_multiple_of(groups) || !out.is_multiple_of(groups) {
+        return Err(Misfit::Groups {
+            groups,
+            c_in: shape.c,
+            out,
+        });
+    }
+    let span = dilation * (kernel - 1) + 1;
+    let (h, w) = window_out(shape, span, stride, padding).ok_or(Misfit::ConvTooLarge {
         kernel,
+        span,
         padding,
         h: shape.h,
         w: shape.w,
     })?;
     Ok(Step {
         out: Chw { c: out, h, w },
-        params: out * shape.c * kernel * kernel + if bias { out } else { 0 },
+        params: out * (shape.c / groups) * kernel * kernel + if bias { out } else { 0 },
         kernel,
+        span,
         stride,
         padding,
     })
 }
 
-fn maxpool(shape: Chw, kernel: usize, stride: usize) -> Result<Step, Misfit> {
+/// Max or average pooling: the same window arithmetic, no parameters.
+fn pool(shape: Chw, kernel: usize, stride: usize) -> Result<Step, Misfit> {
     if kernel == 0 || stride == 0 {
         return Err(Misfit::PoolZero);
     }
@@ -292,6 +376,7 @@ fn maxpool(shape: Chw, kernel: usize, stride: usize) -> Result<Step, Misfit> {
         out: Chw { c: shape.c, h, w },
         params: 0,
         kernel,
+        span: kernel,
         stride,
         padding: 0,
     })

@@ -7,7 +7,7 @@ mod probe;
 use crate::arch::{Chw, LayerSpec};
 use crate::rng::Rng;
 use candle_core::{DType, Device, Result, Tensor, Var, D};
-use kernels::{BnBuffers, ConvArgs, Kernels};
+use kernels::{BnBuffers, ConvArgs, ConvWindow, Kernels};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,6 +17,8 @@ enum Layer {
         b: Option<Var>,
         stride: usize,
         padding: usize,
+        dilation: usize,
+        groups: usize,
         first: bool,
     },
     Bn {
@@ -30,25 +32,40 @@ enum Layer {
         kernel: usize,
         stride: usize,
     },
+    AvgPool {
+        kernel: usize,
+        stride: usize,
+    },
     Gap,
 }
 
 impl Layer {
-    /// A conv layer applied to `x` by `k` (the first layer skips its input gradient); any
-    /// other layer is an error.
+    /// A conv layer applied to `x` by `k` (the first layer skips its input gradient; a
+    /// dilated or grouped one takes `conv2d_window`); any other layer is an error.
     fn conv(&self, k: &dyn Kernels, x: &Tensor) -> Result<Tensor> {
-        let Layer::Conv {
-            w,
-            b,
+        let &Layer::Conv {
+            ref w,
+            ref b,
             stride,
             padding,
+            dilation,
+            groups,
             first,
         } = self
         else {
             candle_core::bail!("not a conv layer");
         };
         let b = b.as_ref().map(|b| b.as_tensor());
-        k.conv2d(x, w.as_tensor(), b, *stride, *padding, !*first)
+        if dilation == 1 && groups == 1 {
+            return k.conv2d(x, w.as_tensor(), b, stride, padding, !first);
+        }
+        let window = ConvWindow {
+            stride,
+            padding,
+            dilation,
+            groups,
+        };
+        k.conv2d_window(x, w.as_tensor(), b, window)
     }
 }
 
@@ -85,11 +102,14 @@ impl Model {
                     kernel,
                     stride,
                     padding,
+                    dilation,
+                    groups,
                     bias,
                 } => {
-                    let fan_in = channels * kernel * kernel;
+                    let per_group = channels / groups.max(1);
+                    let fan_in = per_group * kernel * kernel;
                     let bound = 1.0 / (fan_in as f32).sqrt();
-                    let w = uniform(&[out, channels, kernel, kernel], bound)?;
+                    let w = uniform(&[out, per_group, kernel, kernel], bound)?;
                     let b = if bias {
                         Some(uniform(&[out], bound)?)
                     } else {
@@ -101,6 +121,8 @@ impl Model {
                         b,
                         stride,
                         padding,
+                        dilation,
+                        groups,
                         first: i == 0,
                     }
                 }
@@ -112,6 +134,10 @@ impl Model {
                 LayerSpec::Dropout { p } => Layer::Dropout(p.unwrap_or(dropout) as f32),
                 LayerSpec::Relu => Layer::Relu,
                 LayerSpec::Maxpool { kernel, stride } => Layer::MaxPool {
+                    kernel,
+                    stride: stride.unwrap_or(kernel),
+                },
+                LayerSpec::Avgpool { kernel, stride } => Layer::AvgPool {
                     kernel,
                     stride: stride.unwrap_or(kernel),
                 },
@@ -154,6 +180,8 @@ impl Model {
                     b: None,
                     stride,
                     padding,
+                    dilation: 1,
+                    groups: 1,
                     first,
                 }, Layer::Bn {
                     gamma,
@@ -206,6 +234,7 @@ impl Model {
                 Layer::Dropout(_) => x,
                 Layer::Relu => k.relu(&x)?,
                 Layer::MaxPool { kernel, stride } => k.max_pool(&x, *kernel, *stride)?,
+                Layer::AvgPool { kernel, stride } => k.avg_pool(&x, *kernel, *stride)?,
                 Layer::Gap => k.global_avg_pool(&x)?,
             };
             i += 1;

@@ -13,6 +13,8 @@ use std::time::SystemTime;
 
 pub use crate::fmt::timestamp;
 
+pub mod inflight;
+
 pub struct RunDir {
     pub id: String,
     pub path: PathBuf,
@@ -84,8 +86,10 @@ impl RunDir {
 
     /// Reopen an existing run folder to continue it (`--resume`): its id is the folder's
     /// name and `metrics.jsonl` is appended to. A kill can leave half a line at the end of
-    /// that file; `metrics::Writer::append` cuts it off.
+    /// that file; `metrics::Writer::append` cuts it off. Temporary files a killed write left
+    /// behind are removed.
     pub fn open(path: &Path) -> std::io::Result<RunDir> {
+        inflight::sweep(path).map_err(|e| annotate(path, "cannot clean up", e))?;
         let metrics = Writer::append(path).map_err(MetricsError::into_io)?;
         let id = path.file_name().map_or_else(
             || path.display().to_string(),
@@ -135,18 +139,21 @@ fn annotate(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
 /// Write `bytes` to `path` so that a reader (or a crash) sees the old file or the new one,
 /// never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |tmp| File::create(tmp)?.write_all(bytes))
+    write_atomic_with(path, |f| f.write_all(bytes))
 }
 
-/// As `write_atomic`, with the content written by `fill` to the temporary path it is given.
+/// As `write_atomic`, with the content written by `fill` into the temporary file (`NAME.tmp`,
+/// created with the usual mode, registered in `inflight` so an immediate exit removes it).
 pub fn write_atomic_with(
     path: &Path,
-    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     let result = (|| {
-        fill(&tmp)?;
-        File::open(&tmp)?.sync_all()?;
+        let mut f = inflight::create(&tmp)?;
+        fill(&mut f)?;
+        f.sync_all()?;
+        drop(f);
         fs::rename(&tmp, path)?;
         if let Some(dir) = path.parent() {
             // Persist the rename itself; not all platforms allow opening a directory.
@@ -159,6 +166,7 @@ pub fn write_atomic_with(
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    inflight::done(&tmp);
     result.map_err(|e| annotate(path, "cannot write", e))
 }
 

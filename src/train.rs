@@ -13,6 +13,7 @@ pub mod prefetch;
 mod resume;
 mod run;
 pub mod schedule;
+mod st_bytes;
 mod tally;
 
 use crate::config::Config;

@@ -36,11 +36,12 @@ pub fn per_image(summary: &Summary, layers: &[LayerSpec]) -> Flops {
     };
     let mut first = true;
     for (row, spec) in summary.rows.iter().zip(layers) {
-        let LayerSpec::Conv { kernel, .. } = *spec else {
+        let LayerSpec::Conv { kernel, groups, .. } = *spec else {
             continue;
         };
         let (i, o) = (row.input, row.output);
-        let macs = (o.c * i.c * kernel * kernel * o.h * o.w) as u64;
+        // A grouped conv sees in/groups input channels per output channel.
+        let macs = (o.c * (i.c / groups.max(1)) * kernel * kernel * o.h * o.w) as u64;
         f.forward += 2 * macs;
         f.backward += if first { 2 * macs } else { 4 * macs };
         first = false;

@@ -1,7 +1,8 @@
 //! Where SIGINT/SIGTERM go. Before a run starts there is nothing to save, so a signal
 //! exits 130 at once; once it runs, the first stops it cleanly (the current batch finishes,
 //! the weights and summary are written; the dashboard quits after that) and a second means
-//! "now" (the run folder's files are each written atomically). Exit code 130 either way.
+//! "now" (the run folder's files are each written atomically, and the temporary file of a
+//! write in flight is removed). Exit code 130 either way.
 
 use crate::exit::Exit;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,7 +41,11 @@ impl Signals {
                 eprintln!("convscope: interrupted before the run started");
                 std::process::exit(code);
             }
-            SignalTarget::Trainer(_) if again => std::process::exit(code),
+            SignalTarget::Trainer(_) if again => {
+                // Exiting now: a file half written must not stay behind as `*.tmp`.
+                crate::rundir::inflight::remove_all();
+                std::process::exit(code)
+            }
             SignalTarget::Trainer(control) => {
                 let _ = control.send(crate::events::Control::Stop);
             }

@@ -12,6 +12,8 @@ fn conv(out: usize, kernel: usize) -> LayerSpec {
         kernel,
         stride: 1,
         padding: 0,
+        dilation: 1,
+        groups: 1,
         bias: false,
     }
 }

@@ -151,6 +151,8 @@ fn layer(
             stride,
             padding,
             bias,
+            dilation,
+            groups,
             ..
         } => {
             let mut inputs = vec![x.to_string(), param("weight")?];
@@ -161,8 +163,8 @@ fn layer(
                 ints("kernel_shape", &[kernel, kernel]),
                 ints("strides", &[stride, stride]),
                 ints("pads", &[padding; 4]),
-                ints("dilations", &[1, 1]),
-                int("group", 1),
+                ints("dilations", &[dilation, dilation]),
+                int("group", groups as i64),
             ];
             node("Conv", &out, inputs, &out, attrs)
         }
@@ -189,6 +191,14 @@ fn layer(
                 ints("strides", &[s, s]),
             ];
             node("MaxPool", &out, vec![x.into()], &out, attrs)
+        }
+        LayerSpec::Avgpool { kernel, stride } => {
+            let s = stride.unwrap_or(kernel);
+            let attrs = vec![
+                ints("kernel_shape", &[kernel, kernel]),
+                ints("strides", &[s, s]),
+            ];
+            node("AveragePool", &out, vec![x.into()], &out, attrs)
         }
         LayerSpec::AvgpoolGlobal => {
             node("GlobalAveragePool", &out, vec![x.into()], &out, Vec::new())

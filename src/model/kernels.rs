@@ -49,6 +49,17 @@ pub struct ConvArgs {
     pub input_grad: bool,
 }
 
+/// A convolution's window beyond the plain case the fused paths take: taps spaced by
+/// `dilation`, channels split into `groups` independent convolutions (depthwise when
+/// `groups` equals the input channels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvWindow {
+    pub stride: usize,
+    pub padding: usize,
+    pub dilation: usize,
+    pub groups: usize,
+}
+
 /// One implementation of the layer operations. Gradients flow through candle's autograd.
 pub trait Kernels: Send + Sync {
     /// Shown in the bench and the run header, e.g. `stock` or `fast`.
@@ -133,6 +144,24 @@ pub trait Kernels: Send + Sync {
 
     /// Max pooling, window `kernel`, `stride` (floor mode, no padding).
     fn max_pool(&self, x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor>;
+
+    /// A dilated and/or grouped convolution; `w`: (O, C/groups, K, K). The default is
+    /// candle's own op (`stock::conv2d_window`): no implementation has a faster path yet.
+    fn conv2d_window(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        bias: Option<&Tensor>,
+        window: ConvWindow,
+    ) -> Result<Tensor> {
+        stock::conv2d_window(x, w, bias, window)
+    }
+
+    /// Average pooling, window `kernel`, `stride` (floor mode, no padding). The default is
+    /// candle's own op (`stock::avg_pool`).
+    fn avg_pool(&self, x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor> {
+        stock::avg_pool(x, kernel, stride)
+    }
 
     /// (N, C, H, W) -> (N, C, 1, 1) mean over the spatial dimensions.
     fn global_avg_pool(&self, x: &Tensor) -> Result<Tensor>;

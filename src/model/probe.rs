@@ -57,6 +57,7 @@ impl Model {
                 Layer::Dropout(_) => x,
                 Layer::Relu => k.relu(&x)?,
                 Layer::MaxPool { kernel, stride } => k.max_pool(&x, *kernel, *stride)?,
+                Layer::AvgPool { kernel, stride } => k.avg_pool(&x, *kernel, *stride)?,
                 Layer::Gap => k.global_avg_pool(&x)?,
             }
             .detach();

@@ -110,3 +110,5 @@ fn state_dict_round_trips_and_rejects_other_architectures() {
     let e = other.load_state_dict(&saved).unwrap_err().to_string();
     assert!(e.contains("'0.weight' has shape [10, 1, 3, 3]"), "{e}");
 }
+
+mod window_ops;

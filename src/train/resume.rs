@@ -133,10 +133,9 @@ impl TrainState {
             STATE_TENSOR.into(),
             Tensor::from_vec(json, n, &Device::Cpu).map_err(err)?,
         );
-        write_atomic_with(path, |tmp| {
-            candle_core::safetensors::save(&tensors, tmp).map_err(std::io::Error::other)
-        })
-        .map_err(ResumeError::Write)
+        let bytes = super::st_bytes::serialize(&tensors).map_err(err)?;
+        write_atomic_with(path, |f| std::io::Write::write_all(f, &bytes))
+            .map_err(ResumeError::Write)
     }
 
     /// Rebuild the state saved in `path` for the run `cfg` describes. Every error names the

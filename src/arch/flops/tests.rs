@@ -30,6 +30,8 @@ fn only_convolutions_count_and_only_the_first_skips_its_input_gradient() {
         stride: 1,
         padding: 0,
         bias: false,
+        dilation: 1,
+        groups: 1,
     };
     let layers = vec![
         conv(2, 3),

@@ -138,12 +138,13 @@ fn eval(n: &NodeProto, x: &[&Tensor]) -> Result<Tensor, InterpretError> {
         ("Div", [a, b]) => a.broadcast_div(b)?,
         ("Relu", [a]) => a.relu()?,
         ("Conv", [a, w, bias @ ..]) => {
-            if int_attr(n, "group", 1) != 1 {
-                return Err(bad("group other than 1".into()));
-            }
+            let groups = usize::try_from(int_attr(n, "group", 1))
+                .ok()
+                .filter(|&g| g >= 1)
+                .ok_or_else(|| bad("group below 1".into()))?;
             let (pad, stride) = (square(n, "pads", 0)?, square(n, "strides", 1)?);
             let dilation = square(n, "dilations", 1)?;
-            let y = a.conv2d(w, pad, stride, dilation, 1)?;
+            let y = a.conv2d(w, pad, stride, dilation, groups)?;
             match bias {
                 [b] => y.broadcast_add(&b.reshape((1, (), 1, 1))?)?,
                 _ => y,
@@ -164,6 +165,13 @@ fn eval(n: &NodeProto, x: &[&Tensor]) -> Result<Tensor, InterpretError> {
             }
             let k = square(n, "kernel_shape", 0)?;
             a.max_pool2d_with_stride(k, square(n, "strides", 1)?)?
+        }
+        ("AveragePool", [a]) => {
+            if square(n, "pads", 0)? != 0 || int_attr(n, "ceil_mode", 0) != 0 {
+                return Err(bad("padding or ceil_mode".into()));
+            }
+            let k = square(n, "kernel_shape", 0)?;
+            a.avg_pool2d_with_stride(k, square(n, "strides", 1)?)?
         }
         ("GlobalAveragePool", [a]) => a.mean_keepdim(D::Minus1)?.mean_keepdim(D::Minus2)?,
         ("Flatten", [a]) if int_attr(n, "axis", 1) == 1 => a.flatten_from(1)?,

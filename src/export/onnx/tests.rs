@@ -19,6 +19,8 @@ fn every_option() -> ModelPreset {
         stride,
         padding,
         bias,
+        dilation: 1,
+        groups: 1,
     };
     ModelPreset {
         input: [1, 28, 28],

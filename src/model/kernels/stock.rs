@@ -1,7 +1,7 @@
 //! candle's own ops, with the max-pool backward corrected: the reference the fast kernels are
 //! checked against, the CUDA path, and the `--compare-stock` side of the bench.
 
-use super::{dropout_scale, BnBuffers, Kernels};
+use super::{dropout_scale, BnBuffers, ConvWindow, Kernels};
 use candle_core::{Result, Tensor, D};
 
 pub struct Stock;
@@ -20,11 +20,13 @@ impl Kernels for Stock {
         padding: usize,
         _input_grad: bool,
     ) -> Result<Tensor> {
-        let y = x.conv2d(w, padding, stride, 1, 1)?;
-        match bias {
-            Some(b) => y.broadcast_add(&b.reshape((1, (), 1, 1))?),
-            None => Ok(y),
-        }
+        let window = ConvWindow {
+            stride,
+            padding,
+            dilation: 1,
+            groups: 1,
+        };
+        conv2d_window(x, w, bias, window)
     }
 
     fn batch_norm(
@@ -93,4 +95,37 @@ impl Kernels for Stock {
         let (n, c, _, _) = x.dims4()?;
         x.flatten_from(2)?.mean(D::Minus1)?.reshape((n, c, 1, 1))
     }
+}
+
+/// candle's `conv2d` with dilation and groups, plus the bias.
+pub fn conv2d_window(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    c: ConvWindow,
+) -> Result<Tensor> {
+    let y = x.conv2d(w, c.padding, c.stride, c.dilation, c.groups)?;
+    match bias {
+        Some(b) => y.broadcast_add(&b.reshape((1, (), 1, 1))?),
+        None => Ok(y),
+    }
+}
+
+/// Average pooling with candle's ops and an exact backward. candle's `avg_pool2d` has a
+/// backward only for `kernel == stride`, and it spreads the gradient with a nearest upsample
+/// that misplaces it when the size is not a multiple of the kernel; so the input is first cut
+/// to whole windows. Overlapping (or gapped) windows are a depthwise convolution with a
+/// constant `1/k²` kernel, whose backward candle has.
+pub fn avg_pool(x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor> {
+    let (_, c, h, w) = x.dims4()?;
+    if kernel == stride {
+        let (oh, ow) = (h / kernel, w / kernel);
+        return x
+            .narrow(2, 0, oh * kernel)?
+            .narrow(3, 0, ow * kernel)?
+            .avg_pool2d(kernel);
+    }
+    let k2 = (kernel * kernel) as f32;
+    let mean = Tensor::full(1.0 / k2, (c, 1, kernel, kernel), x.device())?;
+    x.conv2d(&mean, 0, stride, 1, c)
 }

@@ -14,6 +14,8 @@ fn conv(out: usize, bias: bool) -> LayerSpec {
         kernel: 1,
         stride: 1,
         padding: 0,
+        dilation: 1,
+        groups: 1,
         bias,
     }
 }
