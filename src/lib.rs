@@ -28,6 +28,7 @@ pub mod report;
 pub mod rng;
 pub mod rundir;
 pub mod train;
+pub mod tty;
 #[cfg(feature = "tui")]
 pub mod ui;
 pub mod watch;

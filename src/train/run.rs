@@ -418,6 +418,7 @@ fn check_control(ctx: &Ctx, out: &mut Emitter, resume_state: RunState) -> Flow {
         match ctx.control.try_recv() {
             Ok(Control::Stop) | Err(TryRecvError::Disconnected) => return stop(out),
             Ok(Control::Resume) => continue,
+            Ok(Control::Note { level, message }) => out.log(level, message),
             Ok(Control::Pause) => {
                 out.emit(TrainEvent::State {
                     state: RunState::Paused,
@@ -431,6 +432,7 @@ fn check_control(ctx: &Ctx, out: &mut Emitter, resume_state: RunState) -> Flow {
                             break;
                         }
                         Ok(Control::Pause) => {}
+                        Ok(Control::Note { level, message }) => out.log(level, message),
                         Ok(Control::Stop) | Err(_) => return stop(out),
                     }
                 }
