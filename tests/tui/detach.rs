@@ -276,6 +276,12 @@ fn on_hangup_stop_stops_the_run_resumable_and_exits_129() {
     require_tmux!();
     let r = Run::start("hup-stop", "--epochs 3 --set ui.on_hangup=stop", &[]);
     r.wait_batches();
+    // Resumable from the end of an epoch: kill once the first has been saved.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !r.run_folder().join("resume.safetensors").exists() {
+        assert!(Instant::now() < deadline, "no epoch saved within 180 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     r.session.kill();
     let code = r.code(120);
     assert_eq!(code, 129, "stderr:\n{}", r.file("stderr"));
@@ -289,7 +295,6 @@ fn on_hangup_stop_stops_the_run_resumable_and_exits_129() {
         .arg(&run)
         .args(["--headless", "--data-dir"])
         .arg(mnist_dir())
-        .args(["--set", "train.epochs=1"])
         .env("RAYON_NUM_THREADS", "2")
         .env("HF_HUB_OFFLINE", "1")
         .output()
