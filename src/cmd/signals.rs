@@ -137,6 +137,7 @@ impl Signals {
     }
 
     /// The terminal is known to be gone: a later SIGHUP has nothing left to do.
+    #[cfg(feature = "tui")]
     pub(super) fn terminal_lost(&self) {
         self.hung_up.store(true, Ordering::SeqCst);
     }
