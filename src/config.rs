@@ -113,6 +113,19 @@ pub struct UiConfig {
     pub tick_ms: u64,
     /// Plot marker: `braille`, `dot` (for fonts without braille) or `block`.
     pub marker: MarkerKind,
+    /// What losing the terminal (SIGHUP, ssh dropped) does to a run.
+    #[serde(default)]
+    pub on_hangup: OnHangup,
+}
+
+/// `ui.on_hangup`: `detach` (the run goes on to its end as with `--headless`) or `stop`
+/// (stopped cleanly, resumable; exit 129).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnHangup {
+    #[default]
+    Detach,
+    Stop,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +205,7 @@ impl Default for Config {
             ui: UiConfig {
                 tick_ms: 100,
                 marker: MarkerKind::Braille,
+                on_hangup: OnHangup::Detach,
             },
             models: presets::builtin(),
         }

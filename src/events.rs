@@ -204,11 +204,17 @@ impl RunSummary {
 }
 
 /// What consumers may ask of the trainer; checked between batches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Control {
     Pause,
     Resume,
     /// Finish the current batch, write what must be written, then report `Finished` with
     /// `stopped: true`.
     Stop,
+    /// Put a line in the run's log (a `log` event, recorded in `metrics.jsonl`): what
+    /// happened to the run from outside, e.g. that its terminal went away.
+    Note {
+        level: Level,
+        message: String,
+    },
 }

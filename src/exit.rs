@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-/// What the process tells its caller. The README's "Exit codes" lists the same four.
+/// What the process tells its caller. The README's "Exit codes" lists the same five.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: done (also when the reader of stdout closed it early: it had what it wanted).
@@ -12,6 +12,9 @@ pub enum Exit {
     Failed,
     /// 2: bad arguments, config or data: the user's to fix, nothing was trained.
     Usage,
+    /// 129 (128 + SIGHUP): the terminal went away and `ui.on_hangup = "stop"` stopped the
+    /// run, saved and resumable (a watcher's terminal going away ends it with 129 too).
+    HangUp,
     /// 130 (128 + SIGINT): stopped by SIGINT or SIGTERM, the run saved.
     Interrupted,
 }
@@ -22,6 +25,7 @@ impl Exit {
             Exit::Done => 0,
             Exit::Failed => 1,
             Exit::Usage => 2,
+            Exit::HangUp => 129,
             Exit::Interrupted => 130,
         }
     }

@@ -34,6 +34,7 @@ pub mod rng;
 pub mod rundir;
 pub mod runref;
 pub mod train;
+pub mod tty;
 #[cfg(feature = "tui")]
 pub mod ui;
 pub mod verdict;

@@ -151,6 +151,18 @@ pub struct UiOutcome {
     pub interrupted: bool,
     /// The runs before the last one, oldest first (the fields above are the last run's).
     pub earlier: Vec<RunEnd>,
+    /// The terminal went away (why): the dashboard let go of it without drawing again, and
+    /// the standard streams no longer point at it. The run, if still going, was left as is.
+    pub detached: Option<String>,
+}
+
+/// A process signal, as the dashboard is told of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT or SIGTERM.
+    Interrupt,
+    /// SIGHUP: the terminal is gone.
+    HangUp,
 }
 
 /// A run the dashboard asks `app` to start.
@@ -218,10 +230,10 @@ pub fn run(
 pub struct Hooks {
     /// The hyperparameter editor and `n` starting further runs, when given.
     pub next: Option<NextRuns>,
-    /// Process signals: each message is a SIGINT or SIGTERM. The first stops the run
-    /// cleanly and quits once it has stopped; a second quits at once. Either way the
-    /// outcome is `interrupted`.
-    pub signals: Receiver<()>,
+    /// Process signals. The first SIGINT/SIGTERM stops the run cleanly and quits once it
+    /// has stopped; a second quits at once; either way the outcome is `interrupted`. A
+    /// SIGHUP lets go of the terminal (the outcome is `detached`).
+    pub signals: Receiver<Signal>,
     /// The run history for the runs panel.
     pub history: HistoryLoader,
 }
@@ -238,6 +250,10 @@ pub fn run_with(
         let mut screen = screen::Screen::enter(panics.clone())?;
         event_loop(&mut screen, events, control, opts, &panics, hooks)
     };
+    // The screen was given back (once, its errors ignored); now nothing may touch it.
+    if outcome.as_ref().is_ok_and(|o| o.detached.is_some()) {
+        crate::tty::disown();
+    }
     for p in panics.take() {
         eprintln!("{p}");
     }
@@ -269,7 +285,7 @@ fn event_loop(
 ) -> anyhow::Result<UiOutcome> {
     let Hooks {
         next,
-        signals,
+        mut signals,
         history,
     } = hooks;
     let input = screen::Input::spawn()?;
@@ -278,10 +294,11 @@ fn event_loop(
     let mut events = Some(events);
     let mut control = control;
     let (mut app, mut launch) = open(&opts, next, &history);
-    screen.draw(&mut app)?;
+    // Why the terminal is gone, once it is: nothing is drawn or read after that.
+    let mut lost = screen.draw(&mut app).err().map(lost_writing);
     // The history is read again once the run has ended, so the panel lists it as finished.
     let mut reloaded_after_end = false;
-    while !app.session.quit {
+    while !app.session.quit && lost.is_none() {
         if let Some((rx, tx)) = launch
             .as_mut()
             .and_then(|l| start_requested(&mut app, l, Instant::now()))
@@ -298,21 +315,23 @@ fn event_loop(
                     app.on_disconnect(Instant::now(), panics.first());
                 }
             },
-            recv(input.rx) -> msg => match msg {
-                Ok(Ok(ev)) => on_input(screen, &mut app, &control, ev)?,
-                Ok(Err(e)) => return Err(anyhow::anyhow!("reading terminal input: {e}")),
-                Err(_) => anyhow::bail!("the terminal input thread ended"),
+            recv(input.rx) -> msg => lost = match msg {
+                Ok(Ok(ev)) => on_input(screen, &mut app, &control, ev).err().map(lost_writing),
+                Ok(Err(e)) => Some(format!("terminal input: {e}")),
+                Err(_) => Some("the terminal input thread ended".into()),
             },
-            recv(signals) -> msg => {
-                if msg.is_ok() {
+            recv(signals) -> msg => match msg {
+                Ok(Signal::HangUp) => lost = Some("the terminal hung up (SIGHUP)".into()),
+                Ok(Signal::Interrupt) => {
                     if let Some(c) = keys::on_signal(&mut app) {
                         let _ = control.send(c);
                     }
                 }
+                Err(_) => signals = crossbeam_channel::never(),
             },
             recv(ticker) -> _ => {
                 if app.tick(Instant::now()) {
-                    screen.draw(&mut app)?;
+                    lost = screen.draw(&mut app).err().map(lost_writing);
                 }
             },
         }
@@ -325,12 +344,21 @@ fn event_loop(
             app.view.runs.set_records(history());
         }
     }
+    if lost.is_some() {
+        input.abandon();
+    }
     Ok(UiOutcome {
         summary: app.run.summary,
         failure: app.run.failure,
         interrupted: app.session.interrupted,
         earlier: app.session.earlier,
+        detached: lost,
     })
+}
+
+/// A write to the terminal failed: it is taken as gone.
+fn lost_writing(e: impl std::fmt::Display) -> String {
+    format!("writing to the terminal failed: {e}")
 }
 
 /// The dashboard's state as it opens, and the launcher when it can start further runs.

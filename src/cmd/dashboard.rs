@@ -1,6 +1,8 @@
 //! The dashboard over a training run (`n` in it starts further runs, `R` resumes one), and
 //! how a dashboard's ending becomes the command's result. Built only with `feature = "tui"`.
+//! When the terminal goes away the dashboard lets go of it and the run goes on headless.
 
+use super::signals::{Running, SignalTarget, Signals};
 use super::train::Starter;
 use super::{Error, Exit};
 use crate::config::Config;
@@ -9,6 +11,7 @@ use crate::train::{self, Trainer};
 use crate::ui::{Hooks, Marker, NextRuns, Start, UiOptions, UiOutcome};
 use crossbeam_channel::Receiver;
 use std::cell::RefCell;
+use std::io::Write;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -19,7 +22,7 @@ pub(super) fn run(
     config: &Config,
     config_path: PathBuf,
     start: Starter,
-    signals: Receiver<()>,
+    signals: &Signals,
 ) -> Result<Exit, Error> {
     let opts = UiOptions {
         tick: std::time::Duration::from_millis(config.ui.tick_ms),
@@ -35,39 +38,104 @@ pub(super) fn run(
         config_path,
         launch: launcher(start, trainers.clone()),
     };
+    let to_ui = signals.to_dashboard();
     // A panic in the dashboard has already restored the terminal and printed its message
     // (the screen's panic hook); what is left is to stop the current trainer cleanly.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let hooks = Hooks {
             next: Some(next),
-            signals,
+            signals: to_ui,
             history,
         };
         crate::ui::run_with(events, control, opts, hooks)
     }));
     let mut trainers = trainers.take();
     let current = trainers.pop().expect("the first run is always there");
+    if matches!(&result, Ok(Ok(o)) if o.detached.is_some()) {
+        signals.terminal_lost();
+    }
+    // From here on signals are the headless log's: a first stops the run, a second exits.
+    let running = Running {
+        control: current.control.clone(),
+        run_dir: current.run_dir.clone(),
+        on_hangup: config.ui.on_hangup,
+    };
+    signals.route(SignalTarget::Trainer(running.clone()));
     let result = match result {
         Ok(r) => r,
-        Err(panic) => {
-            let _ = current.control.send(crate::events::Control::Stop);
-            let run_dir = current.run_dir.clone();
-            current.join();
-            for t in trainers {
-                t.join();
-            }
-            return Err(Error::Failed(format!(
-                "the dashboard crashed ({}); training was stopped and saved in {run_dir}",
-                train::panic_message(&*panic)
-            )));
-        }
+        Err(panic) => return crashed(current, trainers, &*panic),
     };
+    if signals.interrupts() >= 2 {
+        // A second signal means now: the trainer is not waited for (as headless does).
+        return exit(result, Some(&current.events), "training failed");
+    }
+    match result {
+        Ok(o) if o.detached.is_some() => detached(o, current, trainers, &running),
+        r => finish(r, current, trainers),
+    }
+}
+
+/// Wait for the trainers, then the result of how the dashboard ended.
+fn finish(
+    result: anyhow::Result<UiOutcome>,
+    current: Trainer,
+    earlier: Vec<Trainer>,
+) -> Result<Exit, Error> {
     let late = current.events.clone();
-    for t in trainers {
+    for t in earlier {
         t.join();
     }
     current.join();
-    exit(result, Some(&late))
+    exit(result, Some(&late), "training failed")
+}
+
+/// The dashboard panicked: stop the current run, wait for every trainer, say so.
+fn crashed(
+    current: Trainer,
+    earlier: Vec<Trainer>,
+    panic: &(dyn std::any::Any + Send),
+) -> Result<Exit, Error> {
+    let _ = current.control.send(crate::events::Control::Stop);
+    let run_dir = current.run_dir.clone();
+    current.join();
+    for t in earlier {
+        t.join();
+    }
+    Err(Error::Failed(format!(
+        "the dashboard crashed ({}); training was stopped and saved in {run_dir}",
+        train::panic_message(panic)
+    )))
+}
+
+/// The terminal went away (`o.detached` says why): a run still going goes on to its end exactly as
+/// headless (or stops, with `ui.on_hangup = "stop"`), its log written nowhere (the run
+/// folder has it all); the process then exits with the run's code. The standard streams
+/// already point away from the terminal.
+fn detached(
+    mut o: UiOutcome,
+    current: Trainer,
+    earlier: Vec<Trainer>,
+    running: &Running,
+) -> Result<Exit, Error> {
+    let going = o.summary.is_none() && o.failure.is_none();
+    if going {
+        running.lost_terminal(o.detached.as_deref().unwrap_or("the terminal went away"));
+        match crate::headless::run(
+            &current.events,
+            &current.control,
+            &mut std::io::sink(),
+            false,
+        ) {
+            crate::headless::Outcome::Finished(s) => o.summary = Some(s),
+            crate::headless::Outcome::Failed { reason, summary } => {
+                o.summary = summary;
+                o.failure = Some(reason);
+            }
+            crate::headless::Outcome::OutputClosed => {}
+        }
+    }
+    let exit = finish(Ok(o), current, earlier)?;
+    Ok(super::train::hung_up(exit, running.on_hangup, going))
 }
 
 /// What the dashboard's `n` and `R` call: start the run, keep its trainer (joined at the
@@ -90,33 +158,44 @@ fn launcher(start: Starter, trainers: Rc<RefCell<Vec<Trainer>>>) -> crate::ui::L
 
 /// The command's result (and the lines printed after the terminal is restored) for how
 /// the dashboard ended; `late` is the last run's event stream, read for a summary that
-/// came after the dashboard quit.
+/// came after the dashboard quit; `what` prefixes a failure (`training failed`, `watch`).
+/// A failed run's line says `failed`, as the headless log's does.
 pub(super) fn exit(
     result: anyhow::Result<UiOutcome>,
     late: Option<&Receiver<TrainEvent>>,
+    what: &str,
 ) -> Result<Exit, Error> {
     let mut o = result.map_err(|e| Error::Failed(format!("dashboard: {e:#}")))?;
     // A closed stdout must not hide how the runs ended: the write errors are dropped.
     for run in &o.earlier {
-        if let Some(s) = &run.summary {
-            let _ = super::print(&format!("{}\n", s.line()));
-        }
+        print_end(run.summary.as_ref(), run.failure.is_some());
         if let Some(f) = &run.failure {
-            eprintln!("convscope: training failed: {f}");
+            let _ = writeln!(std::io::stderr(), "convscope: {what}: {f}");
         }
     }
     // Quit before the run's end (a second signal): its summary came after.
     if let (None, Some(late)) = (&o.summary, late) {
         o.summary = late.try_iter().find_map(|e| match e {
             TrainEvent::Finished(s) => Some(s),
+            TrainEvent::Failed { summary, .. } => summary,
             _ => None,
         });
     }
-    if let Some(s) = &o.summary {
-        let _ = super::print(&format!("{}\n", s.line()));
-    }
+    print_end(o.summary.as_ref(), o.failure.is_some());
     match o.failure {
-        Some(f) => Err(Error::Failed(format!("training failed: {f}"))),
+        Some(f) => Err(Error::Failed(format!("{what}: {f}"))),
         None => Ok(Exit::of_run(false, o.interrupted)),
+    }
+}
+
+/// A run's last line: `finished`/`stopped`, or `failed` when it failed.
+fn print_end(summary: Option<&crate::events::RunSummary>, failed: bool) {
+    if let Some(s) = summary {
+        let line = if failed {
+            s.line_as("failed")
+        } else {
+            s.line()
+        };
+        let _ = super::print(&format!("{line}\n"));
     }
 }

@@ -27,9 +27,9 @@ pub fn run(dir: &Path, args: &TrainArgs, signals: &Signals) -> Result<Exit, Erro
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
         let path = super::train::config_path(args);
-        return super::dashboard::run(trainer, &config, path, start, signals.to_dashboard());
+        return super::dashboard::run(trainer, &config, path, start, signals);
     }
-    super::train::headless(trainer, signals)
+    super::train::headless(trainer, config.ui.on_hangup, signals)
 }
 
 /// Continue the run in `run_dir` (e.g. from the dashboard's runs panel): its own config.toml

@@ -1,10 +1,10 @@
 //! `convscope` without a subcommand: a fresh training run, shown in the dashboard or as the
 //! headless log (the same events, two consumers).
 
-use super::signals::{SignalTarget, Signals};
+use super::signals::{Running, SignalTarget, Signals};
 use super::{Error, Exit};
 use crate::cli::TrainArgs;
-use crate::config::Config;
+use crate::config::{Config, OnHangup};
 use crate::data::Mnist;
 use crate::train::{self, RunRequest};
 use std::io::IsTerminal;
@@ -21,15 +21,23 @@ pub fn run(args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
     let trainer = start.spawn(config.clone()).map_err(Error::usage)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
-        let to_dashboard = signals.to_dashboard();
-        return super::dashboard::run(trainer, &config, config_path(args), start, to_dashboard);
+        return super::dashboard::run(trainer, &config, config_path(args), start, signals);
     }
-    headless(trainer, signals)
+    headless(trainer, config.ui.on_hangup, signals)
 }
 
-/// The headless log of `trainer`'s run to its end; a signal stops the run cleanly.
-pub(super) fn headless(trainer: train::Trainer, signals: &Signals) -> Result<Exit, Error> {
-    signals.route(SignalTarget::Trainer(trainer.control.clone()));
+/// The headless log of `trainer`'s run to its end; a signal stops the run cleanly; a lost
+/// terminal (SIGHUP) lets the run go on, or stops it with `on_hangup` "stop" (exit 129).
+pub(super) fn headless(
+    trainer: train::Trainer,
+    on_hangup: OnHangup,
+    signals: &Signals,
+) -> Result<Exit, Error> {
+    signals.route(SignalTarget::Trainer(Running {
+        control: trainer.control.clone(),
+        run_dir: trainer.run_dir.clone(),
+        on_hangup,
+    }));
     let tty = std::io::stdout().is_terminal();
     let outcome = crate::headless::run(
         &trainer.events,
@@ -38,7 +46,17 @@ pub(super) fn headless(trainer: train::Trainer, signals: &Signals) -> Result<Exi
         tty,
     );
     trainer.join();
-    super::headless_result(outcome, signals.received(), "training failed")
+    let exit = super::headless_result(outcome, signals.received(), "training failed")?;
+    Ok(hung_up(exit, on_hangup, signals.hung_up()))
+}
+
+/// A run that ended well after `ui.on_hangup = "stop"` stopped it for a lost terminal: 129.
+pub(super) fn hung_up(exit: Exit, on_hangup: OnHangup, hung_up: bool) -> Exit {
+    if exit == Exit::Done && hung_up && on_hangup == OnHangup::Stop {
+        Exit::HangUp
+    } else {
+        exit
+    }
 }
 
 /// Where the dashboard's `w` saves: the `--config` file, else `./config.toml`.

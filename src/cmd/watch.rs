@@ -1,7 +1,7 @@
 //! `convscope watch RUN`: follow a run another process writes, read-only, as the dashboard
 //! or as the headless log, until its last event.
 
-use super::signals::Signals;
+use super::signals::{SignalTarget, Signals};
 use super::{Error, Exit};
 use crate::cli::WatchArgs;
 use crate::events::TrainEvent;
@@ -9,9 +9,10 @@ use crate::watch::{Source, Warnings};
 use crossbeam_channel::Receiver;
 use std::io::IsTerminal;
 
-/// A signal ends the read-only dashboard cleanly; the headless log just exits (130).
-#[cfg_attr(not(feature = "tui"), allow(unused_variables))]
+/// A signal ends the read-only dashboard cleanly; the headless log just exits (130). The
+/// terminal going away ends the watch (129): there is nothing to show it on.
 pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
+    signals.route(SignalTarget::Exit("watching interrupted"));
     let source = crate::watch::source(&args.target).map_err(Error::usage)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
@@ -30,7 +31,7 @@ fn follow(source: Source, warnings: Warnings) -> Result<Receiver<TrainEvent>, Er
 }
 
 #[cfg(feature = "tui")]
-fn dashboard(source: Source, signals: Receiver<()>) -> Result<Exit, Error> {
+fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exit, Error> {
     use std::path::Path;
     // The runs panel lists the watched run's neighbours; `x` exports beside it.
     let export_dir = match &source {
@@ -58,5 +59,8 @@ fn dashboard(source: Source, signals: Receiver<()>) -> Result<Exit, Error> {
         signals,
         history,
     };
-    super::dashboard::exit(crate::ui::run_with(events, control, opts, hooks), None)
+    match crate::ui::run_with(events, control, opts, hooks) {
+        Ok(o) if o.detached.is_some() => Ok(Exit::HangUp),
+        r => super::dashboard::exit(r, None, "watch"),
+    }
 }

@@ -1,6 +1,6 @@
 //! The real terminal: raw mode and the alternate screen, undone on every exit path (drop and
 //! this thread's panics), a panic hook that keeps other threads' panics off the screen, and
-//! the thread that forwards key presses over a channel.
+//! the thread that forwards key presses over a channel (and says when the terminal is gone).
 
 use super::App;
 use crossbeam_channel::{Receiver, Sender};
@@ -145,7 +145,9 @@ impl Drop for Restore {
 /// How often the input thread checks whether it should stop (it blocks in between).
 const INPUT_POLL: Duration = Duration::from_millis(100);
 
-/// Terminal events, read on their own thread and forwarded over a channel.
+/// Terminal events, read on their own thread and forwarded over a channel. An `Err` is the
+/// terminal gone (hung up, or reading it failed), after which the thread has ended: no
+/// thread ever retries a failing read.
 pub struct Input {
     pub rx: Receiver<io::Result<Event>>,
     stop: Arc<AtomicBool>,
@@ -157,31 +159,66 @@ impl Input {
         let (tx, rx) = crossbeam_channel::bounded(256);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let tty = crate::tty::Tty::open()?;
         let handle = thread::Builder::new()
             .name("convscope-input".into())
-            .spawn(move || forward(&tx, &flag))?;
+            .spawn(move || forward(&tty, &tx, &flag))?;
         Ok(Self {
             rx,
             stop,
             handle: Some(handle),
         })
     }
+
+    /// The terminal is gone: tell the thread to end, without waiting for it (it may be
+    /// blocked on the dead terminal; the process does not wait for it either).
+    pub fn abandon(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle.take();
+    }
 }
 
-fn forward(tx: &Sender<io::Result<Event>>, stop: &AtomicBool) {
+/// Forward key presses and resizes until told to stop or the terminal is gone. crossterm
+/// is asked only with a zero timeout after poll(2) saw input (or a timeout passed, for a
+/// resize): on a hung-up terminal its reader loops forever, and poll(2) sees the hangup.
+fn forward(tty: &crate::tty::Tty, tx: &Sender<io::Result<Event>>, stop: &AtomicBool) {
+    use crate::tty::Ready;
     while !stop.load(Ordering::Relaxed) {
-        match event::poll(INPUT_POLL) {
-            Ok(false) => {}
+        let ready = tty.wait(INPUT_POLL);
+        if let Ready::Gone(why) = ready {
+            let _ = tx.send(Err(io::Error::other(why)));
+            return;
+        }
+        match drain(tx) {
+            Ok(0) if ready == Ready::Input => {
+                // Input crossterm did not turn into an event (yet): wait a little rather
+                // than asking poll(2) again at once.
+                thread::sleep(INPUT_POLL);
+            }
+            Ok(_) => {}
+            Err(()) => return,
+        }
+    }
+}
+
+/// Forward every event crossterm has now; how many. `Err` when the dashboard has gone or
+/// reading failed (sent on as the channel's last message).
+fn drain(tx: &Sender<io::Result<Event>>) -> Result<usize, ()> {
+    let mut n = 0;
+    loop {
+        match event::poll(Duration::ZERO) {
+            Ok(false) => return Ok(n),
             Ok(true) => {
                 let ev = event::read();
                 let failed = ev.is_err();
                 if tx.send(ev).is_err() || failed {
-                    return;
+                    return Err(());
                 }
+                n += 1;
             }
             Err(e) => {
                 let _ = tx.send(Err(e));
-                return;
+                return Err(());
             }
         }
     }

@@ -123,10 +123,15 @@ impl Forward {
         }
     }
 
-    /// The input ended without the run's last event.
-    fn ended_early(&self) {
+    /// The input ended without the run's last event (`empty`: without a single line).
+    fn ended_early(&self, empty: bool) {
+        let reason = if empty {
+            format!("{} was empty: it held no run", self.source)
+        } else {
+            format!("{} ended before the run's finished line", self.source)
+        };
         let _ = self.tx.send(TrainEvent::Failed {
-            reason: format!("{} ended before the run's finished line", self.source),
+            reason,
             summary: None,
         });
     }
@@ -189,7 +194,7 @@ fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &mut Forward) {
                     return;
                 }
             }
-            fwd.ended_early();
+            fwd.ended_early(lines.line_no == 0);
             return;
         }
         for line in lines.feed(&buf[..n]) {

@@ -3,6 +3,7 @@
 //! binary is another slow link of candle.
 
 mod binary;
+mod detach;
 mod editor;
 mod exits;
 mod fake;

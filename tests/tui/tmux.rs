@@ -96,6 +96,12 @@ impl Session {
         ]);
     }
 
+    /// Kill the session, as a closed window or `tmux kill-session` does: the pane's
+    /// terminal goes away under the program.
+    pub fn kill(&self) {
+        self.tmux_ok(&["kill-session", "-t", &self.name]);
+    }
+
     pub fn alternate_on(&self) -> bool {
         self.tmux_ok(&["display-message", "-p", "-t", &self.name, "#{alternate_on}"])
             .trim()

@@ -18,6 +18,7 @@ pub(super) fn check_control(ctx: &Ctx, out: &mut Emitter, resume_state: RunState
         match ctx.control.try_recv() {
             Ok(Control::Stop) | Err(TryRecvError::Disconnected) => return stop(out),
             Ok(Control::Resume) => continue,
+            Ok(Control::Note { level, message }) => out.log(level, message),
             Ok(Control::Pause) => {
                 out.emit(TrainEvent::State {
                     state: RunState::Paused,
@@ -31,6 +32,7 @@ pub(super) fn check_control(ctx: &Ctx, out: &mut Emitter, resume_state: RunState
                             break;
                         }
                         Ok(Control::Pause) => {}
+                        Ok(Control::Note { level, message }) => out.log(level, message),
                         Ok(Control::Stop) | Err(_) => return stop(out),
                     }
                 }
