@@ -26,7 +26,7 @@ use std::thread::JoinHandle;
 pub use batch::Batcher;
 pub use checkpoint::{load_checkpoint, save_checkpoint};
 pub use layer_stats::GradNorms;
-pub use resume::RESUME_FILE;
+pub use resume::{epochs_done, RESUME_FILE};
 
 /// A running trainer: read `events` until `Finished`/`Failed`, send `Control`s.
 pub struct Trainer {

@@ -12,6 +12,7 @@ mod faults;
 mod history;
 mod invalid_configs;
 mod layer_stats;
+mod plan_flags;
 mod probe;
 mod report;
 mod resume;
