@@ -1,6 +1,7 @@
 //! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
-//! the "start" row, `n` starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their
+//! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
+//! `r` reloads the config file (`editor/reload.rs`), Esc or `h` closes. Ctrl-C and `q` keep their
 //! dashboard meaning. Only the editor is touched here; starting a run or quitting is
 //! returned for `ui::keys` to do.
 
@@ -22,10 +23,15 @@ pub enum Outcome {
 
 /// Keys for an open editor.
 pub fn on_key(ed: &mut Editor, code: KeyCode) -> Outcome {
+    if ed.saving.is_some() {
+        super::save_confirm::on_key(ed, code);
+        return Outcome::Used;
+    }
     if ed.typing.is_some() {
         typing(ed, code);
         return Outcome::Used;
     }
+    ed.check_disk();
     match code {
         KeyCode::Up => ed.selected = ed.selected.saturating_sub(1),
         KeyCode::Down => ed.selected = (ed.selected + 1).min(ed.start_row()),
@@ -40,7 +46,8 @@ pub fn on_key(ed: &mut Editor, code: KeyCode) -> Outcome {
             }
         }
         KeyCode::Char('n') => return Outcome::NextRun,
-        KeyCode::Char('w') => save(ed),
+        KeyCode::Char('w') => ed.ask_save(),
+        KeyCode::Char('r') => ed.reload(),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
         _ => return Outcome::Unused,
@@ -66,16 +73,4 @@ fn typing(ed: &mut Editor, code: KeyCode) {
         }
         _ => {}
     }
-}
-
-fn save(ed: &mut Editor) {
-    let outcome = ed
-        .next_config()
-        .and_then(|c| crate::config::save::save(&ed.config_path, &c).map_err(|e| e.to_string()));
-    let path = ed.config_path.display();
-    ed.note = Some(match outcome {
-        Ok(keys) if keys.is_empty() => (true, format!("{path} already holds these values")),
-        Ok(keys) => (true, format!("saved {} to {path}", keys.join(", "))),
-        Err(e) => (false, format!("not saved: {e}")),
-    });
 }

@@ -60,6 +60,7 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(status, buf);
     Paragraph::new(keys_line(ed)).render(keys, buf);
+    super::save_confirm::render(ed, area, buf);
 }
 
 fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
@@ -118,6 +119,13 @@ fn status_line(ed: &Editor) -> Line<'static> {
         (Err(e), _) => Line::styled(e.clone(), Style::new().fg(theme::BAD)),
         (_, Some((true, n))) => Line::styled(n.clone(), Style::new().fg(theme::GOOD)),
         (_, Some((false, n))) => Line::styled(n.clone(), Style::new().fg(theme::WARN)),
+        (Ok(_), None) if ed.disk.changed => Line::styled(
+            format!(
+                "{} changed on disk since it was loaded: r reloads it",
+                ed.config_path.display()
+            ),
+            Style::new().fg(theme::WARN),
+        ),
         (Ok(_), None) => Line::from(format!(
             "changed values are yellow; w saves them to {}",
             ed.config_path.display()
@@ -129,6 +137,15 @@ fn status_line(ed: &Editor) -> Line<'static> {
 fn keys_line(ed: &Editor) -> Line<'static> {
     let keys: &[(&str, &str)] = if ed.typing.is_some() {
         &[("Enter", "set"), ("Esc", "cancel"), ("Backspace", "erase")]
+    } else if ed.disk.changed {
+        &[
+            ("↑↓", "select"),
+            ("←→", "step"),
+            ("n", "start"),
+            ("w", "save"),
+            ("r", "reload file"),
+            ("Esc", "close"),
+        ]
     } else {
         &[
             ("↑↓", "select"),
