@@ -3,6 +3,7 @@
 //! runs. Options written before a subcommand (`convscope --headless watch RUN`) count as
 //! that subcommand's when it uses them and are refused when it does not.
 
+use crate::config::Override;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -69,15 +70,17 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// The config overrides the flags ask for, in the order they apply: `--epochs`,
     /// `--device`, then each `--set` (so a `--set` of the same key wins).
-    pub fn overrides(&self) -> Vec<(String, String)> {
+    /// Each names what the user typed, for errors (`--epochs 0: train.epochs: …`).
+    pub fn overrides(&self) -> Vec<Override> {
         let mut sets = Vec::new();
         if let Some(n) = self.epochs {
-            sets.push(("train.epochs".to_string(), n.to_string()));
+            let n = n.to_string();
+            sets.push(Override::flag("--epochs", &n, "train.epochs", n.clone()));
         }
         if let Some(d) = &self.device {
-            sets.push(("train.device".to_string(), format!("{d:?}")));
+            sets.push(device(d));
         }
-        sets.extend(self.config.sets.iter().cloned());
+        sets.extend(Override::sets(&self.config.sets));
         sets
     }
 
@@ -118,14 +121,19 @@ pub struct BenchArgs {
 
 impl BenchArgs {
     /// `--device` then each `--set`, as for a training run.
-    pub fn overrides(&self) -> Vec<(String, String)> {
+    pub fn overrides(&self) -> Vec<Override> {
         let mut sets = Vec::new();
         if let Some(d) = &self.device {
-            sets.push(("train.device".to_string(), format!("{d:?}")));
+            sets.push(device(d));
         }
-        sets.extend(self.config.sets.iter().cloned());
+        sets.extend(Override::sets(&self.config.sets));
         sets
     }
+}
+
+/// `--device D` as a set of `train.device` (the value quoted as a TOML string).
+fn device(d: &str) -> Override {
+    Override::flag("--device", d, "train.device", format!("{d:?}"))
 }
 
 #[derive(Debug, Clone, Args)]

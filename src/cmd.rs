@@ -19,7 +19,7 @@ pub mod train;
 pub mod watch;
 
 use crate::cli::{ConfigArgs, Invocation};
-use crate::config::Config;
+use crate::config::{Config, Override};
 pub use crate::exit::Exit;
 use crate::model::kernels::{fast::Fast, Kernels};
 use std::io::Write;
@@ -98,13 +98,14 @@ fn dashboard_wanted(headless: bool) -> bool {
 }
 
 /// The file (`--config`, else ./config.toml when present, else the built-in defaults)
-/// with `sets` applied, validated.
-fn load_config(args: &ConfigArgs, sets: &[(String, String)]) -> Result<Config, Error> {
+/// with `sets` applied, validated. Errors about a set name what the user typed: the
+/// `--set`, or the flag that made it (`--epochs 0: train.epochs: '0' must be >= 1`).
+fn load_config(args: &ConfigArgs, sets: &[Override]) -> Result<Config, Error> {
     let path = args.config.clone().or_else(|| {
         let p = PathBuf::from("config.toml");
         p.is_file().then_some(p)
     });
-    Config::load(path.as_deref(), sets).map_err(Error::usage)
+    Config::load_with(path.as_deref(), sets).map_err(Error::usage)
 }
 
 /// The MNIST data: `--data-dir`, then the config's `data.dir`, then the fallbacks.

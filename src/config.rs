@@ -24,7 +24,7 @@ pub use choice::{MarkerKind, OptimizerKind, ScheduleKind, UnknownChoice};
 pub use device::DeviceSpec;
 pub use error::{ConfigError, FileError, Invalid};
 pub use file::MAX_FILE_BYTES;
-pub use overrides::{parse_set, parse_value, SetError};
+pub use overrides::{parse_set, parse_value, Override, SetError};
 pub use quote::quote;
 
 /// The shape of one MNIST image (channels, height, width): every preset's `input`.
@@ -221,11 +221,16 @@ impl Config {
     /// Load `path` (or only the built-in defaults when `None`), apply `--set` overrides, and
     /// validate. Keys missing from the file keep their defaults; unknown keys are errors.
     pub fn load(path: Option<&Path>, sets: &[(String, String)]) -> Result<Config, ConfigError> {
+        Self::load_with(path, &Override::sets(sets))
+    }
+
+    /// As `load`, with overrides that name what the user typed (a flag or a `--set`).
+    pub fn load_with(path: Option<&Path>, overrides: &[Override]) -> Result<Config, ConfigError> {
         let (origin, text) = match path {
             Some(p) => (p.display().to_string(), file::read(p)?),
             None => ("built-in defaults".to_string(), String::new()),
         };
-        Self::from_toml(&origin, &text, sets)
+        Self::parse(&origin, &text, overrides)
     }
 
     /// As `load`, from text; `origin` names the source in errors.
@@ -234,6 +239,10 @@ impl Config {
         text: &str,
         sets: &[(String, String)],
     ) -> Result<Config, ConfigError> {
+        Self::parse(origin, text, &Override::sets(sets))
+    }
+
+    fn parse(origin: &str, text: &str, overrides: &[Override]) -> Result<Config, ConfigError> {
         let file: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| ConfigError::Syntax {
@@ -242,14 +251,14 @@ impl Config {
             })?;
         let mut table = Config::default().table();
         overrides::merge(&mut table, file);
-        Self::build(origin, table, sets)
+        Self::build(origin, table, overrides)
     }
 
     /// This configuration with `--set`-style overrides applied and validated again, exactly
     /// as `--set` on the command line is (the dashboard's editor uses it). Errors name the
     /// key and quote the value, without an origin prefix.
     pub fn with_sets(&self, sets: &[(String, String)]) -> Result<Config, ConfigError> {
-        Self::build("", self.table(), sets)
+        Self::build("", self.table(), &Override::sets(sets))
     }
 
     /// The configuration as a TOML table (the shape `config.toml` has).
@@ -262,16 +271,15 @@ impl Config {
     fn build(
         origin: &str,
         mut table: toml::Table,
-        sets: &[(String, String)],
+        sets: &[Override],
     ) -> Result<Config, ConfigError> {
-        for (key, value) in sets {
-            overrides::set(&mut table, key, value).map_err(|problem| {
+        for o in sets {
+            overrides::set(&mut table, &o.key, &o.value).map_err(|problem| {
                 if origin.is_empty() {
                     ConfigError::Edit(problem)
                 } else {
                     ConfigError::Set {
-                        key: key.clone(),
-                        value: value.clone(),
+                        label: o.label.clone(),
                         problem,
                     }
                 }

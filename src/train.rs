@@ -30,7 +30,7 @@ pub use batch::Batcher;
 pub use checkpoint::{load_checkpoint, save_checkpoint, CheckpointError};
 pub use error::TrainError;
 pub use layer_stats::GradNorms;
-pub use resume::{ResumeError, RESUME_FILE};
+pub use resume::{epochs_done, ResumeError, RESUME_FILE};
 pub use run::Divergence;
 
 /// A running trainer: read `events` until `Finished`/`Failed`, send `Control`s.

@@ -83,8 +83,17 @@ fn no_subcommand_is_a_training_run_with_every_override_in_order() {
         panic!()
     };
     let o = t.overrides();
-    assert_eq!(o[0], ("train.epochs".into(), "2".into()));
-    assert_eq!(o[1], ("train.device".into(), "\"cpu\"".into()));
-    assert_eq!(o[2], ("train.epochs".into(), "9".into()));
+    let pairs: Vec<(&str, &str, &str)> = o
+        .iter()
+        .map(|o| (o.key.as_str(), o.value.as_str(), o.label.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("train.epochs", "2", "--epochs 2"),
+            ("train.device", "\"cpu\"", "--device cpu"),
+            ("train.epochs", "9", "--set train.epochs=9"),
+        ]
+    );
     assert_eq!(t.runs_dir(), PathBuf::from("runs"));
 }

@@ -1,29 +1,38 @@
 //! `convscope --resume runs/<id>`: continue a run from its last finished epoch, with the
 //! configuration of the run folder's own `config.toml`. Command-line overrides may only
 //! change what leaves the run the same run (more epochs, the device, where the data is
-//! found, the dashboard's look).
+//! found, the dashboard's look). `train.epochs` may not go below the epochs already done;
+//! a change of the plan that alters the run (fewer epochs than planned, or any change under
+//! OneCycle, whose lr curve spans the planned epochs) is said in the log.
 
 use super::signals::Signals;
 use super::{Error, Exit};
 use crate::cli::TrainArgs;
-use crate::config::Config;
+use crate::config::{Config, Override, ScheduleKind};
 use crate::data::Mnist;
 use crate::train::{self, RunRequest};
 use std::path::Path;
 use std::sync::Arc;
 
+mod note;
+
 /// Keys (or `prefix.` groups) an override may change on resume.
 const MAY_CHANGE: [&str; 4] = ["train.epochs", "train.device", "data.dir", "ui."];
 
 pub fn run(dir: &Path, args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
-    let config = config(dir, &args.overrides()).map_err(Error::usage)?;
+    let overrides = args.overrides();
+    let (saved, config) = configs(dir, &overrides).map_err(Error::usage)?;
+    let plan = plan_note(dir, &overrides, &saved, &config).map_err(Error::usage)?;
     let data = Arc::new(super::load_data(args.data_dir.as_deref(), &config)?);
     #[cfg(feature = "tui")]
     let start = super::train::Starter {
         data: data.clone(),
         runs_root: args.runs_dir(),
     };
-    let trainer = trainer(dir, config.clone(), data).map_err(Error::usage)?;
+    let mut trainer = trainer(dir, config.clone(), data).map_err(Error::usage)?;
+    if let Some(line) = plan {
+        trainer = note::after_start(trainer, line);
+    }
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
         let path = super::train::config_path(args);
@@ -40,7 +49,7 @@ pub fn start(
     sets: &[(String, String)],
     data: Arc<Mnist>,
 ) -> Result<train::Trainer, String> {
-    trainer(run_dir, config(run_dir, sets)?, data)
+    trainer(run_dir, config(run_dir, &Override::sets(sets))?, data)
 }
 
 /// The trainer for `run_dir` resumed with `config` (from [`config`]).
@@ -64,7 +73,12 @@ pub(super) fn trainer(
 
 /// The run folder's configuration with `sets` applied, refused (naming the key and both
 /// values) when a set would change anything but `MAY_CHANGE`.
-pub fn config(run_dir: &Path, sets: &[(String, String)]) -> Result<Config, String> {
+pub fn config(run_dir: &Path, sets: &[Override]) -> Result<Config, String> {
+    configs(run_dir, sets).map(|(_, asked)| asked)
+}
+
+/// The run folder's own configuration and the one `sets` ask for (see [`config`]).
+fn configs(run_dir: &Path, sets: &[Override]) -> Result<(Config, Config), String> {
     if !run_dir.is_dir() {
         return Err(format!("{}: no such run folder", run_dir.display()));
     }
@@ -76,14 +90,56 @@ pub fn config(run_dir: &Path, sets: &[(String, String)]) -> Result<Config, Strin
         ));
     }
     let saved = Config::load(Some(&file), &[]).map_err(|e| e.to_string())?;
-    let asked = Config::load(Some(&file), sets).map_err(|e| e.to_string())?;
+    let asked = Config::load_with(Some(&file), sets).map_err(|e| e.to_string())?;
     if let Some((key, was, now)) = first_difference(&saved, &asked) {
         return Err(format!(
             "--resume: {key} cannot change when resuming ({was} in {}, {now} asked); only train.epochs, train.device, data.dir and ui.* may",
             file.display()
         ));
     }
-    Ok(asked)
+    Ok((saved, asked))
+}
+
+/// What a changed `train.epochs` does to the run: refused below the epochs already done
+/// (naming what the user typed and both numbers); otherwise the line for the log when the
+/// plan changes the run (fewer epochs than planned; any change under OneCycle). A missing
+/// or damaged resume state is left for `train::resume` to report.
+fn plan_note(
+    run_dir: &Path,
+    sets: &[Override],
+    saved: &Config,
+    asked: &Config,
+) -> Result<Option<String>, String> {
+    let Some(set) = sets.iter().rev().find(|o| o.key == "train.epochs") else {
+        return Ok(None);
+    };
+    let Ok(done) = train::epochs_done(&run_dir.join(train::RESUME_FILE)) else {
+        return Ok(None);
+    };
+    let (planned, now) = (saved.train.epochs, asked.train.epochs);
+    if now < done {
+        return Err(format!(
+            "{}: {} has already finished {done} epochs (of {planned} planned); a resumed run cannot have fewer: pass --epochs N with N > {done} to train it further",
+            set.label,
+            run_dir.display()
+        ));
+    }
+    let onecycle = asked.train.schedule == ScheduleKind::OneCycle;
+    if now == planned || now == done || (now > planned && !onecycle) {
+        return Ok(None);
+    }
+    let change = if now < planned { "lowers" } else { "raises" };
+    let mut line = format!(
+        "{}: {change} the plan from {planned} to {now} epochs ({done} done); the run folder's config.toml now says {now}",
+        set.label
+    );
+    if onecycle {
+        line.push_str(&format!(
+            "; the onecycle lr schedule is recomputed for {now} epochs, so from epoch {} on the lr follows another curve than planned",
+            done + 1
+        ));
+    }
+    Ok(Some(line))
 }
 
 /// The first key outside `MAY_CHANGE` whose value differs, with both values.

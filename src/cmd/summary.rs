@@ -5,7 +5,7 @@ use super::{Error, Exit};
 use crate::cli::ConfigArgs;
 
 pub fn run(args: &ConfigArgs) -> Result<Exit, Error> {
-    let config = super::load_config(args, &args.sets)?;
+    let config = super::load_config(args, &crate::config::Override::sets(&args.sets))?;
     let s = config
         .preset()
         .summarize()

@@ -14,21 +14,17 @@ pub enum ConfigError {
     /// The source is not TOML; `message` is toml's (lines capped).
     #[error("{origin}: {message}")]
     Syntax { origin: String, message: String },
-    /// A `--set` that cannot be applied.
-    #[error("--set {}={}: {problem}", k(key), quote(value))]
-    Set {
-        key: String,
-        value: String,
-        problem: SetError,
-    },
+    /// A `--set` (or a flag that sets a key, e.g. `--epochs`) that cannot be applied;
+    /// `label` is what the user typed ([`super::Override::label`]).
+    #[error("{label}: {problem}")]
+    Set { label: String, problem: SetError },
     /// A value typed into the dashboard's editor that cannot be applied (no `--set` there).
     #[error("{0}")]
     Edit(SetError),
-    /// An invalid value given by a `--set`.
-    #[error("--set {}={}: {problem}", k(key), quote(value))]
+    /// An invalid value given by a `--set` or a flag (`label`, as the user typed it).
+    #[error("{label}: {problem}")]
     SetValue {
-        key: String,
-        value: String,
+        label: String,
         problem: Box<Invalid>,
     },
     /// Edited values that cannot be written back into the file at `path`.
@@ -134,7 +130,7 @@ impl Invalid {
 
     /// The problem blamed on its source: the last `--set` of one of its keys (or of a table
     /// holding one, or of a key inside one), else `origin`.
-    pub fn blame(self, origin: &str, sets: &[(String, String)]) -> ConfigError {
+    pub fn blame(self, origin: &str, sets: &[super::Override]) -> ConfigError {
         let touches = |set: &str| {
             self.keys().iter().any(|k| {
                 k == &set
@@ -144,12 +140,11 @@ impl Invalid {
             })
         };
         let set = (!origin.is_empty())
-            .then(|| sets.iter().rev().find(|(k, _)| touches(k)))
+            .then(|| sets.iter().rev().find(|o| touches(&o.key)))
             .flatten();
         match set {
-            Some((key, value)) => ConfigError::SetValue {
-                key: key.clone(),
-                value: value.clone(),
+            Some(o) => ConfigError::SetValue {
+                label: o.label.clone(),
                 problem: Box::new(self),
             },
             None => ConfigError::Value {

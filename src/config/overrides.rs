@@ -22,6 +22,43 @@ pub enum SetError {
     NotTomlNumber { key: String, value: String },
 }
 
+/// One override and what the user typed for it, so that an error names that: `--set
+/// train.epochs=0`, or the flag that asked for it (`--epochs 0`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// The dotted key and its `--set`-style value (TOML, else a plain string).
+    pub key: String,
+    pub value: String,
+    /// What errors about it start with, values quoted and capped.
+    pub label: String,
+}
+
+impl Override {
+    /// `--set key=value`.
+    pub fn set(key: &str, value: &str) -> Self {
+        Override {
+            key: key.to_string(),
+            value: value.to_string(),
+            label: format!("--set {}={}", k(key), quote(value)),
+        }
+    }
+
+    /// A flag the command line turns into a set of `key`: `flag typed` (`--epochs 0`),
+    /// where `value` is `typed` as a `--set` value.
+    pub fn flag(flag: &str, typed: &str, key: &str, value: String) -> Self {
+        Override {
+            key: key.to_string(),
+            label: format!("{flag} {}", quote(typed)),
+            value,
+        }
+    }
+
+    /// `--set` pairs as overrides.
+    pub fn sets(pairs: &[(String, String)]) -> Vec<Override> {
+        pairs.iter().map(|(k, v)| Override::set(k, v)).collect()
+    }
+}
+
 /// Merge `over` into `base`: tables merge key by key, anything else replaces.
 pub fn merge(base: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {

@@ -207,6 +207,16 @@ impl TrainState {
     }
 }
 
+/// The epochs finished by the run whose resume state is `path`, read without building its
+/// model (for the command line's checks before a resume starts).
+pub fn epochs_done(path: &Path) -> Result<usize, String> {
+    let shown = path.display();
+    let tensors = candle_core::safetensors::load(path, &Device::Cpu)
+        .map_err(|e| format!("{shown}: cannot read (damaged?): {e}"))?;
+    let saved = read_state(&tensors).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(saved.epochs_done)
+}
+
 fn read_state(tensors: &HashMap<String, Tensor>) -> Result<Saved, Problem> {
     let bytes: Vec<u8> = tensors
         .get(STATE_TENSOR)

@@ -4,6 +4,8 @@
 //! `editor/view.rs`.
 
 pub mod keys;
+pub mod reload;
+pub mod save_confirm;
 pub mod view;
 
 use crate::config::params::{self, lookup, Param};
@@ -34,6 +36,10 @@ pub struct Editor {
     pub note: Option<(bool, String)>,
     /// Where `w` saves: the `--config` file, else `./config.toml`.
     pub config_path: PathBuf,
+    /// That file as loaded, to notice when it changes on disk (`editor/reload.rs`).
+    pub disk: reload::Disk,
+    /// `w`'s confirmation: the keys it would write, each ticked or not.
+    pub saving: Option<save_confirm::SaveConfirm>,
 }
 
 impl Editor {
@@ -48,7 +54,9 @@ impl Editor {
             selected: 0,
             typing: None,
             note: None,
+            disk: reload::Disk::read(&config_path),
             config_path,
+            saving: None,
         }
     }
 
@@ -100,6 +108,12 @@ impl Editor {
         } else {
             self.edits.insert(key.to_string(), raw);
         }
+        self.revalidate(Some(key));
+    }
+
+    /// Validate `base` with the edits again; `key` is the one just changed, blamed for an
+    /// error that names none of the edited keys (a rule across two keys).
+    fn revalidate(&mut self, key: Option<&str>) {
         let sets: Vec<(String, String)> = self
             .edits
             .iter()
@@ -107,11 +121,12 @@ impl Editor {
             .collect();
         self.draft = self.base.with_sets(&sets).map_err(|e| e.to_string());
         // The key the error names, else the one just changed (a rule across two keys).
-        self.bad_key = self.draft.as_ref().err().map(|e| {
+        self.bad_key = self.draft.as_ref().err().and_then(|e| {
             self.edits
                 .keys()
                 .find(|k| e.starts_with(&format!("{k}:")))
-                .map_or_else(|| key.to_string(), String::clone)
+                .cloned()
+                .or_else(|| key.map(str::to_string))
         });
         self.selected = self.selected.min(self.start_row());
     }
@@ -140,9 +155,15 @@ impl Editor {
         }
     }
 
-    /// The config to start the next run with, or why there is none.
+    /// The config to start the next run with, or why there is none. The config file
+    /// changed on disk since it was loaded is a reason, once per version of the file
+    /// (`editor/reload.rs`): the refusal offers the reload, asking again starts.
     pub fn next_config(&self) -> Result<Config, String> {
-        self.draft.clone()
+        let config = self.draft.clone()?;
+        match self.unseen_change() {
+            Some(why) => Err(why),
+            None => Ok(config),
+        }
     }
 }
 

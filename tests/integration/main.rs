@@ -16,6 +16,7 @@ mod invalid_configs;
 mod layer_options;
 mod layer_stats;
 mod lock;
+mod plan_flags;
 mod probe;
 mod report;
 mod resume;

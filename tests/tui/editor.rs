@@ -99,9 +99,14 @@ fn edit_lr_and_dropout_after_a_run_then_start_the_next_run_with_them() {
     s.wait_for("dropout up two steps", 30, |sc| {
         shows(sc, "train.dropout", "0.07", "0.05")
     });
+    // `w` lists what it would write; the quick test's epochs start unticked.
     s.send("w");
+    s.wait_for("the save confirmation", 30, |sc| {
+        sc.contains("write these keys?") && sc.contains("[ ] train.epochs: 15 → 1")
+    });
+    s.send("Enter");
     s.wait_for("saved", 30, |sc| {
-        sc.contains("saved train.epochs, train.lr")
+        sc.contains("saved train.lr, train.dropout")
     });
 
     s.send("n");

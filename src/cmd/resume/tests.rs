@@ -10,8 +10,8 @@ fn folder(name: &str) -> std::path::PathBuf {
     d
 }
 
-fn set(k: &str, v: &str) -> (String, String) {
-    (k.to_string(), v.to_string())
+fn set(k: &str, v: &str) -> Override {
+    Override::set(k, v)
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
-//! the "start" row, `n` starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their
-//! dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last word,
-//! as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only the
-//! editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
+//! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
+//! `r` reloads the config file (`editor/reload.rs`), Esc or `h` closes. Ctrl-C and `q` keep
+//! their dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last
+//! word, as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only
+//! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
 
 use super::Editor;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -23,6 +24,12 @@ pub enum Outcome {
 
 /// Keys for an open editor.
 pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
+    if ed.saving.is_some() {
+        if !modified(&key) {
+            super::save_confirm::on_key(ed, key.code);
+        }
+        return Outcome::Used;
+    }
     if ed.typing.is_some() {
         typing(ed, key);
         return Outcome::Used;
@@ -30,6 +37,7 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
     if modified(&key) {
         return Outcome::Unused;
     }
+    ed.check_disk();
     match key.code {
         KeyCode::Up => ed.selected = ed.selected.saturating_sub(1),
         KeyCode::Down => ed.selected = (ed.selected + 1).min(ed.start_row()),
@@ -44,7 +52,8 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
             }
         }
         KeyCode::Char('n') => return Outcome::NextRun,
-        KeyCode::Char('w') => save(ed),
+        KeyCode::Char('w') => ed.ask_save(),
+        KeyCode::Char('r') => ed.reload(),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
         _ => return Outcome::Unused,
@@ -99,16 +108,4 @@ fn erase_word(text: &mut String) {
         .find(|(_, c)| c.is_whitespace())
         .map_or(0, |(i, c)| i + c.len_utf8());
     text.truncate(start);
-}
-
-fn save(ed: &mut Editor) {
-    let outcome = ed
-        .next_config()
-        .and_then(|c| crate::config::save::save(&ed.config_path, &c).map_err(|e| e.to_string()));
-    let path = ed.config_path.display();
-    ed.note = Some(match outcome {
-        Ok(keys) if keys.is_empty() => (true, format!("{path} already holds these values")),
-        Ok(keys) => (true, format!("saved {} to {path}", keys.join(", "))),
-        Err(e) => (false, format!("not saved: {e}")),
-    });
 }

@@ -67,6 +67,7 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(status, buf);
     Paragraph::new(keys_line(ed)).render(keys, buf);
+    super::save_confirm::render(ed, area, buf);
 }
 
 /// The first parameter row shown and how many, in `list_h` lines: the "start" row always
@@ -137,6 +138,13 @@ fn status_line(ed: &Editor) -> Line<'static> {
         (Err(e), _) => Line::styled(e.clone(), Style::new().fg(theme::BAD)),
         (_, Some((true, n))) => Line::styled(n.clone(), Style::new().fg(theme::GOOD)),
         (_, Some((false, n))) => Line::styled(n.clone(), Style::new().fg(theme::WARN)),
+        (Ok(_), None) if ed.disk.changed => Line::styled(
+            format!(
+                "{} changed on disk since it was loaded: r reloads it",
+                ed.config_path.display()
+            ),
+            Style::new().fg(theme::WARN),
+        ),
         (Ok(_), None) => Line::from(format!(
             "changed values are yellow; w saves them to {}",
             ed.config_path.display()
@@ -152,6 +160,15 @@ fn keys_line(ed: &Editor) -> Line<'static> {
             ("Esc", "cancel"),
             ("Backspace", "erase"),
             ("Ctrl-U", "clear"),
+        ]
+    } else if ed.disk.changed {
+        &[
+            ("↑↓", "select"),
+            ("←→", "step"),
+            ("n", "start"),
+            ("w", "save"),
+            ("r", "reload file"),
+            ("Esc", "close"),
         ]
     } else {
         &[
