@@ -37,8 +37,23 @@ pub(super) fn headless(trainer: train::Trainer, signals: &Signals) -> Result<Exi
         &mut std::io::stdout().lock(),
         tty,
     );
+    let run_dir = PathBuf::from(&trainer.run_dir);
     trainer.join();
-    super::headless_result(outcome, signals.received(), "training failed")
+    let result = super::headless_result(outcome, signals.received(), "training failed");
+    conclude(&run_dir, &result);
+    result
+}
+
+/// Record the process's exit code in the run folder's `status.json`, so `runs` agrees
+/// with it (a run stopped because stdout failed is a failed run).
+pub(super) fn conclude(run_dir: &std::path::Path, result: &Result<Exit, Error>) {
+    let (code, failure) = match result {
+        Ok(exit) => (exit.code(), None),
+        Err(e) => (e.exit().code(), Some(e.to_string())),
+    };
+    if let Err(e) = crate::rundir::status::conclude(run_dir, code, failure.as_deref()) {
+        eprintln!("convscope: warning: {e}");
+    }
 }
 
 /// Where the dashboard's `w` saves: the `--config` file, else `./config.toml`.
