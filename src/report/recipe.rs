@@ -72,7 +72,7 @@ fn schedule(get: &dyn Fn(&str) -> String) -> String {
 }
 
 fn augmentation(get: &dyn Fn(&str) -> String) -> String {
-    let on = |v: &str| v != "?" && v.parse::<f64>().map_or(true, |x| x != 0.0);
+    let on = |v: &str| v != "?" && v.parse::<f64>() != Ok(0.0);
     let (rot, shift) = (get("rotate_degrees"), get("translate_px"));
     let mut parts = Vec::new();
     if on(&rot) {
