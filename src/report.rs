@@ -3,12 +3,15 @@
 //! every result and analysis fact computed from `metrics.jsonl`, and PNG loss and accuracy
 //! plots that the markdown embeds.
 
+mod detail;
+mod ending;
 mod error;
 mod font;
 mod html;
 mod layers;
 mod plot;
 mod read;
+mod recipe;
 
 use crate::config::Config;
 use crate::events::{EpochStats, TrainEvent};
@@ -39,7 +42,10 @@ pub fn load(dir: &Path) -> Result<crate::metrics::Recorded, ReportError> {
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.
 pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     plots(dir, rec)?;
-    let md = markdown(rec);
+    if let Some(d) = &rec.last_detail {
+        detail::write(dir, d)?;
+    }
+    let md = markdown_at(rec, Some(dir));
     let path = dir.join("report.md");
     crate::rundir::write_atomic(&path, md.as_bytes())?;
     Ok(path)
@@ -48,15 +54,18 @@ pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
 /// `report.html` beside `report.md` (which `write` made first); returns its path.
 pub fn write_html(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     let title = format!("Run {}: {}", rec.info.run_id, rec.info.preset);
-    let page = html::from_markdown(&markdown(rec), &title, dir)?;
+    let page = html::from_markdown(&markdown_at(rec, Some(dir)), &title, dir)?;
     let path = dir.join("report.html");
     crate::rundir::write_atomic(&path, page.as_bytes())?;
     Ok(path)
 }
 
 fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
-    let epochs = rec.planned.max(1) as f64;
-    let start = rec.info.start_epoch as f64;
+    // From 0 (where epoch 1 begins) to the plan's end, whatever session the run is in;
+    // nothing is drawn outside it (the chart clips).
+    let last_x = rec.batches.last().map_or(0.0, |b| b.0);
+    let epochs = (rec.planned.max(1) as f64).max(last_x.ceil());
+    let start = 0.0;
     let per_epoch = |f: fn(&EpochStats) -> f64| -> Vec<(f64, f64)> {
         rec.epochs.iter().map(|e| (e.epoch as f64, f(e))).collect()
     };
@@ -101,8 +110,14 @@ fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
     .write_png(&dir.join(ACCURACY_PNG))
 }
 
-/// The whole markdown document.
+/// The whole markdown document, for a run without a folder to look at.
 pub fn markdown(rec: &Run) -> String {
+    markdown_at(rec, None)
+}
+
+/// The whole markdown document; `dir`, the run's folder, tells whether a run without a
+/// final line is still running (its lock is held) and what `status.json` recorded.
+pub fn markdown_at(rec: &Run, dir: Option<&Path>) -> String {
     let info = &rec.info;
     let config = Config::from_toml("the run's config", &info.config_toml, &[]).ok();
     let preset = config.as_ref().map(|c| c.preset().clone());
@@ -122,6 +137,8 @@ pub fn markdown(rec: &Run) -> String {
         info.batch_size,
         rec.planned
     );
+    let _ = writeln!(md, "**How it ended:** {}\n", ending::line(rec, dir));
+    md.push_str(&recipe::section(&info.config_toml));
     let _ = writeln!(
         md,
         "## Model\n\n```text\n{}```\n",
@@ -139,6 +156,9 @@ pub fn markdown(rec: &Run) -> String {
     );
     md.push_str(&results(rec));
     md.push_str(&analysis(rec, note(|p| &p.analysis), note(|p| &p.result)));
+    if let Some(d) = &rec.last_detail {
+        md.push_str(&detail::section(d));
+    }
     let _ = writeln!(
         md,
         "## Plots\n\nLoss: batch loss in grey, train loss per epoch in blue, test loss in red.\n\n![loss]({LOSS_PNG})\n\nAccuracy (%): train in blue, test in red.\n\n![accuracy]({ACCURACY_PNG})\n"
@@ -176,7 +196,7 @@ fn results(rec: &Run) -> String {
 }
 
 /// Facts computed from the epochs, then the config's own notes.
-pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
+pub fn facts(epochs: &[EpochStats], planned: usize) -> Vec<String> {
     let Some(last) = epochs.last() else {
         return vec!["No epoch finished, so there is nothing to analyse.".into()];
     };
@@ -190,11 +210,12 @@ pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
         .unwrap_or(last);
     let mut out = vec![
         format!(
-            "Best test accuracy {:.2}% at epoch {} of {}; last {:.2}%.",
+            "Best test accuracy {:.2}% at epoch {}; last {:.2}% at epoch {} of {} planned.",
             100.0 * best.test_acc(),
             best.epoch,
+            100.0 * last.test_acc(),
             last.epoch,
-            100.0 * last.test_acc()
+            planned.max(last.epoch)
         ),
         format!(
             "Final gap (train − test): {:+.2} pp ({}).",
@@ -209,18 +230,7 @@ pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
     let k = epochs.len().min(3);
     if k >= 2 {
         let first = &epochs[epochs.len() - k];
-        let d = last.gap_pp() - first.gap_pp();
-        let trend = if d.abs() < 0.1 {
-            "steady".to_string()
-        } else if d > 0.0 {
-            format!("widening by {d:.2} pp")
-        } else {
-            format!("narrowing by {:.2} pp", -d)
-        };
-        out.push(format!(
-            "Gap trend over the last {k} epochs ({} → {}): {trend}.",
-            first.epoch, last.epoch
-        ));
+        out.push(gap_trend(first, last, k));
         let accs: Vec<String> = epochs[epochs.len() - k..]
             .iter()
             .map(|e| format!("{:.2}", 100.0 * e.test_acc()))
@@ -237,9 +247,26 @@ pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
     out
 }
 
+/// The gap (train − test) from `first` to `last`: widening when its size grows.
+fn gap_trend(first: &EpochStats, last: &EpochStats, k: usize) -> String {
+    let (a, b) = (first.gap_pp(), last.gap_pp());
+    let d = b.abs() - a.abs();
+    let trend = if d.abs() < 0.1 {
+        "steady".to_string()
+    } else if d > 0.0 {
+        format!("widening: |gap| grew by {d:.2} pp")
+    } else {
+        format!("narrowing: |gap| shrank by {:.2} pp", -d)
+    };
+    format!(
+        "Gap (train − test) over the last {k} epochs (epoch {} → {}): {a:+.2} → {b:+.2} pp, {trend}.",
+        first.epoch, last.epoch
+    )
+}
+
 fn analysis(rec: &Run, analysis: Option<String>, result: Option<String>) -> String {
     let mut md = String::from("## Analysis\n\n");
-    for f in facts(&rec.epochs) {
+    for f in facts(&rec.epochs, rec.planned) {
         let _ = writeln!(md, "- {f}");
     }
     if let Some(d) = &rec.last_detail {
@@ -274,7 +301,7 @@ fn analysis(rec: &Run, analysis: Option<String>, result: Option<String>) -> Stri
     if let Some(r) = result {
         let _ = writeln!(
             md,
-            "\nRecorded for this preset in the config (earlier runs): {r}"
+            "\nThe preset's reference note (stored in the config for earlier runs of this preset; not this run's result): {r}"
         );
     }
     if let Some(a) = analysis {
@@ -308,49 +335,4 @@ fn logs(rec: &Run) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn epoch(epoch: usize, train: usize, test: usize) -> EpochStats {
-        EpochStats {
-            epoch,
-            epochs: 3,
-            train_loss: 0.1,
-            train_correct: train,
-            train_total: 10_000,
-            test_loss: 0.1,
-            test_correct: test,
-            test_total: 10_000,
-            train_seconds: 1.0,
-            eval_seconds: 1.0,
-            lr: 0.01,
-        }
-    }
-
-    #[test]
-    fn facts_name_the_best_epoch_the_gap_and_its_trend() {
-        let e = [
-            epoch(1, 9900, 9945),
-            epoch(2, 9950, 9944),
-            epoch(3, 9970, 9941),
-        ];
-        let f = facts(&e);
-        assert_eq!(
-            f[0],
-            "Best test accuracy 99.45% at epoch 1 of 3; last 99.41%."
-        );
-        assert_eq!(f[1], "Final gap (train − test): +0.29 pp (train ahead).");
-        assert_eq!(
-            f[2],
-            "Gap trend over the last 3 epochs (1 → 3): widening by 0.74 pp."
-        );
-        assert!(
-            f[3].ends_with("99.45 / 99.44 / 99.41% (at least 99.4% in each)."),
-            "{}",
-            f[3]
-        );
-        let f = facts(&e[..1]);
-        assert_eq!(f.len(), 2);
-        assert!(facts(&[])[0].starts_with("No epoch finished"));
-    }
-}
+mod tests;

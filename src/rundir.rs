@@ -11,6 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub mod status;
+
 pub use crate::fmt::timestamp;
 
 pub mod inflight;
@@ -75,6 +77,7 @@ impl RunDir {
             }
         };
         write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
+        status::write(&path, &status::RunStatus::running())?;
         let metrics = Writer::create(&path).map_err(MetricsError::into_io)?;
         Ok(RunDir {
             id,
@@ -91,6 +94,7 @@ impl RunDir {
     pub fn open(path: &Path) -> std::io::Result<RunDir> {
         inflight::sweep(path).map_err(|e| annotate(path, "cannot clean up", e))?;
         let metrics = Writer::append(path).map_err(MetricsError::into_io)?;
+        status::write(path, &status::RunStatus::running())?;
         let id = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -103,9 +107,15 @@ impl RunDir {
         })
     }
 
-    /// Append one event to `metrics.jsonl` (see `metrics::Writer::record`).
+    /// Append one event to `metrics.jsonl` (see `metrics::Writer::record`); the run's last
+    /// event also goes into `status.json`, which is written even when `metrics.jsonl` cannot
+    /// be (its space was reserved).
     pub fn record(&mut self, event: &TrainEvent) -> std::io::Result<()> {
-        self.metrics.record(event)
+        let recorded = self.metrics.record(event);
+        match status::RunStatus::of_event(event) {
+            Some(s) => recorded.and(status::write(&self.path, &s)),
+            None => recorded,
+        }
     }
 
     /// This run's `metrics.jsonl`.

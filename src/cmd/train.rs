@@ -45,9 +45,12 @@ pub(super) fn headless(
         &mut std::io::stdout().lock(),
         tty,
     );
+    let run_dir = PathBuf::from(&trainer.run_dir);
     trainer.join();
-    let exit = super::headless_result(outcome, signals.received(), "training failed")?;
-    Ok(hung_up(exit, on_hangup, signals.hung_up()))
+    let result = super::headless_result(outcome, signals.received(), "training failed")
+        .map(|exit| hung_up(exit, on_hangup, signals.hung_up()));
+    conclude(&run_dir, &result);
+    result
 }
 
 /// A run that ended well after `ui.on_hangup = "stop"` stopped it for a lost terminal: 129.
@@ -56,6 +59,18 @@ pub(super) fn hung_up(exit: Exit, on_hangup: OnHangup, hung_up: bool) -> Exit {
         Exit::HangUp
     } else {
         exit
+    }
+}
+
+/// Record the process's exit code in the run folder's `status.json`, so `runs` agrees
+/// with it (a run stopped because stdout failed is a failed run).
+pub(super) fn conclude(run_dir: &std::path::Path, result: &Result<Exit, Error>) {
+    let (code, failure) = match result {
+        Ok(exit) => (exit.code(), None),
+        Err(e) => (e.exit().code(), Some(e.to_string())),
+    };
+    if let Err(e) = crate::rundir::status::conclude(run_dir, code, failure.as_deref()) {
+        eprintln!("convscope: warning: {e}");
     }
 }
 

@@ -195,6 +195,7 @@ pub fn scan_dir(path: &Path) -> RunRecord {
             (status, numbers, Vec::new())
         }
     };
+    status = ended(path, status, &mut problems);
     if !problems.is_empty() {
         let why: Vec<String> = problems.iter().map(ToString::to_string).collect();
         status = Status::Damaged(why.join("; "));
@@ -208,6 +209,28 @@ pub fn scan_dir(path: &Path) -> RunRecord {
         numbers,
         config,
         changed,
+    }
+}
+
+/// The ending `status.json` records, which outranks `metrics.jsonl` and `summary.json`: it
+/// is written when they cannot be (a full disk) and after them (the exit code).
+fn ended(path: &Path, status: Status, problems: &mut Vec<Problem>) -> Status {
+    use crate::rundir::status::{read, State};
+    match read(path) {
+        None => status,
+        Some(Err(why)) => {
+            problems.push(Problem::Unreadable {
+                file: crate::rundir::status::FILE_NAME,
+                why,
+            });
+            status
+        }
+        Some(Ok(s)) => match s.state {
+            State::Running => status,
+            State::Finished => Status::Finished,
+            State::Stopped => Status::Stopped,
+            State::Failed => Status::Failed(first_line(s.reason.as_deref().unwrap_or("?"))),
+        },
     }
 }
 

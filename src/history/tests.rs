@@ -415,3 +415,63 @@ fn a_resumed_run_is_listed_as_its_last_session_left_it() {
     assert_eq!(epochs(&done).unwrap().len(), 4);
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn status_json_decides_how_a_run_ended() {
+    use crate::rundir::status::{write, RunStatus, State};
+    let root = scratch("status-json");
+    // The failed line never reached metrics.jsonl (a full disk): status.json has it.
+    let cut = write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &ACCS,
+        End::None,
+        2,
+        &[],
+    );
+    assert_eq!(scan_dir(&cut).status, Status::Running);
+    let failed = RunStatus {
+        state: State::Failed,
+        exit_code: Some(1),
+        reason: Some("cannot write last.safetensors: No space left on device\nmore".into()),
+    };
+    write(&cut, &failed).unwrap();
+    let r = scan_dir(&cut);
+    assert_eq!(
+        r.status,
+        Status::Failed("cannot write last.safetensors: No space left on device".into())
+    );
+    assert_eq!(r.numbers.unwrap().epochs_done, 3);
+    // A stopped run whose process then failed (stdout unwritable) is failed, as its exit code.
+    let stopped = write_run(
+        &root,
+        "20261126-020000-model-3",
+        0.1,
+        &ACCS,
+        End::Stopped,
+        2,
+        &[],
+    );
+    assert_eq!(scan_dir(&stopped).status, Status::Stopped);
+    let concluded = RunStatus {
+        state: State::Stopped,
+        exit_code: None,
+        reason: None,
+    }
+    .concluded(1, Some("cannot write to stdout"));
+    write(&stopped, &concluded).unwrap();
+    assert_eq!(
+        scan_dir(&stopped).status,
+        Status::Failed("cannot write to stdout".into())
+    );
+    // `running` defers to the other files; a garbled status.json is named.
+    write(&stopped, &RunStatus::running()).unwrap();
+    assert_eq!(scan_dir(&stopped).status, Status::Stopped);
+    fs::write(stopped.join("status.json"), "{").unwrap();
+    match scan_dir(&stopped).status {
+        Status::Damaged(why) => assert!(why.contains("status.json"), "{why}"),
+        s => panic!("{s:?}"),
+    }
+    fs::remove_dir_all(&root).unwrap();
+}

@@ -133,7 +133,8 @@ pub fn chart(
         let pts: Vec<(f64, f64)> = s
             .points
             .iter()
-            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            // Only what lies in the x range: nothing is drawn left of the y axis.
+            .filter(|p| p.0.is_finite() && p.1.is_finite() && p.0 >= x.0 && p.0 <= x.1)
             .map(|&(a, b)| (px(a), py(b.clamp(y.0, y.1))))
             .collect();
         for w in pts.windows(2) {

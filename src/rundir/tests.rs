@@ -76,3 +76,77 @@ fn a_new_run_folder_records_what_changed_since_the_newest_run() {
     assert!(RunDir::open(&first.path).unwrap().changed.is_empty());
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn status_file_is_reserved_and_read_back() {
+    use status::{RunStatus, State};
+    let root = scratch("status-reserved");
+    let dir = RunDir::create(&root, "m", "x = 1\n").unwrap();
+    let file = status::path(&dir.path);
+    assert_eq!(fs::metadata(&file).unwrap().len(), status::RESERVED as u64);
+    assert_eq!(
+        status::read(&dir.path).unwrap().unwrap(),
+        RunStatus::running()
+    );
+    let failed = RunStatus {
+        state: State::Failed,
+        exit_code: Some(1),
+        reason: Some("x".repeat(20_000)),
+    };
+    status::write(&dir.path, &failed).unwrap();
+    assert_eq!(fs::metadata(&file).unwrap().len(), status::RESERVED as u64);
+    let back = status::read(&dir.path).unwrap().unwrap();
+    assert_eq!(back.state, State::Failed);
+    assert!(
+        back.reason.unwrap().ends_with("x…"),
+        "a long reason is shortened"
+    );
+}
+
+#[test]
+fn status_is_written_over_its_reserved_bytes_when_no_temp_file_can_be_made() {
+    use status::{RunStatus, State};
+    let root = scratch("status-inplace");
+    let dir = RunDir::create(&root, "m", "x = 1\n").unwrap();
+    // The temporary file cannot be created: as on a full disk, only the reserved bytes remain.
+    fs::create_dir(dir.path.join("status.tmp")).unwrap();
+    let stopped = RunStatus::of_event(&TrainEvent::Failed {
+        reason: "disk full".into(),
+        summary: None,
+    })
+    .unwrap();
+    status::write(&dir.path, &stopped).unwrap();
+    let back = status::read(&dir.path).unwrap().unwrap();
+    assert_eq!(
+        (back.state, back.reason.as_deref()),
+        (State::Failed, Some("disk full"))
+    );
+    // Without a reserved file the same write is an error naming the file.
+    fs::remove_file(status::path(&dir.path)).unwrap();
+    let e = status::write(&dir.path, &stopped).unwrap_err();
+    assert!(e.to_string().contains("status.json"), "{e}");
+}
+
+#[test]
+fn an_exit_code_of_failure_makes_the_status_failed() {
+    use status::{RunStatus, State};
+    let stopped = RunStatus {
+        state: State::Stopped,
+        exit_code: None,
+        reason: None,
+    };
+    let c = stopped.clone().concluded(1, Some("cannot write to stdout"));
+    assert_eq!(c.state, State::Failed);
+    assert_eq!(c.exit_code, Some(1));
+    assert_eq!(c.reason.as_deref(), Some("cannot write to stdout"));
+    // A signal's 130 and a clean 0 keep the run's own ending.
+    assert_eq!(stopped.clone().concluded(130, None).state, State::Stopped);
+    assert_eq!(stopped.concluded(0, None).state, State::Stopped);
+    let failed = RunStatus::of_event(&TrainEvent::Failed {
+        reason: "diverged".into(),
+        summary: None,
+    })
+    .unwrap()
+    .concluded(1, Some("training failed: diverged"));
+    assert_eq!(failed.reason.as_deref(), Some("diverged"));
+}

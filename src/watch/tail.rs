@@ -14,6 +14,10 @@ use std::time::Duration;
 /// How often a file is checked for appended bytes.
 pub const POLL: Duration = Duration::from_millis(100);
 
+/// How long a file that was deleted (or replaced) while watched is still read: a writer
+/// that had it open may still append its last lines. Then the watch ends, saying why.
+pub const DELETED_GRACE: Duration = Duration::from_secs(2);
+
 /// Where the lines come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -155,17 +159,65 @@ pub fn spawn(source: Source, warnings: Warnings) -> io::Result<Receiver<TrainEve
             })?),
             Source::Stdin => Box::new(io::stdin()),
         };
-    let follow = matches!(source, Source::File(_));
+    let follow = match &source {
+        Source::File(p) => Some(Watched::new(p)),
+        Source::Stdin => None,
+    };
     std::thread::Builder::new()
         .name("convscope-watch".into())
         .spawn(move || pump(reader, follow, &mut fwd))?;
     Ok(rx)
 }
 
-/// Read until the run's last event. `follow`: at the end of the data, wait for more (a file
-/// being appended to); otherwise the end of the data is the end of the input. An end seen
-/// before the data ran out is the run's end unless the data goes on with a resume.
-fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &mut Forward) {
+/// The followed file: its path and which file it named when opened, to notice that it was
+/// deleted or replaced.
+struct Watched {
+    path: PathBuf,
+    id: Option<(u64, u64)>,
+    /// When the path was first seen not to name the file any more (reset by new data).
+    gone_since: Option<std::time::Instant>,
+}
+
+impl Watched {
+    fn new(path: &std::path::Path) -> Watched {
+        Watched {
+            path: path.to_path_buf(),
+            id: file_id(path),
+            gone_since: None,
+        }
+    }
+
+    /// At the end of the data: true once the file has been gone for `DELETED_GRACE`.
+    fn gone_for_good(&mut self) -> bool {
+        if file_id(&self.path).is_some() && file_id(&self.path) == self.id {
+            self.gone_since = None;
+            return false;
+        }
+        let since = *self.gone_since.get_or_insert_with(std::time::Instant::now);
+        since.elapsed() >= DELETED_GRACE
+    }
+}
+
+/// The device and inode `path` names now; `None` when it names nothing.
+fn file_id(path: &std::path::Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some((0, 0))
+    }
+}
+
+/// Read until the run's last event. `follow` (a file being appended to): at the end of the
+/// data, wait for more, unless the file was deleted or replaced; otherwise the end of the
+/// data is the end of the input. An end seen before the data ran out is the run's end
+/// unless the data goes on with a resume.
+fn pump(mut reader: Box<dyn Read + Send>, mut follow: Option<Watched>, fwd: &mut Forward) {
     let mut lines = Lines::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -184,7 +236,17 @@ fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &mut Forward) {
             if fwd.release() {
                 return;
             }
-            if follow {
+            if let Some(watched) = follow.as_mut() {
+                if watched.gone_for_good() {
+                    let _ = fwd.tx.send(TrainEvent::Failed {
+                        reason: format!(
+                            "{} was deleted or replaced while being watched, before the run's last line; nothing more will come",
+                            fwd.source
+                        ),
+                        summary: None,
+                    });
+                    return;
+                }
                 // Nobody to tell when the consumer has gone: the process ends with it.
                 std::thread::sleep(POLL);
                 continue;
@@ -196,6 +258,9 @@ fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &mut Forward) {
             }
             fwd.ended_early(lines.line_no == 0);
             return;
+        }
+        if let Some(watched) = follow.as_mut() {
+            watched.gone_since = None;
         }
         for line in lines.feed(&buf[..n]) {
             if !fwd.line(line) {

@@ -95,4 +95,23 @@ fn full_disk_fails_the_run_naming_the_file_and_keeps_the_epoch_results() {
         .unwrap()
         .path();
     assert!(!run.join("last.tmp").exists(), "no half-written temp file");
+    // The failure reached the reserved status.json even though metrics.jsonl lost it, and
+    // `runs` agrees with the exit code.
+    let status = std::fs::read_to_string(run.join("status.json")).unwrap();
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(
+        (status["state"].as_str(), status["exit_code"].as_u64()),
+        (Some("failed"), Some(1))
+    );
+    let o = convscope(&dir)
+        .arg("runs")
+        .arg("--runs-dir")
+        .arg(&m.0)
+        .output()
+        .unwrap();
+    let (table, _) = text(&o);
+    assert!(
+        table.contains("failed") && !table.contains("running?"),
+        "{table}"
+    );
 }

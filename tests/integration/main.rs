@@ -8,6 +8,7 @@ mod corrupt_data;
 mod data_dir;
 mod device;
 mod disk;
+mod endings;
 mod errors;
 mod export;
 mod faults;

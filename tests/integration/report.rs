@@ -38,7 +38,11 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
         "![accuracy](accuracy.png)",
         "EPOCH: 2",
         "Test set: Average loss: ",
-        "Gap trend over the last 2 epochs",
+        "Gap (train − test) over the last 2 epochs",
+        "at epoch 2 of 2 planned.",
+        "**How it ended:** Finished: 2 of 2 planned epoch(s) trained.",
+        "## Recipe",
+        "## Last test pass (epoch 2)",
         "Most frequent confusion in epoch 2's test pass",
     ] {
         assert!(md.contains(section), "report lacks {section:?}:\n{md}");
@@ -54,7 +58,7 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
         })
         .fold((0, -1.0), |a, b| if b.1 > a.1 { b } else { a });
     let line = format!(
-        "Best test accuracy {:.2}% at epoch {best_epoch} of 2",
+        "Best test accuracy {:.2}% at epoch {best_epoch};",
         100.0 * best
     );
     assert!(md.contains(&line), "lacks {line:?}:\n{md}");

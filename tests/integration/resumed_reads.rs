@@ -120,6 +120,8 @@ fn a_resume_under_way_is_not_listed_as_the_stopped_first_session() {
         .set_modified(earlier)
         .unwrap();
     std::fs::write(run.join("metrics.jsonl"), lines[..epoch4].join("\n") + "\n").unwrap();
+    // While it trains, its status.json says running (the finished one is written at its end).
+    std::fs::write(run.join("status.json"), r#"{"state":"running"}"#).unwrap();
 
     let o = convscope(&dir)
         .arg("runs")

@@ -118,3 +118,42 @@ fn a_resumed_run_is_followed_past_the_first_sessions_end() {
     }
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn a_file_deleted_while_watched_ends_the_watch_saying_so() {
+    let dir = std::env::temp_dir().join(format!("convscope-tail-del-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("metrics.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    writeln!(f, "{}", state_line("running")).unwrap();
+    f.flush().unwrap();
+    let rx = spawn(Source::File(path.clone()), Warnings::Events).unwrap();
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+        TrainEvent::State { .. }
+    ));
+    // Still there: the watch waits.
+    assert!(rx.recv_timeout(POLL * 5).is_err());
+    std::fs::remove_file(&path).unwrap();
+    // A writer that still has it open is read during the grace period.
+    writeln!(f, "{}", state_line("paused")).unwrap();
+    f.flush().unwrap();
+    let paused = rx.recv_timeout(Duration::from_secs(2)).unwrap();
+    assert!(matches!(
+        paused,
+        TrainEvent::State {
+            state: RunState::Paused
+        }
+    ));
+    let end = rx.recv_timeout(DELETED_GRACE * 3).unwrap();
+    match end {
+        TrainEvent::Failed { reason, .. } => {
+            assert!(
+                reason.contains("metrics.jsonl was deleted or replaced"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected the end, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
