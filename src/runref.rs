@@ -8,9 +8,11 @@
 //! first by the timestamp an id starts with (a folder without one by its modification time),
 //! then by id.
 
+pub mod label;
 #[cfg(test)]
 mod tests;
 
+pub use label::{read_note, LabelError, NOTE_FILE};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
