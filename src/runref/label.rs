@@ -3,6 +3,9 @@
 //! rather than keys in `config.toml`: the config stays the recipe, and naming a run never
 //! changes what `runs --compare` sees as a hyperparameter.
 
+#[cfg(test)]
+mod tests;
+
 use super::{list, read_name, NAME_FILE};
 use std::path::{Path, PathBuf};
 
