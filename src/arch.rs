@@ -393,18 +393,8 @@ pub struct SizesMb {
     pub total: f64,
 }
 
-/// `7878` -> `7,878`.
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+/// Kept here for its callers; the formatter lives in `fmt`.
+pub use crate::fmt::thousands;
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 mod choice;
 mod device;
+pub mod diff;
 mod error;
 mod file;
 pub mod memory;

@@ -1,4 +1,5 @@
-//! Small text formatters shared by the headless log and the TUI (durations, rates).
+//! Small text formatters shared by the headless log, the TUI and the reports (durations,
+//! rates, thousands separators, run-id timestamps). Depends on nothing else in the crate.
 
 /// `75.2` -> `01:15`, `3725` -> `1:02:05`; tqdm's style.
 pub fn duration(seconds: f64) -> String {
@@ -20,7 +21,7 @@ pub fn rate(x: f64) -> String {
         return "?".into();
     }
     if x >= 100.0 {
-        crate::arch::thousands(x.round() as usize)
+        thousands(x.round() as usize)
     } else {
         format!("{x:.2}")
     }
@@ -57,6 +58,44 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// `7878` -> `7,878`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `2026-11-26 03:55:41 UTC` -> `20261126-035541`.
+pub fn timestamp(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
 /// `text` safe to show on a terminal: every control character (escape sequences, carriage
 /// returns, newlines, …) is written as its Rust escape (`\u{1b}`, `\r`, `\n`), so a run id,
 /// name, note or preset name cannot move the cursor, recolour or clear the screen.
@@ -76,47 +115,4 @@ pub fn clean(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn learning_rates_are_short() {
-        assert_eq!(super::lr(0.1), "0.1");
-        assert_eq!(super::lr(0.0042), "0.0042");
-        assert_eq!(super::lr(4e-6), "4.0e-6");
-    }
-
-    use super::*;
-
-    #[test]
-    fn durations_read_like_tqdm() {
-        assert_eq!(duration(0.0), "00:00");
-        assert_eq!(duration(75.2), "01:15");
-        assert_eq!(duration(3725.0), "1:02:05");
-        assert_eq!(duration(f64::NAN), "?");
-    }
-
-    #[test]
-    fn statistics_fit_in_seven_characters() {
-        let cases = [
-            (0.0, "0"),
-            (0.0123, "0.012"),
-            (-0.25, "-0.250"),
-            (1.234, "1.23"),
-            (12.34, "12.3"),
-            (1234.0, "1234"),
-            (4.2e-5, "4.2e-5"),
-            (-3.1e-3, "-3.1e-3"),
-            (123456.0, "1.2e5"),
-        ];
-        for (v, s) in cases {
-            assert_eq!(short(v), s, "{v}");
-            assert!(s.chars().count() <= 7);
-        }
-    }
-
-    #[test]
-    fn rates_keep_few_digits() {
-        assert_eq!(rate(4620.3), "4,620");
-        assert_eq!(rate(2.5), "2.50");
-        assert_eq!(rate(f64::INFINITY), "?");
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@
 //! `Damaged` record with its reason, never a panic.
 
 mod command;
-mod diff;
+mod error;
 mod metrics;
 mod report;
 mod scan;
@@ -15,8 +15,9 @@ pub mod fixture;
 #[cfg(test)]
 mod tests;
 
+pub use crate::config::diff::{diff, diff_many, flatten, Change, KeyDiff};
 pub use command::output;
-pub use diff::{diff, diff_many, flatten, Change, KeyDiff};
+pub use error::HistoryError;
 pub use metrics::{epochs, EpochPoint};
 pub use report::{cells, compare_table, history_table, COLUMNS};
 pub use scan::{config_before, previous_config, scan, scan_dir};

@@ -24,6 +24,7 @@ pub mod history;
 pub mod insight;
 pub mod layer_stats;
 pub mod lock;
+pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod rng;

@@ -3,6 +3,7 @@
 //! every result and analysis fact computed from `metrics.jsonl`, and PNG loss and accuracy
 //! plots that the markdown embeds.
 
+mod error;
 mod font;
 mod html;
 mod layers;
@@ -11,8 +12,9 @@ mod read;
 
 use crate::config::Config;
 use crate::events::{EpochStats, TrainEvent};
+use crate::metrics::Run;
+pub use error::ReportError;
 use plot::Series;
-use read::Recorded;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -30,33 +32,31 @@ pub enum Format {
 
 /// Read the run in `dir` back from its `metrics.jsonl` (garbled lines in `skipped`); an
 /// error means the folder is not a run.
-pub fn load(dir: &Path) -> Result<Recorded, String> {
+pub fn load(dir: &Path) -> Result<crate::metrics::Recorded, ReportError> {
     read::read(dir)
 }
 
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.
-pub fn write(dir: &Path, rec: &Recorded) -> Result<PathBuf, String> {
+pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     plots(dir, rec)?;
     let md = markdown(rec);
     let path = dir.join("report.md");
-    crate::rundir::write_atomic(&path, md.as_bytes()).map_err(|e| e.to_string())?;
+    crate::rundir::write_atomic(&path, md.as_bytes())?;
     Ok(path)
 }
 
 /// `report.html` beside `report.md` (which `write` made first); returns its path.
-pub fn write_html(dir: &Path, rec: &Recorded) -> Result<PathBuf, String> {
-    let title = rec.info.as_ref().map_or("convscope run".into(), |i| {
-        format!("Run {}: {}", i.run_id, i.preset)
-    });
+pub fn write_html(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
+    let title = format!("Run {}: {}", rec.info.run_id, rec.info.preset);
     let page = html::from_markdown(&markdown(rec), &title, dir)?;
     let path = dir.join("report.html");
-    crate::rundir::write_atomic(&path, page.as_bytes()).map_err(|e| e.to_string())?;
+    crate::rundir::write_atomic(&path, page.as_bytes())?;
     Ok(path)
 }
 
-fn plots(dir: &Path, rec: &Recorded) -> Result<(), String> {
-    let epochs = rec.info.as_ref().map_or(1, |i| i.epochs.max(1)) as f64;
-    let start = rec.info.as_ref().map_or(0, |i| i.start_epoch) as f64;
+fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
+    let epochs = rec.planned.max(1) as f64;
+    let start = rec.info.start_epoch as f64;
     let per_epoch = |f: fn(&EpochStats) -> f64| -> Vec<(f64, f64)> {
         rec.epochs.iter().map(|e| (e.epoch as f64, f(e))).collect()
     };
@@ -102,8 +102,8 @@ fn plots(dir: &Path, rec: &Recorded) -> Result<(), String> {
 }
 
 /// The whole markdown document.
-pub fn markdown(rec: &Recorded) -> String {
-    let info = rec.info.as_ref().expect("read() requires a started line");
+pub fn markdown(rec: &Run) -> String {
+    let info = &rec.info;
     let config = Config::from_toml("the run's config", &info.config_toml, &[]).ok();
     let preset = config.as_ref().map(|c| c.preset().clone());
     let note = |f: fn(&crate::config::ModelPreset) -> &Option<String>| {
@@ -114,13 +114,13 @@ pub fn markdown(rec: &Recorded) -> String {
     let _ = writeln!(
         md,
         "{} parameters · device {} · data {} · {} train / {} test images · batch {} · {} epochs planned\n",
-        crate::arch::thousands(info.summary.total_params),
+        crate::fmt::thousands(info.summary.total_params),
         info.device,
         info.data_source,
         info.train_size,
         info.test_size,
         info.batch_size,
-        info.epochs
+        rec.planned
     );
     let _ = writeln!(
         md,
@@ -147,7 +147,7 @@ pub fn markdown(rec: &Recorded) -> String {
     md
 }
 
-fn results(rec: &Recorded) -> String {
+fn results(rec: &Run) -> String {
     let mut md = String::from("## Results\n\n");
     if rec.epochs.is_empty() {
         md.push_str("No epoch finished.\n\n");
@@ -237,7 +237,7 @@ pub fn facts(epochs: &[EpochStats]) -> Vec<String> {
     out
 }
 
-fn analysis(rec: &Recorded, analysis: Option<String>, result: Option<String>) -> String {
+fn analysis(rec: &Run, analysis: Option<String>, result: Option<String>) -> String {
     let mut md = String::from("## Analysis\n\n");
     for f in facts(&rec.epochs) {
         let _ = writeln!(md, "- {f}");
@@ -252,20 +252,20 @@ fn analysis(rec: &Recorded, analysis: Option<String>, result: Option<String>) ->
             );
         }
     }
-    if let Some(s) = &rec.summary {
+    if let Some(s) = rec.summary() {
         let _ = writeln!(
             md,
             "- {}",
             s.line_as(if s.stopped {
                 "stopped"
-            } else if rec.failure.is_some() {
+            } else if rec.failure().is_some() {
                 "failed"
             } else {
                 "finished"
             })
         );
     }
-    if let Some(f) = &rec.failure {
+    if let Some(f) = rec.failure() {
         let _ = writeln!(md, "- The run failed: {f}");
     }
     if let Some(s) = &rec.last_layer_stats {
@@ -293,7 +293,7 @@ fn weakest(d: &crate::insight::TestDetail) -> String {
 
 /// The run's events printed as the headless log prints them (the seed's format), without
 /// the tables already shown above.
-fn logs(rec: &Recorded) -> String {
+fn logs(rec: &Run) -> String {
     let (tx, rx) = crossbeam_channel::unbounded();
     for ev in &rec.events {
         if !matches!(ev, TrainEvent::Started(_)) {

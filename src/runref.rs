@@ -180,7 +180,7 @@ fn looks_like_a_path(typed: &str) -> bool {
 
 /// A run folder holds its config or its metrics (a run killed early may lack the rest).
 fn is_run(dir: &Path) -> bool {
-    dir.join("config.toml").is_file() || dir.join("metrics.jsonl").is_file()
+    dir.join("config.toml").is_file() || crate::metrics::path(dir).is_file()
 }
 
 /// The name a run was given, if any: the first line of its [`NAME_FILE`].

@@ -192,7 +192,7 @@ impl Emitter {
                     level: Level::Error,
                     message: format!(
                         "cannot write {}: {err}; the run goes on, later events may be missing from it",
-                        self.dir.path.join("metrics.jsonl").display()
+                        self.dir.metrics_path().display()
                     ),
                 });
             }

@@ -139,7 +139,7 @@ impl Default for UiOptions {
 }
 
 /// Reads the run history (at start-up and whenever a run ends) for the runs panel.
-pub type HistoryLoader = Box<dyn Fn() -> Result<Vec<RunRecord>, String>>;
+pub type HistoryLoader = Box<dyn Fn() -> Result<Vec<RunRecord>, crate::history::HistoryError>>;
 
 /// How the dashboard ended.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,9 +20,9 @@ pub fn run(args: &ReportArgs) -> Result<Exit, Error> {
             crate::fmt::clean(&still_running(dir, &holder))
         );
     }
-    let written = crate::report::write(dir, &rec).and_then(|md| match args.format {
+    let written = crate::report::write(dir, &rec.run).and_then(|md| match args.format {
         Format::Md => Ok(md),
-        Format::Html => crate::report::write_html(dir, &rec),
+        Format::Html => crate::report::write_html(dir, &rec.run),
     });
     let path = written.map_err(|e| Error::Failed(format!("report: {e}")))?;
     super::print(&format!("report: {}\n", path.display()))?;

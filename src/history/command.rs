@@ -1,11 +1,11 @@
 //! `convscope runs [--compare A B ..]`: the text it prints, or the error that exits 2.
 
-use super::{compare_table, epochs, history_table, scan, RunRecord};
+use super::{compare_table, epochs, history_table, scan, HistoryError, RunRecord};
 use std::path::Path;
 
 /// The history table of `root`, or the comparison of the runs named in `compare`.
 /// An unknown run id, or a runs folder that cannot be listed, is an error naming it.
-pub fn output(root: &Path, compare: &[String]) -> Result<String, String> {
+pub fn output(root: &Path, compare: &[String]) -> Result<String, HistoryError> {
     let records = scan(root)?;
     if compare.is_empty() {
         if records.is_empty() {
@@ -19,7 +19,10 @@ pub fn output(root: &Path, compare: &[String]) -> Result<String, String> {
             records
                 .iter()
                 .find(|r| &r.id == id)
-                .ok_or_else(|| format!("runs --compare: no run '{id}' in {}", root.display()))
+                .ok_or_else(|| HistoryError::NoRun {
+                    id: id.clone(),
+                    root: root.to_path_buf(),
+                })
         })
         .collect::<Result<_, _>>()?;
     let per_epoch: Vec<_> = runs

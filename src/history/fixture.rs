@@ -47,11 +47,74 @@ pub fn write_run(
 ) -> PathBuf {
     let dir = root.join(id);
     std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(crate::metrics::path(&dir));
+    let config = config(&dir, lr, accs.len());
+    let stats = stats(accs);
+    let mut lines = vec![started(id, &dir, &config, accs.len(), batches, &[])];
+    lines.extend(session(&stats, batches, lr));
+    lines.extend(ending(&dir, id, &stats, end));
+    append(&dir, &lines);
+    write_summary(&dir, lines.last(), changed);
+    dir
+}
+
+/// Write `root/id` for a run of `accs.len()` epochs stopped after `stopped_after` of them
+/// (its `summary.json` says so), then resumed (`--resume`): a second `started` line with
+/// `start_epoch = stopped_after`, then the remaining epochs. `end` is how the resumed
+/// session ended: `Finished` rewrites `summary.json`; `None` (still running, or killed)
+/// leaves the first session's, older than `metrics.jsonl`.
+pub fn write_resumed(
+    root: &Path,
+    id: &str,
+    accs: &[(f64, f64)],
+    stopped_after: usize,
+    end: End,
+    batches: usize,
+) -> PathBuf {
+    let dir = root.join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_file(crate::metrics::path(&dir));
+    let config = config(&dir, 0.1, accs.len());
+    let stats = stats(accs);
+    let (first, second) = stats.split_at(stopped_after);
+    let mut lines = vec![started(id, &dir, &config, accs.len(), batches, &[])];
+    lines.extend(session(first, batches, 0.1));
+    lines.extend(ending(&dir, id, first, End::Stopped));
+    append(&dir, &lines);
+    write_summary(&dir, lines.last(), &[]);
+    // The first session's summary is older than the lines the resumed session appends.
+    let summary = std::fs::File::options()
+        .write(true)
+        .open(dir.join("summary.json"))
+        .unwrap();
+    let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    summary.set_modified(earlier).unwrap();
+    let mut lines = vec![started(id, &dir, &config, accs.len(), batches, first)];
+    lines.extend(session(second, batches, 0.1));
+    lines.extend(ending(&dir, id, &stats, end));
+    append(&dir, &lines);
+    write_summary(&dir, lines.last(), &[]);
+    dir
+}
+
+fn config(dir: &Path, lr: f64, epochs: usize) -> Config {
     let mut config = Config::default();
     config.train.lr = lr;
-    config.train.epochs = accs.len().max(1);
+    config.train.epochs = epochs.max(1);
     std::fs::write(dir.join("config.toml"), config.to_toml()).unwrap();
-    let mut lines = vec![TrainEvent::Started(Box::new(RunInfo {
+    config
+}
+
+/// The `started` line of a session that starts after the epochs in `prior`.
+fn started(
+    id: &str,
+    dir: &Path,
+    config: &Config,
+    epochs: usize,
+    batches: usize,
+    prior: &[EpochStats],
+) -> TrainEvent {
+    TrainEvent::Started(Box::new(RunInfo {
         run_id: id.into(),
         run_dir: dir.display().to_string(),
         preset: config.model.clone(),
@@ -59,23 +122,30 @@ pub fn write_run(
         summary: config.preset().summarize().unwrap(),
         train_size: 1000,
         test_size: 500,
-        epochs: accs.len(),
+        epochs,
         batch_size: 128,
         batches_per_epoch: batches,
         data_source: "fixture".into(),
         config_toml: config.to_toml(),
-        start_epoch: 0,
-        prior_epochs: Vec::new(),
-    }))];
-    let stats: Vec<EpochStats> = accs
-        .iter()
+        start_epoch: prior.len(),
+        prior_epochs: prior.to_vec(),
+    }))
+}
+
+fn stats(accs: &[(f64, f64)]) -> Vec<EpochStats> {
+    accs.iter()
         .enumerate()
         .map(|(k, &(train, test))| EpochStats {
             epochs: accs.len(),
             ..epoch(k + 1, train, test)
         })
-        .collect();
-    for e in &stats {
+        .collect()
+}
+
+/// The batch and epoch lines of `stats`' epochs.
+fn session(stats: &[EpochStats], batches: usize, lr: f64) -> Vec<TrainEvent> {
+    let mut lines = Vec::new();
+    for e in stats {
         for b in 1..=batches {
             lines.push(TrainEvent::Batch(crate::events::BatchStats {
                 epoch: e.epoch,
@@ -90,6 +160,11 @@ pub fn write_run(
         }
         lines.push(TrainEvent::Epoch(e.clone()));
     }
+    lines
+}
+
+/// The final line after the epochs `stats`.
+fn ending(dir: &Path, id: &str, stats: &[EpochStats], end: End) -> Option<TrainEvent> {
     let best = stats
         .iter()
         .max_by(|a, b| a.test_acc().total_cmp(&b.test_acc()));
@@ -106,22 +181,37 @@ pub fn write_run(
         stopped: end == End::Stopped,
     };
     match end {
-        End::Finished | End::Stopped => {
-            lines.push(TrainEvent::Finished(summary.clone()));
-            let json = crate::rundir::summary_json(&summary, changed).unwrap();
-            std::fs::write(dir.join("summary.json"), json).unwrap();
-        }
-        End::Failed => lines.push(TrainEvent::Failed {
+        End::Finished | End::Stopped => Some(TrainEvent::Finished(summary)),
+        End::Failed => Some(TrainEvent::Failed {
             reason: "loss became NaN at epoch 2 batch 3".into(),
             summary: Some(summary),
         }),
-        End::None => {}
+        End::None => None,
     }
-    let mut f = std::fs::File::create(dir.join("metrics.jsonl")).unwrap();
-    for ev in &lines {
+}
+
+/// `summary.json` as the trainer writes it after a `finished` line: the summary's fields
+/// plus `changed`.
+fn write_summary(dir: &Path, last: Option<&TrainEvent>, changed: &[Change]) {
+    let Some(TrainEvent::Finished(summary)) = last else {
+        return;
+    };
+    let mut json = serde_json::to_value(summary).unwrap();
+    json["changed"] = serde_json::to_value(changed).unwrap();
+    let text = serde_json::to_string_pretty(&json).unwrap();
+    std::fs::write(dir.join("summary.json"), text).unwrap();
+}
+
+/// Append `lines` to the folder's `metrics.jsonl`.
+fn append(dir: &Path, lines: &[TrainEvent]) {
+    let mut f = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(crate::metrics::path(dir))
+        .unwrap();
+    for ev in lines {
         writeln!(f, "{}", serde_json::to_string(ev).unwrap()).unwrap();
     }
-    dir
 }
 
 /// A fresh empty folder for one test.

@@ -1,16 +1,36 @@
 //! Reading run folders: one `RunRecord` per folder, from `config.toml`, `summary.json` and,
 //! only for runs without a summary, `metrics.jsonl`. Whatever is missing or unreadable
 //! makes the record `Damaged` with the file and the error; nothing here panics.
+//! A `summary.json` older than `metrics.jsonl` belongs to an earlier session of a run that
+//! has since been resumed: then the metrics tell how the run stands.
 
-use super::metrics::{self, Recorded};
-use super::{Change, Numbers, RunRecord, Status, SummaryFile};
+use super::{HistoryError, Numbers, RunRecord, Status, SummaryFile};
 use crate::events::{EpochStats, RunSummary};
+use crate::metrics::{End, Keep, MetricsError, FILE_NAME};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+const SUMMARY: &str = "summary.json";
+const CONFIG: &str = "config.toml";
+
+/// What makes one folder `Damaged`.
+#[derive(Debug, thiserror::Error)]
+enum Problem {
+    #[error("{0} missing")]
+    Missing(&'static str),
+    #[error("{file}: {why}")]
+    Unreadable { file: &'static str, why: String },
+    #[error("{FILE_NAME} missing or unreadable")]
+    MetricsUnreadable,
+    #[error("{FILE_NAME} has no started event")]
+    NoStarted,
+    #[error("{SUMMARY} missing after a finished event")]
+    SummaryLost,
+}
+
 /// Every folder under `root`, newest first. A missing root is an empty history; a root that
 /// cannot be listed is an error naming it.
-pub fn scan(root: &Path) -> Result<Vec<RunRecord>, String> {
+pub fn scan(root: &Path) -> Result<Vec<RunRecord>, HistoryError> {
     let mut records: Vec<RunRecord> = folders(root)?.iter().map(|p| scan_dir(p)).collect();
     records.sort_by(|a, b| (&b.started, &b.id).cmp(&(&a.started, &a.id)));
     // A run without summary.json (failed, killed, running) has no recorded `changed`:
@@ -28,11 +48,16 @@ pub fn scan(root: &Path) -> Result<Vec<RunRecord>, String> {
 }
 
 /// The folders directly under `root` (not following anything else).
-fn folders(root: &Path) -> Result<Vec<PathBuf>, String> {
+fn folders(root: &Path) -> Result<Vec<PathBuf>, HistoryError> {
     let entries = match std::fs::read_dir(root) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: cannot list runs: {e}", root.display())),
+        Err(source) => {
+            return Err(HistoryError::List {
+                root: root.to_path_buf(),
+                source,
+            })
+        }
     };
     Ok(entries
         .filter_map(Result::ok)
@@ -81,27 +106,44 @@ fn started(path: &Path) -> String {
         return name[..15].to_string();
     }
     let mtime = std::fs::metadata(path).and_then(|m| m.modified());
-    crate::rundir::timestamp(mtime.unwrap_or(SystemTime::UNIX_EPOCH))
+    crate::fmt::timestamp(mtime.unwrap_or(SystemTime::UNIX_EPOCH))
 }
 
-fn read_config(run: &Path) -> Result<toml::Table, String> {
-    let text = std::fs::read_to_string(run.join("config.toml")).map_err(|e| {
+fn read_config(run: &Path) -> Result<toml::Table, Problem> {
+    let text = std::fs::read_to_string(run.join(CONFIG)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            "config.toml missing".to_string()
+            Problem::Missing(CONFIG)
         } else {
-            format!("config.toml: {e}")
+            Problem::Unreadable {
+                file: CONFIG,
+                why: e.to_string(),
+            }
         }
     })?;
-    toml::from_str(&text).map_err(|e| format!("config.toml: {}", first_line(&e.to_string())))
+    toml::from_str(&text).map_err(|e| Problem::Unreadable {
+        file: CONFIG,
+        why: first_line(&e.to_string()),
+    })
 }
 
-fn read_summary(run: &Path) -> Option<Result<SummaryFile, String>> {
-    let bytes = match std::fs::read(run.join("summary.json")) {
+fn read_summary(run: &Path) -> Option<Result<SummaryFile, Problem>> {
+    let unreadable = |why: String| Problem::Unreadable { file: SUMMARY, why };
+    let bytes = match std::fs::read(run.join(SUMMARY)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => return Some(Err(format!("summary.json: {e}"))),
+        Err(e) => return Some(Err(unreadable(e.to_string()))),
     };
-    Some(serde_json::from_slice(&bytes).map_err(|e| format!("summary.json: {e}")))
+    Some(serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string())))
+}
+
+/// `metrics.jsonl` was written after `summary.json`: a later session resumed the run.
+fn summary_is_stale(run: &Path) -> bool {
+    let modified = |f: &str| {
+        std::fs::metadata(run.join(f))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    matches!((modified(FILE_NAME), modified(SUMMARY)), (Some(m), Some(s)) if m > s)
 }
 
 fn first_line(s: &str) -> String {
@@ -127,15 +169,14 @@ pub fn scan_dir(path: &Path) -> RunRecord {
         .unwrap_or("?")
         .to_string();
     let (mut status, numbers, changed) = match read_summary(path) {
+        Some(Ok(s)) if summary_is_stale(path) => {
+            let (status, numbers) = from_metrics(path, true, &mut problems);
+            (status, numbers, s.changed)
+        }
         Some(Ok(s)) => {
-            if !path.join("metrics.jsonl").is_file() {
-                problems.push("metrics.jsonl missing".into());
+            if !crate::metrics::path(path).is_file() {
+                problems.push(Problem::Missing(FILE_NAME));
             }
-            let status = if s.stopped {
-                Status::Stopped
-            } else {
-                Status::Finished
-            };
             let numbers = Numbers {
                 epochs_done: s.epochs_done,
                 best_test_acc: s.best_test_acc,
@@ -143,22 +184,20 @@ pub fn scan_dir(path: &Path) -> RunRecord {
                 final_gap_pp: s.final_gap_pp,
                 wall_seconds: Some(s.wall_seconds),
             };
-            (status, Some(numbers), s.changed)
+            (finished(s.stopped), Some(numbers), s.changed)
         }
         Some(Err(e)) => {
             problems.push(e);
             (Status::Running, None, Vec::new())
         }
-        None => match metrics::read(path) {
-            Ok(r) => unfinished(r, &mut problems),
-            Err(_) => {
-                problems.push("metrics.jsonl missing or unreadable".into());
-                (Status::Running, None, Vec::new())
-            }
-        },
+        None => {
+            let (status, numbers) = from_metrics(path, false, &mut problems);
+            (status, numbers, Vec::new())
+        }
     };
     if !problems.is_empty() {
-        status = Status::Damaged(problems.join("; "));
+        let why: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        status = Status::Damaged(why.join("; "));
     }
     RunRecord {
         started: started(path),
@@ -172,21 +211,46 @@ pub fn scan_dir(path: &Path) -> RunRecord {
     }
 }
 
-/// A run without `summary.json`: failed, still running, or killed.
-fn unfinished(r: Recorded, problems: &mut Vec<String>) -> (Status, Option<Numbers>, Vec<Change>) {
-    if !r.started {
-        problems.push("metrics.jsonl has no started event".into());
+fn finished(stopped: bool) -> Status {
+    if stopped {
+        Status::Stopped
+    } else {
+        Status::Finished
     }
-    if r.finished.is_some() {
-        problems.push("summary.json missing after a finished event".into());
-    }
-    let from_epochs = numbers_from_epochs(&r.epochs);
-    match r.failed {
-        Some((reason, summary)) => {
-            let numbers = summary.as_ref().map(numbers_from_summary).or(from_epochs);
-            (Status::Failed(first_line(&reason)), numbers, Vec::new())
+}
+
+/// How the run stands by its `metrics.jsonl`: a run without a (current) `summary.json` is
+/// failed, still running, killed, or (`has_summary`) resumed since its summary was written.
+fn from_metrics(
+    path: &Path,
+    has_summary: bool,
+    problems: &mut Vec<Problem>,
+) -> (Status, Option<Numbers>) {
+    let run = match crate::metrics::read(path, Keep::Epochs) {
+        Ok(r) => r.run,
+        Err(MetricsError::NotARun { .. }) => {
+            problems.push(Problem::NoStarted);
+            return (Status::Running, None);
         }
-        None => (Status::Running, from_epochs, Vec::new()),
+        Err(_) => {
+            problems.push(Problem::MetricsUnreadable);
+            return (Status::Running, None);
+        }
+    };
+    let from_epochs = numbers_from_epochs(&run.epochs);
+    match run.end {
+        Some(End::Finished(s)) if has_summary => {
+            (finished(s.stopped), Some(numbers_from_summary(&s)))
+        }
+        Some(End::Finished(_)) => {
+            problems.push(Problem::SummaryLost);
+            (Status::Running, from_epochs)
+        }
+        Some(End::Failed { reason, summary }) => {
+            let numbers = summary.as_ref().map(numbers_from_summary).or(from_epochs);
+            (Status::Failed(first_line(&reason)), numbers)
+        }
+        None => (Status::Running, from_epochs),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The scanner on good, damaged and many folders; the config diff; the printed tables.
 
-use super::fixture::{scratch, write_run, End};
+use super::fixture::{scratch, write_resumed, write_run, End};
 use super::*;
 use crate::config::Config;
 use std::fs;
@@ -188,6 +188,7 @@ fn a_garbled_metrics_line_is_skipped_not_fatal() {
     assert_eq!(r.numbers.unwrap().epochs_done, 3);
     assert!(epochs(&root.join("nope"))
         .unwrap_err()
+        .to_string()
         .contains("metrics.jsonl"));
     fs::remove_dir_all(&root).unwrap();
 }
@@ -327,30 +328,6 @@ fn diff_many_keeps_keys_that_differ_anywhere() {
 }
 
 #[test]
-fn a_new_run_folder_records_what_changed_since_the_newest_run() {
-    let root = scratch("rundir");
-    let mut c = Config::default();
-    let first = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
-    assert!(first.changed.is_empty());
-    c.train.lr = 0.02;
-    c.train.seed = 7;
-    let second = crate::rundir::RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
-    let keys: Vec<&str> = second.changed.iter().map(|c| c.key.as_str()).collect();
-    assert_eq!(keys, ["train.lr", "train.seed"]);
-    // The newest folder with a readable config is "previous": a damaged newer one is passed over.
-    fs::create_dir_all(root.join("99991231-235959-broken")).unwrap();
-    assert_eq!(previous_config(&root).unwrap(), table(&c.to_toml()));
-    // Reopened (as --resume does), a run compares with the run before it, not with itself.
-    let reopened = crate::rundir::RunDir::open(&second.path).unwrap();
-    assert_eq!(reopened.changed, second.changed);
-    assert!(crate::rundir::RunDir::open(&first.path)
-        .unwrap()
-        .changed
-        .is_empty());
-    fs::remove_dir_all(&root).unwrap();
-}
-
-#[test]
 fn tables_show_the_columns_and_the_comparison_side_by_side() {
     let root = scratch("tables");
     let change = lr_change();
@@ -408,6 +385,33 @@ fn tables_show_the_columns_and_the_comparison_side_by_side() {
     );
     assert!(out.contains("3      95.00 / 97.00 / +2.00    —"), "{out}");
     let e = output(&root, &["20261126-010000-model-3".into(), "nope".into()]).unwrap_err();
-    assert!(e.contains("'nope'"), "{e}");
+    assert!(e.to_string().contains("'nope'"), "{e}");
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_resumed_run_is_listed_as_its_last_session_left_it() {
+    let root = scratch("resumed");
+    let accs = [(0.9, 0.91), (0.95, 0.94), (0.97, 0.96), (0.98, 0.97)];
+    // Stopped after epoch 1, resumed to the end: the new summary.json says finished 4.
+    let done = write_resumed(&root, "20261126-010000-model-3", &accs, 1, End::Finished, 2);
+    // Stopped after epoch 1, resumed, at epoch 3 now (or killed there): the old
+    // summary.json says stopped after 1, but the metrics have moved on.
+    let going = write_resumed(
+        &root,
+        "20261126-020000-model-3",
+        &accs[..3],
+        1,
+        End::None,
+        2,
+    );
+    let r = scan_dir(&done);
+    assert_eq!(r.status, Status::Finished);
+    assert_eq!(r.numbers.as_ref().unwrap().epochs_done, 4);
+    let r = scan_dir(&going);
+    assert_eq!(r.status, Status::Running);
+    let n = r.numbers.unwrap();
+    assert_eq!((n.epochs_done, n.best_epoch), (3, 3));
+    assert_eq!(epochs(&done).unwrap().len(), 4);
     fs::remove_dir_all(&root).unwrap();
 }

@@ -3,6 +3,7 @@
 //! formats always say the same thing. Handles exactly the markdown `report.rs` produces:
 //! headings, paragraphs, bullet lists, pipe tables, fenced code and images.
 
+use super::ReportError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -15,7 +16,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;tex
 img{max-width:100%}";
 
 /// `md` as an HTML document titled `title`; images are read from `dir` and inlined.
-pub fn from_markdown(md: &str, title: &str, dir: &Path) -> Result<String, String> {
+pub fn from_markdown(md: &str, title: &str, dir: &Path) -> Result<String, ReportError> {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -50,8 +51,9 @@ pub fn from_markdown(md: &str, title: &str, dir: &Path) -> Result<String, String
             }
             out.push_str("</ul>\n");
         } else if let Some((alt, file)) = image(line) {
-            let bytes = std::fs::read(dir.join(file))
-                .map_err(|e| format!("cannot read {}: {e}", dir.join(file).display()))?;
+            let path = dir.join(file);
+            let bytes =
+                std::fs::read(&path).map_err(|source| ReportError::Image { path, source })?;
             let _ = writeln!(
                 out,
                 "<p><img alt=\"{}\" src=\"data:image/png;base64,{}\"></p>",
@@ -178,6 +180,6 @@ mod tests {
     #[test]
     fn a_missing_image_is_an_error_naming_the_file() {
         let e = from_markdown("![x](nope.png)\n", "t", Path::new("/nonexistent")).unwrap_err();
-        assert!(e.contains("/nonexistent/nope.png"), "{e}");
+        assert!(e.to_string().contains("/nonexistent/nope.png"), "{e}");
     }
 }

@@ -1,7 +1,7 @@
 //! Line charts drawn into an RGB buffer and written as PNG (the `png` crate candle already
 //! links): axes, grid, numeric tick labels in a built-in pixel font, and the series.
 
-use super::font;
+use super::{font, ReportError};
 use std::path::Path;
 
 pub type Rgb = [u8; 3];
@@ -63,9 +63,12 @@ impl Canvas {
         font::draw(s, x, y, 2, |px, py| self.dot(px, py, c));
     }
 
-    pub fn write_png(&self, path: &Path) -> Result<(), String> {
-        let fail = |e: &dyn std::fmt::Display| format!("{}: cannot write PNG: {e}", path.display());
-        let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+    pub fn write_png(&self, path: &Path) -> Result<(), ReportError> {
+        let fail = |source: png::EncodingError| ReportError::Png {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::create(path).map_err(|e| fail(e.into()))?;
         let mut enc = png::Encoder::new(
             std::io::BufWriter::new(file),
             self.width as u32,
@@ -73,9 +76,9 @@ impl Canvas {
         );
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().map_err(|e| fail(&e))?;
-        w.write_image_data(&self.rgb).map_err(|e| fail(&e))?;
-        w.finish().map_err(|e| fail(&e))
+        let mut w = enc.write_header().map_err(fail)?;
+        w.write_image_data(&self.rgb).map_err(fail)?;
+        w.finish().map_err(fail)
     }
 }
 

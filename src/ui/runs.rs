@@ -63,14 +63,14 @@ pub struct Runs {
 impl Runs {
     /// Replace the records (start-up, or a run ended); keeps the selection of runs that are
     /// still there and the cursor on the same run when it can.
-    pub fn set_records(&mut self, loaded: Result<Vec<RunRecord>, String>) {
+    pub fn set_records(&mut self, loaded: Result<Vec<RunRecord>, impl std::fmt::Display>) {
         let at = self.records.get(self.cursor).map(|r| r.id.clone());
         match loaded {
             Ok(r) => {
                 self.records = r;
                 self.error = None;
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(e.to_string()),
         }
         let records = &self.records;
         self.selected
@@ -116,7 +116,7 @@ impl Runs {
                     epochs,
                 }),
                 Ok(_) => problems.push(format!("{}: no epoch recorded", r.id)),
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(e.to_string()),
             }
         }
         self.note = Some(if problems.is_empty() && overlays.is_empty() {

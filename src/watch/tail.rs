@@ -1,8 +1,11 @@
-//! Following a `metrics.jsonl` as another process appends to it: complete lines become
-//! `TrainEvent`s, a partial last line waits until its newline arrives, and a garbled or
-//! truncated line is skipped with a warning instead of ending the watch.
+//! Following a `metrics.jsonl` as another process appends to it, through the `metrics`
+//! reader: complete lines become `TrainEvent`s, a partial last line waits until its newline
+//! arrives, and a garbled, truncated or over-long line is skipped with a warning instead of
+//! ending the watch. The run's end is held back until it is known to be the end: a later
+//! `started` line (a resume) continues the run instead.
 
 use crate::events::{Level, TrainEvent};
+use crate::metrics::{parse_line, resume_note, End, Fold, Keep, Line, Lines, Step};
 use crossbeam_channel::{Receiver, Sender};
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -36,81 +39,87 @@ pub enum Warnings {
     Events,
 }
 
-/// Splits a byte stream into lines, keeping an unfinished last line until it completes.
-#[derive(Debug, Default)]
-pub struct Lines {
-    pending: Vec<u8>,
-    /// 1-based number of the last complete line returned.
-    pub line_no: usize,
-}
-
-impl Lines {
-    /// Append `bytes`; return the lines they completed (without the newline).
-    pub fn feed(&mut self, bytes: &[u8]) -> Vec<(usize, String)> {
-        self.pending.extend_from_slice(bytes);
-        let mut out = Vec::new();
-        while let Some(nl) = self.pending.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=nl).collect();
-            self.line_no += 1;
-            let text = String::from_utf8_lossy(&line[..line.len() - 1]);
-            out.push((self.line_no, text.trim_end_matches('\r').to_string()));
-        }
-        out
-    }
-
-    /// The unfinished line, if the stream has ended with one.
-    pub fn rest(&mut self) -> Option<(usize, String)> {
-        if self.pending.is_empty() {
-            return None;
-        }
-        self.line_no += 1;
-        let text = String::from_utf8_lossy(&self.pending).into_owned();
-        self.pending.clear();
-        Some((self.line_no, text))
-    }
-}
-
-/// One line to an event; `Ok(None)` for a blank line, `Err` says why it was skipped.
-pub fn parse_line(source: &str, no: usize, line: &str) -> Result<Option<TrainEvent>, String> {
-    if line.trim().is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_str(line).map(Some).map_err(|e| {
-        let shown: String = line.chars().take(60).collect();
-        let more = if line.chars().count() > 60 { "…" } else { "" };
-        format!("{source}:{no}: skipped a line that is not a convscope event ({e}): {shown}{more}")
-    })
-}
-
 /// Parses lines and passes events on; stops (returns false) after the run's last event or
 /// when nobody listens any more.
 struct Forward {
     source: String,
     tx: Sender<TrainEvent>,
     warnings: Warnings,
+    fold: Fold,
+    /// The latest session's final event, passed on once nothing resumes the run.
+    held: Option<TrainEvent>,
+    /// Hold an end until the data runs out: only for a file, whose end is seen (a pipe such
+    /// as `ssh host tail -f` may never end, so there the end is passed on at once).
+    hold_ends: bool,
 }
 
 impl Forward {
-    fn line(&self, no: usize, line: &str) -> bool {
-        match parse_line(&self.source, no, line) {
+    fn line(&mut self, line: Line) -> bool {
+        match parse_line(&self.source, line) {
             Ok(None) => true,
-            Ok(Some(ev)) => {
-                let last = matches!(ev, TrainEvent::Finished(_) | TrainEvent::Failed { .. });
-                self.tx.send(ev).is_ok() && !last
-            }
-            Err(message) => match self.warnings {
-                Warnings::Stderr => {
-                    eprintln!("convscope: warning: {message}");
-                    true
+            Ok(Some(ev)) => self.event(ev),
+            Err(skip) => self.warn(skip.to_string()),
+        }
+    }
+
+    fn event(&mut self, ev: TrainEvent) -> bool {
+        // A final line ends the watch even in a file without a `started` line.
+        let last = matches!(ev, TrainEvent::Finished(_) | TrainEvent::Failed { .. });
+        match self.fold.apply(&ev) {
+            Step::Resumed => {
+                let ended = self.held.take().as_ref().and_then(End::of);
+                if let (Some(end), TrainEvent::Started(info)) = (ended, &ev) {
+                    let note = TrainEvent::Log {
+                        level: Level::Info,
+                        message: resume_note(&end, info),
+                    };
+                    if self.tx.send(note).is_err() {
+                        return false;
+                    }
                 }
-                Warnings::Events => self
-                    .tx
-                    .send(TrainEvent::Log {
-                        level: Level::Warn,
-                        message,
-                    })
-                    .is_ok(),
-            },
+                self.tx.send(ev).is_ok()
+            }
+            _ if last && self.hold_ends => {
+                self.held = Some(ev);
+                true
+            }
+            _ if last => {
+                let _ = self.tx.send(ev);
+                false
+            }
+            // Anything but a resume after the run's end: the end stands.
+            _ if self.held.is_some() => {
+                self.release();
+                false
+            }
+            _ => self.tx.send(ev).is_ok(),
+        }
+    }
+
+    fn warn(&self, message: String) -> bool {
+        match self.warnings {
+            Warnings::Stderr => {
+                eprintln!("convscope: warning: {message}");
+                true
+            }
+            Warnings::Events => self
+                .tx
+                .send(TrainEvent::Log {
+                    level: Level::Warn,
+                    message,
+                })
+                .is_ok(),
+        }
+    }
+
+    /// Pass the held end on; true if there was one (the run is over).
+    fn release(&mut self) -> bool {
+        match self.held.take() {
+            Some(end) => {
+                let _ = self.tx.send(end);
+                true
+            }
+            None => false,
         }
     }
 
@@ -126,10 +135,13 @@ impl Forward {
 /// Start the reader thread. A file is opened here, so a missing one is an error now.
 pub fn spawn(source: Source, warnings: Warnings) -> io::Result<Receiver<TrainEvent>> {
     let (tx, rx) = crossbeam_channel::unbounded();
-    let fwd = Forward {
+    let mut fwd = Forward {
         source: source.name(),
         tx,
         warnings,
+        fold: Fold::new(Keep::Epochs),
+        held: None,
+        hold_ends: matches!(source, Source::File(_)),
     };
     let reader: Box<dyn Read + Send> =
         match &source {
@@ -141,13 +153,14 @@ pub fn spawn(source: Source, warnings: Warnings) -> io::Result<Receiver<TrainEve
     let follow = matches!(source, Source::File(_));
     std::thread::Builder::new()
         .name("convscope-watch".into())
-        .spawn(move || pump(reader, follow, &fwd))?;
+        .spawn(move || pump(reader, follow, &mut fwd))?;
     Ok(rx)
 }
 
 /// Read until the run's last event. `follow`: at the end of the data, wait for more (a file
-/// being appended to); otherwise the end of the data is the end of the input.
-fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &Forward) {
+/// being appended to); otherwise the end of the data is the end of the input. An end seen
+/// before the data ran out is the run's end unless the data goes on with a resume.
+fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &mut Forward) {
     let mut lines = Lines::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -163,21 +176,24 @@ fn pump(mut reader: Box<dyn Read + Send>, follow: bool, fwd: &Forward) {
             }
         };
         if n == 0 {
+            if fwd.release() {
+                return;
+            }
             if follow {
                 // Nobody to tell when the consumer has gone: the process ends with it.
                 std::thread::sleep(POLL);
                 continue;
             }
-            if let Some((no, line)) = lines.rest() {
-                if !fwd.line(no, &line) {
+            if let Some(line) = lines.rest() {
+                if !fwd.line(line) || fwd.release() {
                     return;
                 }
             }
             fwd.ended_early();
             return;
         }
-        for (no, line) in lines.feed(&buf[..n]) {
-            if !fwd.line(no, &line) {
+        for line in lines.feed(&buf[..n]) {
+            if !fwd.line(line) {
                 return;
             }
         }

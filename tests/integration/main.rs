@@ -17,6 +17,7 @@ mod lock;
 mod probe;
 mod report;
 mod resume;
+mod resumed_reads;
 mod run_refs;
 mod runs;
 mod signals;

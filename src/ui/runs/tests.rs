@@ -187,7 +187,7 @@ fn reloading_keeps_the_selection_and_the_cursor_on_the_same_run() {
     assert_eq!(app.view.runs.selected.len(), 2);
     app.view
         .runs
-        .set_records(Err("runs: cannot list runs: denied".into()));
+        .set_records(Err("runs: cannot list runs: denied".to_string()));
     assert_eq!(
         app.view.runs.records.len(),
         5,

@@ -1,4 +1,5 @@
-//! The line splitter and the skipping of bad lines, and a file followed while it grows.
+//! A file followed while it grows: past bad lines, to the run's end, and on through a
+//! resume (the splitter and the parsing are tested in `metrics`).
 
 use super::*;
 use crate::events::{RunState, TrainEvent};
@@ -6,38 +7,6 @@ use std::io::Write;
 
 fn state_line(s: &str) -> String {
     format!("{{\"event\":\"state\",\"state\":\"{s}\"}}")
-}
-
-#[test]
-fn a_partial_last_line_waits_for_its_newline() {
-    let mut l = Lines::default();
-    let line = state_line("running");
-    let (a, b) = line.split_at(10);
-    assert!(l.feed(a.as_bytes()).is_empty());
-    assert!(l.feed(b.as_bytes()).is_empty());
-    let got = l.feed(b"\n\r\nx");
-    assert_eq!(got, vec![(1, line.clone()), (2, String::new())]);
-    assert_eq!(l.rest(), Some((3, "x".to_string())));
-    assert_eq!(l.rest(), None);
-}
-
-#[test]
-fn garbled_and_truncated_lines_are_skipped_with_the_line_number() {
-    let ok = parse_line("m.jsonl", 1, &state_line("paused")).unwrap();
-    assert_eq!(
-        ok,
-        Some(TrainEvent::State {
-            state: RunState::Paused
-        })
-    );
-    assert_eq!(parse_line("m.jsonl", 2, "  ").unwrap(), None);
-    let truncated = &state_line("paused")[..20];
-    let e = parse_line("m.jsonl", 3, truncated).unwrap_err();
-    assert!(e.starts_with("m.jsonl:3: skipped a line"), "{e}");
-    let e = parse_line("m.jsonl", 4, "{\"event\":\"nonsense\"}").unwrap_err();
-    assert!(e.contains("m.jsonl:4:"), "{e}");
-    let e = parse_line("m.jsonl", 5, &"x".repeat(500)).unwrap_err();
-    assert!(e.len() < 250 && e.ends_with('…'), "{e}");
 }
 
 #[test]
@@ -92,4 +61,60 @@ fn a_missing_file_is_an_error_naming_it() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("/nonexistent/m.jsonl"), "{e}");
+}
+
+#[test]
+fn a_resumed_run_is_followed_past_the_first_sessions_end() {
+    use crate::history::fixture::{scratch, write_resumed, End};
+    let root = scratch("tail-resumed");
+    let accs = [(0.9, 0.91), (0.95, 0.94), (0.97, 0.96), (0.98, 0.97)];
+    let done = write_resumed(&root, "r", &accs, 1, End::Finished, 2);
+    let text = std::fs::read_to_string(crate::metrics::path(&done)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The resume is under way when the watch starts: the file ends within epoch 3.
+    let cut = lines
+        .iter()
+        .position(|l| l.contains("\"event\":\"epoch\",\"epoch\":3"))
+        .unwrap();
+    let path = root.join("growing.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for l in &lines[..cut] {
+        writeln!(f, "{l}").unwrap();
+    }
+    f.flush().unwrap();
+    let rx = spawn(Source::File(path.clone()), Warnings::Events).unwrap();
+    let mut seen = Vec::new();
+    while let Ok(ev) = rx.recv_timeout(POLL * 5) {
+        seen.push(ev);
+    }
+    assert!(
+        !seen.iter().any(|e| matches!(e, TrainEvent::Finished(_))),
+        "the first session's end is not the run's: {seen:?}"
+    );
+    for l in &lines[cut..] {
+        writeln!(f, "{l}").unwrap();
+    }
+    f.flush().unwrap();
+    seen.extend(rx.iter());
+    let notes: Vec<&String> = seen
+        .iter()
+        .filter_map(|e| match e {
+            TrainEvent::Log { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        ["run r stopped at epoch 1, then resumed at epoch 2 of 4"]
+    );
+    let epochs = seen
+        .iter()
+        .filter(|e| matches!(e, TrainEvent::Epoch(_)))
+        .count();
+    assert_eq!(epochs, 4);
+    match seen.last() {
+        Some(TrainEvent::Finished(s)) => assert!(s.epochs_done == 4 && !s.stopped, "{s:?}"),
+        other => panic!("ends with {other:?}"),
+    }
+    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -1,0 +1,78 @@
+//! Run folders: ids, atomic writes, reopening for a resume, and what changed since the
+//! run before.
+
+use super::*;
+use crate::config::Config;
+use crate::history::fixture::scratch;
+use std::time::UNIX_EPOCH;
+
+#[test]
+fn timestamps_are_civil_utc() {
+    assert_eq!(timestamp(UNIX_EPOCH), "19700101-000000");
+    let t = UNIX_EPOCH + std::time::Duration::from_secs(1_795_665_341);
+    assert_eq!(timestamp(t), "20261126-035541");
+    let leap = UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+    assert_eq!(timestamp(leap), "20000229-000000");
+}
+
+#[test]
+fn run_ids_never_collide_and_atomic_write_replaces() {
+    let root = std::env::temp_dir().join(format!("convscope-rundir-{}", std::process::id()));
+    let a = RunDir::create(&root, "m", "x = 1\n").unwrap();
+    let b = RunDir::create(&root, "m", "x = 1\n").unwrap();
+    assert_ne!(a.id, b.id);
+    assert_eq!(
+        fs::read_to_string(a.path.join("config.toml")).unwrap(),
+        "x = 1\n"
+    );
+    let f = a.path.join("f.bin");
+    write_atomic(&f, b"one").unwrap();
+    write_atomic(&f, b"two").unwrap();
+    assert_eq!(fs::read(&f).unwrap(), b"two");
+    assert!(!f.with_extension("tmp").exists());
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn reopening_appends_after_the_last_whole_line() {
+    let root = std::env::temp_dir().join(format!("convscope-reopen-{}", std::process::id()));
+    let a = RunDir::create(&root, "m", "").unwrap();
+    let metrics = crate::metrics::path(&a.path);
+    fs::write(&metrics, "{\"event\":\"a\"}\n{\"event\":\"ba").unwrap();
+    let mut b = RunDir::open(&a.path).unwrap();
+    assert_eq!(b.id, a.id);
+    let log = TrainEvent::Log {
+        level: crate::events::Level::Info,
+        message: "x".into(),
+    };
+    b.record(&log).unwrap();
+    let text = fs::read_to_string(&metrics).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0], "{\"event\":\"a\"}");
+    assert!(lines[1].starts_with("{\"event\":\"log\""), "{text}");
+    assert!(RunDir::open(&root.join("missing")).is_err());
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_new_run_folder_records_what_changed_since_the_newest_run() {
+    let root = scratch("rundir");
+    let mut c = Config::default();
+    let first = RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
+    assert!(first.changed.is_empty());
+    c.train.lr = 0.02;
+    c.train.seed = 7;
+    let second = RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
+    let keys: Vec<&str> = second.changed.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, ["train.lr", "train.seed"]);
+    // The newest folder with a readable config is "previous": a damaged newer one is passed over.
+    fs::create_dir_all(root.join("99991231-235959-broken")).unwrap();
+    let expected: toml::Table = toml::from_str(&c.to_toml()).unwrap();
+    assert_eq!(crate::history::previous_config(&root).unwrap(), expected);
+    // Reopened (as --resume does), a run compares with the run before it, not with itself.
+    let reopened = RunDir::open(&second.path).unwrap();
+    assert_eq!(reopened.changed, second.changed);
+    assert!(RunDir::open(&first.path).unwrap().changed.is_empty());
+    fs::remove_dir_all(&root).unwrap();
+}
