@@ -5,6 +5,7 @@
 
 mod error;
 mod font;
+mod header;
 mod html;
 mod layers;
 mod plot;
@@ -14,6 +15,7 @@ use crate::config::Config;
 use crate::events::{EpochStats, TrainEvent};
 use crate::metrics::Run;
 pub use error::ReportError;
+pub use header::Header;
 use plot::Series;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -39,7 +41,7 @@ pub fn load(dir: &Path) -> Result<crate::metrics::Recorded, ReportError> {
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.
 pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     plots(dir, rec)?;
-    let md = markdown(rec);
+    let md = document(rec, &Header::of(dir));
     let path = dir.join("report.md");
     crate::rundir::write_atomic(&path, md.as_bytes())?;
     Ok(path)
@@ -47,8 +49,9 @@ pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
 
 /// `report.html` beside `report.md` (which `write` made first); returns its path.
 pub fn write_html(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
-    let title = format!("Run {}: {}", rec.info.run_id, rec.info.preset);
-    let page = html::from_markdown(&markdown(rec), &title, dir)?;
+    let header = Header::of(dir);
+    let title = header.title(&rec.info);
+    let page = html::from_markdown(&document(rec, &header), &title, dir)?;
     let path = dir.join("report.html");
     crate::rundir::write_atomic(&path, page.as_bytes())?;
     Ok(path)
@@ -101,8 +104,13 @@ fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
     .write_png(&dir.join(ACCURACY_PNG))
 }
 
-/// The whole markdown document.
+/// The whole markdown document, for a run without a name, note or holder.
 pub fn markdown(rec: &Run) -> String {
+    document(rec, &Header::default())
+}
+
+/// The whole markdown document, `header`'s facts under the title.
+pub fn document(rec: &Run, header: &Header) -> String {
     let info = &rec.info;
     let config = Config::from_toml("the run's config", &info.config_toml, &[]).ok();
     let preset = config.as_ref().map(|c| c.preset().clone());
@@ -110,7 +118,8 @@ pub fn markdown(rec: &Run) -> String {
         preset.as_ref().and_then(|p| f(p).clone())
     };
     let mut md = String::new();
-    let _ = writeln!(md, "# Run {}: {}\n", info.run_id, info.preset);
+    let _ = writeln!(md, "# {}\n", header.title(info));
+    md.push_str(&header.paragraphs());
     let _ = writeln!(
         md,
         "{} parameters · device {} · data {} · {} train / {} test images · batch {} · {} epochs planned\n",
@@ -144,7 +153,9 @@ pub fn markdown(rec: &Run) -> String {
         "## Plots\n\nLoss: batch loss in grey, train loss per epoch in blue, test loss in red.\n\n![loss]({LOSS_PNG})\n\nAccuracy (%): train in blue, test in red.\n\n![accuracy]({ACCURACY_PNG})\n"
     );
     let _ = writeln!(md, "## Training logs\n\n```text\n{}```", logs(rec));
-    md
+    // A run id, message or config note can hold escape sequences; reports are read in
+    // terminals too.
+    md.lines().map(|l| crate::fmt::clean(l) + "\n").collect()
 }
 
 fn results(rec: &Run) -> String {

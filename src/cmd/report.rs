@@ -25,7 +25,8 @@ pub fn run(args: &ReportArgs) -> Result<Exit, Error> {
         Format::Html => crate::report::write_html(dir, &rec.run),
     });
     let path = written.map_err(|e| Error::Failed(format!("report: {e}")))?;
-    super::print(&format!("report: {}\n", path.display()))?;
+    let shown = crate::fmt::clean(&path.display().to_string());
+    super::print(&format!("report: {shown}\n"))?;
     Ok(Exit::Done)
 }
 

@@ -18,14 +18,7 @@ pub fn run(args: &RunsArgs) -> Result<Exit, Error> {
         .iter()
         .map(|typed| resolve(&root, Path::new(typed), "runs --compare"))
         .collect::<Result<_, _>>()?;
-    let records: Vec<crate::history::RunRecord> =
-        dirs.iter().map(|d| crate::history::scan_dir(d)).collect();
-    let refs: Vec<&crate::history::RunRecord> = records.iter().collect();
-    let per_epoch: Vec<_> = records
-        .iter()
-        .map(|r| crate::history::epochs(&r.path).unwrap_or_default())
-        .collect();
-    super::print(&crate::history::compare_table(&refs, &per_epoch))?;
+    super::print(&crate::history::compare(&dirs))?;
     Ok(Exit::Done)
 }
 

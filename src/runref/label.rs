@@ -6,11 +6,8 @@
 #[cfg(test)]
 mod tests;
 
-use super::{list, read_name, NAME_FILE};
+use super::{list, read_name, NAME_FILE, NOTE_FILE};
 use std::path::{Path, PathBuf};
-
-/// The file in a run folder that holds its note, when it was given one.
-pub const NOTE_FILE: &str = "note";
 
 /// The longest name accepted, in characters.
 pub const MAX_NAME: usize = 64;
@@ -129,13 +126,6 @@ pub fn check_note(note: &str) -> Result<(), LabelError> {
         return Err(LabelError::NoteTooLong { chars });
     }
     Ok(())
-}
-
-/// The note a run was given, if any: its [`NOTE_FILE`] without the final newline.
-pub fn read_note(run: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(run.join(NOTE_FILE)).ok()?;
-    let note = text.strip_suffix('\n').unwrap_or(&text);
-    (!note.trim().is_empty()).then(|| note.to_string())
 }
 
 /// Write the name and note (each when given) into the run folder `run`, atomically.

@@ -234,7 +234,14 @@ fn names_and_ids_with_control_characters_are_shown_escaped() {
     let odd = dir.join("runs").join("20200102-000000-\u{1b}[31mred");
     std::fs::create_dir_all(&odd).unwrap();
     std::fs::copy(run.join("config.toml"), odd.join("config.toml")).unwrap();
-    std::fs::copy(run.join("metrics.jsonl"), odd.join("metrics.jsonl")).unwrap();
+    // Its metrics name it too (as a trainer would have), escaped as JSON writes it.
+    let metrics = std::fs::read_to_string(run.join("metrics.jsonl")).unwrap();
+    let odd_json = "20200102-000000-\\u001b[31mred";
+    std::fs::write(
+        odd.join("metrics.jsonl"),
+        metrics.replace(&id(&run), odd_json),
+    )
+    .unwrap();
     let out = ok(&cs(&dir, &["runs"]));
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert!(
@@ -248,9 +255,13 @@ fn names_and_ids_with_control_characters_are_shown_escaped() {
     assert!(!md.contains('\u{1b}'), "{md:?}");
     let out = ok(&cs(
         &dir,
-        &["watch", "--headless", &run.display().to_string()],
+        &["watch", "--headless", &odd.display().to_string()],
     ));
     assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains("run 20200102-000000-\\u{1b}[31mred finished"),
+        "{out}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

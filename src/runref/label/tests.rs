@@ -1,6 +1,7 @@
 //! Names and notes: the shape rules, uniqueness within a runs dir, and the files' round trip.
 
 use super::*;
+use crate::history::read_note;
 
 fn runs_dir(tag: &str) -> PathBuf {
     let p = std::env::temp_dir().join(format!("convscope-label-{}-{tag}", std::process::id()));
