@@ -245,31 +245,17 @@ pub fn run_with(
     outcome
 }
 
-/// Draw the current frame and save it as text and SVG; the log says where (or why not).
+/// Draw the current frame and save it as text and SVG in the run folder; the log says
+/// where (or why not).
 fn export_screen(screen: &mut screen::Screen, app: &mut App) -> anyhow::Result<()> {
     let buf = screen.draw_and_copy(app)?;
-    let dir = app.session.export_dir.clone().unwrap_or_else(|| {
-        app.run
-            .info
-            .as_ref()
-            .map(|i| std::path::PathBuf::from(&i.run_dir))
-            .filter(|d| d.is_dir())
-            .unwrap_or_else(|| ".".into())
-    });
-    let stem = format!(
-        "screen-{}",
-        crate::rundir::timestamp(std::time::SystemTime::now())
+    let run_dir = app.run.info.as_ref().map(|i| i.run_dir.clone());
+    let (level, message) = export::save_screen(
+        &buf,
+        app.session.export_dir.as_deref(),
+        run_dir.as_deref(),
+        std::time::SystemTime::now(),
     );
-    let (level, message) = match export::save(&buf, &dir, &stem) {
-        Ok((t, s)) => (
-            crate::events::Level::Info,
-            format!("screen saved: {} and {}", t.display(), s.display()),
-        ),
-        Err(e) => (
-            crate::events::Level::Error,
-            format!("screen not saved: {e}"),
-        ),
-    };
     app.push_log(Instant::now(), level, message);
     Ok(())
 }
@@ -335,6 +321,9 @@ fn event_loop(
             reloaded_after_end = true;
             app.view.runs.set_records(history());
             app.session.dirty = true;
+        }
+        if std::mem::take(&mut app.view.runs.rescan) {
+            app.view.runs.set_records(history());
         }
     }
     Ok(UiOutcome {

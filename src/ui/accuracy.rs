@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+use ratatui::widgets::{Chart, Dataset, GraphType, Paragraph, Widget};
 
 /// Cells on each side of the zero line of a gap bar.
 const BAR_HALF: usize = 3;
@@ -50,18 +50,19 @@ pub fn verdicts(app: &App) -> Vec<Verdict> {
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let focused = app.view.focus == Panel::Accuracy;
-    let mut block = theme::panel(" accuracy · gap = train − test ", focused);
+    const TITLE: &str = " accuracy · gap = train − test ";
+    let series = [("train", theme::TRAIN), ("test", theme::TEST)];
+    let mut block = theme::legend(theme::panel(TITLE, focused), TITLE, &series, area.width);
     let verdicts = verdicts(app);
     if let Some(v) = verdicts.last() {
         let style = if v.is_warning() {
-            theme::WARN
+            Style::new().fg(theme::WARN)
+        } else if v.is_good() {
+            Style::new().fg(theme::GOOD)
         } else {
-            theme::GOOD
+            Style::new()
         };
-        block = block.title_bottom(Line::styled(
-            format!(" {} ", v.words()),
-            Style::new().fg(style),
-        ));
+        block = block.title_bottom(Line::styled(format!(" {} ", v.words()), style));
     }
     block.render(area, buf);
     let (chart_area, gaps_area) = split(app, area);
@@ -119,11 +120,11 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
             .data(&test),
     ];
     datasets.extend(runs::datasets(&overlays, marker));
+    // The legend is on the panel's frame: the chart's own would cover the curves.
     Chart::new(datasets)
         .x_axis(axes::epochs(start, end).0)
         .y_axis(axes::values(bounds, move |v| format!("{v:.d$}")))
-        .legend_position(Some(LegendPosition::BottomRight))
-        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
+        .legend_position(None)
         .render(area, buf);
 }
 

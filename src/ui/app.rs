@@ -103,7 +103,7 @@ impl App {
             TrainEvent::TestDetail(d) => self.run.detail = Some(*d),
             TrainEvent::LayerStats(s) => self.run.on_layer_stats(*s),
             TrainEvent::State { state } => {
-                self.run.state = state;
+                self.run.set_state(state, at);
                 self.session.pause_requested = state == RunState::Paused;
                 self.push_log(at, Level::Info, format!("state: {}", state.label()));
             }
@@ -174,9 +174,14 @@ impl App {
         self.run.state.is_terminal()
     }
 
-    /// Seconds since `Started` (frozen once the run ends).
+    /// Seconds of training since `Started`, pauses left out (frozen once the run ends).
     pub fn elapsed(&self) -> Option<f64> {
         self.run.elapsed(self.session.now)
+    }
+
+    /// Seconds spent paused since `Started`.
+    pub fn paused(&self) -> f64 {
+        self.run.paused(self.session.now)
     }
 
     pub fn eta(&self) -> Option<f64> {
@@ -207,7 +212,7 @@ impl App {
     /// Called on every tick with the current time: is a redraw worth it?
     pub fn tick(&mut self, now: Instant) -> bool {
         self.session.now = self.session.now.max(now);
-        let second = self.elapsed().map_or(0, |e| e as u64);
+        let second = self.wall_second();
         if second != self.session.drawn_second {
             self.session.dirty = true;
         }
@@ -217,7 +222,13 @@ impl App {
     /// A frame was drawn from the current state.
     pub fn drawn(&mut self) {
         self.session.dirty = false;
-        self.session.drawn_second = self.elapsed().map_or(0, |e| e as u64);
+        self.session.drawn_second = self.wall_second();
+    }
+
+    /// The whole second of wall-clock time since `Started`: the elapsed or the paused time
+    /// shown turns with it.
+    fn wall_second(&self) -> u64 {
+        self.run.wall(self.session.now).map_or(0, |e| e as u64)
     }
 }
 

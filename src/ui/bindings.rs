@@ -54,6 +54,8 @@ pub enum Action {
     },
     Pause,
     Stop,
+    /// Esc on the dashboard: close the innermost view (zoom, then the test-pass view).
+    Close,
     ShowHelp,
     CloseHelp,
     OpenEditor,
@@ -78,7 +80,8 @@ pub enum Action {
 }
 
 /// One key: its code, whether Ctrl must be held, where it applies, what it does. A key
-/// without Ctrl matches whatever modifiers are held (Ctrl-C is looked up first).
+/// without Ctrl matches only while neither Ctrl nor Alt is held (Shift may be: `?` and
+/// Shift-Tab need it), so Ctrl-S is not read as `s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub code: KeyCode,
@@ -89,7 +92,9 @@ pub struct Key {
 
 impl Key {
     pub fn matches(&self, key: &KeyEvent) -> bool {
-        self.code == key.code && (!self.ctrl || key.modifiers.contains(KeyModifiers::CONTROL))
+        let held = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        self.code == key.code && if self.ctrl { held } else { !held && !alt }
     }
 }
 
@@ -131,7 +136,7 @@ use Context as C;
 use KeyCode as K;
 
 /// Every key of the dashboard, in the order the `?` overlay lists them.
-pub const KEYS: [Binding; 19] = [
+pub const KEYS: [Binding; 20] = [
     Binding {
         label: "h",
         word: "edit",
@@ -163,12 +168,16 @@ pub const KEYS: [Binding; 19] = [
     Binding {
         label: "q",
         word: "quit",
-        what: "quit (also Esc; asks first while training, stops it cleanly)",
+        what: "quit (asks first while training, stops it cleanly)",
         hint: Hint::Always,
-        keys: &[
-            dash('q', A::Quit { ctrl_c: false }),
-            key(K::Esc, C::Dashboard, A::Quit { ctrl_c: false }),
-        ],
+        keys: &[dash('q', A::Quit { ctrl_c: false })],
+    },
+    Binding {
+        label: "Esc",
+        word: "close",
+        what: "close the innermost view (zoom, help, test pass, editor, runs)",
+        hint: Hint::Never,
+        keys: &[key(K::Esc, C::Dashboard, A::Close)],
     },
     Binding {
         label: "Ctrl-C",

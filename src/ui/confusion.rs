@@ -28,27 +28,100 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     };
-    Paragraph::new(lines(d, app.view.confusion_pct))
+    let pct = app.view.confusion_pct;
+    let format = Format::for_width(d, pct, block.inner(area).width as usize);
+    Paragraph::new(lines(d, pct, format))
         .block(block)
         .render(area, buf);
 }
 
-/// Width of one matrix cell, value and a space.
-const CELL: usize = 5;
+/// How the matrix is written: the widths of the label column, of each class's cell (its
+/// value right-aligned, a space before it) and of the accuracy column, and whether shares
+/// and accuracies keep a decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Format {
+    label: usize,
+    cell: usize,
+    acc: usize,
+    decimals: bool,
+}
+
+impl Format {
+    /// Five cells a class, one decimal: 60 columns for ten classes.
+    pub const FULL: Format = Format {
+        label: 4,
+        cell: 5,
+        acc: 6,
+        decimals: true,
+    };
+
+    /// Columns the matrix takes for `classes` classes.
+    pub fn width(self, classes: usize) -> usize {
+        self.label + classes * self.cell + self.acc
+    }
+
+    /// Cells as narrow as their widest value and whole percents: every class and the
+    /// accuracy column in 48 columns for ten classes of up to 999 images.
+    pub fn compact(d: &TestDetail, pct: bool) -> Format {
+        let n = d.classes();
+        let widest = (0..n)
+            .flat_map(|t| (0..n).map(move |p| (t, p)))
+            .map(|(t, p)| cell_text(d, t, p, pct, false).chars().count())
+            .chain([n.saturating_sub(1).to_string().len()])
+            .max()
+            .unwrap_or(1);
+        Format {
+            label: 3,
+            cell: widest + 1,
+            acc: 5,
+            decimals: false,
+        }
+    }
+
+    /// The full format when it fits in `width`, else the compact one: the matrix loses
+    /// decimals before it loses a class or the accuracy column.
+    pub fn for_width(d: &TestDetail, pct: bool, width: usize) -> Format {
+        if Format::FULL.width(d.classes()) <= width {
+            Format::FULL
+        } else {
+            Format::compact(d, pct)
+        }
+    }
+}
+
+/// What the cell of true class `t`, predicted `p` shows: `·` for none, else the count or
+/// the share of the row (with a decimal, or whole with `<1` for a share under 0.5%).
+fn cell_text(d: &TestDetail, t: usize, p: usize, pct: bool, decimals: bool) -> String {
+    let v = d.matrix[t].get(p).copied().unwrap_or(0);
+    let total = d.row_total(t);
+    let share = if total > 0 {
+        f64::from(v) / f64::from(total)
+    } else {
+        0.0
+    };
+    match (pct, v, decimals) {
+        (_, 0, _) => "·".to_string(),
+        (false, _, _) => v.to_string(),
+        (true, _, true) => percent(share),
+        (true, _, false) if 100.0 * share < 0.5 => "<1".to_string(),
+        (true, _, false) => format!("{:.0}", 100.0 * share),
+    }
+}
 
 /// The matrix as text lines: a header of predicted classes, one row per true class.
-pub fn lines(d: &TestDetail, pct: bool) -> Vec<Line<'static>> {
+pub fn lines(d: &TestDetail, pct: bool, f: Format) -> Vec<Line<'static>> {
     let n = d.classes();
-    let mut header = vec![Span::styled("t\\p ", Style::new().fg(theme::DIM))];
-    header.extend((0..n).map(|p| Span::styled(format!("{p:>4} "), Style::new().fg(theme::DIM))));
-    header.push(Span::styled("   acc", Style::new().fg(theme::DIM)));
+    let dim = Style::new().fg(theme::DIM);
+    let label = f.label;
+    let cell = f.cell;
+    let acc_w = f.acc;
+    let mut header = vec![Span::styled(format!("{:<label$}", "t\\p"), dim)];
+    header.extend((0..n).map(|p| Span::styled(format!("{p:>w$} ", w = cell - 1), dim)));
+    header.push(Span::styled(format!("{:>acc_w$}", "acc"), dim));
     let mut out = vec![Line::from(header)];
     for t in 0..n {
         let total = d.row_total(t);
-        let mut row = vec![Span::styled(
-            format!("{t:>3} "),
-            Style::new().fg(theme::DIM),
-        )];
+        let mut row = vec![Span::styled(format!("{t:>w$} ", w = label - 1), dim)];
         for p in 0..n {
             let v = d.matrix[t].get(p).copied().unwrap_or(0);
             let share = if total > 0 {
@@ -56,20 +129,20 @@ pub fn lines(d: &TestDetail, pct: bool) -> Vec<Line<'static>> {
             } else {
                 0.0
             };
-            let text = match (pct, v) {
-                (_, 0) => "·".to_string(),
-                (true, _) => percent(share),
-                (false, _) => v.to_string(),
-            };
+            let text = cell_text(d, t, p, pct, f.decimals);
             row.push(Span::styled(
-                format!("{text:>w$} ", w = CELL - 1),
+                format!("{text:>w$} ", w = cell - 1),
                 shade(share, t == p),
             ));
         }
-        let acc = d
-            .class_accuracy(t)
-            .map_or("–".to_string(), |a| format!("{:.1}%", 100.0 * a));
-        row.push(Span::raw(format!("{acc:>6}")));
+        let acc = d.class_accuracy(t).map_or("–".to_string(), |a| {
+            if f.decimals {
+                format!("{:.1}%", 100.0 * a)
+            } else {
+                format!("{:.0}%", 100.0 * a)
+            }
+        });
+        row.push(Span::raw(format!("{acc:>acc_w$}")));
         out.push(Line::from(row));
     }
     if let Some((t, p, c)) = d.worst_confusion() {

@@ -75,7 +75,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             (Some(_), _) if mistakes.is_empty() => "no mistakes in the last test pass",
             _ => "too small for a 28×28 image (e zooms)",
         };
-        Paragraph::new(why).render(inner, buf);
+        Paragraph::new(why)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(inner, buf);
         return;
     }
     let (cols, _) = grid(inner, &mistakes[0]);

@@ -1,7 +1,9 @@
 //! `x`: the screen as drawn, saved into the run folder as plain text (the cells' symbols)
 //! and as SVG (one `<text>` per run of cells sharing a style, on background rectangles), so
-//! a dashboard can be pasted into a report or an issue.
+//! a dashboard can be pasted into a report or an issue. Only ever into the run's folder: when
+//! it is gone, the log says so and nothing is written anywhere.
 
+use crate::events::Level;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::style::{Color, Modifier};
 use std::fmt::Write as _;
@@ -79,6 +81,45 @@ pub fn svg(buf: &Buffer) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The folder `x` saves into: `given` (the watched run's folder), else the run's own
+/// `run_dir`. It must exist now: a run folder deleted while the dashboard is open is not
+/// replaced by another place (the current directory, a new folder), it is reported.
+pub fn folder(given: Option<&Path>, run_dir: Option<&str>) -> Result<PathBuf, String> {
+    let dir = match (given, run_dir) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(r)) => PathBuf::from(r),
+        (None, None) => return Err("the run has no folder yet".into()),
+    };
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "the run folder {} is gone; nothing was written",
+            dir.display()
+        ))
+    }
+}
+
+/// `x`: save `buf` as `screen-<UTC time>.txt` and `.svg` into the run folder (see
+/// [`folder`]); returns what the log says about it.
+pub fn save_screen(
+    buf: &Buffer,
+    given: Option<&Path>,
+    run_dir: Option<&str>,
+    now: std::time::SystemTime,
+) -> (Level, String) {
+    let stem = format!("screen-{}", crate::rundir::timestamp(now));
+    let saved =
+        folder(given, run_dir).and_then(|dir| save(buf, &dir, &stem).map_err(|e| e.to_string()));
+    match saved {
+        Ok((t, s)) => (
+            Level::Info,
+            format!("screen saved: {} and {}", t.display(), s.display()),
+        ),
+        Err(e) => (Level::Error, format!("screen not saved: {e}")),
+    }
 }
 
 /// Write `<stem>.txt` and `<stem>.svg` into `dir`.
@@ -188,48 +229,4 @@ fn escape(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use ratatui::backend::TestBackend;
-    use ratatui::style::Style;
-    use ratatui::Terminal;
-
-    fn drawn() -> Buffer {
-        let mut t = Terminal::new(TestBackend::new(12, 2)).unwrap();
-        t.draw(|f| {
-            let b = f.buffer_mut();
-            b.set_string(0, 0, "a<b & c", Style::new().fg(Color::Red));
-            b.set_string(8, 0, "ok", Style::new().bg(Color::Rgb(0, 128, 0)));
-            b.set_string(0, 1, "█", Style::new().fg(Color::Indexed(244)));
-        })
-        .unwrap();
-        t.backend().buffer().clone()
-    }
-
-    #[test]
-    fn text_is_the_symbols_and_svg_keeps_colours_and_escapes() {
-        let buf = drawn();
-        assert_eq!(text(&buf), "a<b & c ok\n█\n");
-        let s = svg(&buf);
-        assert!(
-            s.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"101\" height=\"34\""),
-            "{s}"
-        );
-        assert!(s.contains(">a&lt;b &amp; c</text>"), "{s}");
-        assert!(s.contains("fill=\"#cd0000\""), "{s}");
-        assert!(
-            s.contains(
-                "<rect x=\"67.2\" y=\"0.0\" width=\"16.8\" height=\"17\" fill=\"#008000\"/>"
-            ),
-            "{s}"
-        );
-        assert!(s.contains("fill=\"#808080\""), "indexed 244 is grey: {s}");
-        assert!(s.trim_end().ends_with("</svg>"));
-        let dir = std::env::temp_dir().join(format!("convscope-export-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (t, v) = save(&buf, &dir, "screen").unwrap();
-        assert_eq!(std::fs::read_to_string(t).unwrap(), text(&buf));
-        assert_eq!(std::fs::read_to_string(v).unwrap(), s);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
+mod tests;

@@ -48,7 +48,8 @@ pub fn hint(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-/// The `?` overlay, centred over whatever is below it.
+/// The `?` overlay, centred over whatever is below it. Its closing note is left out when
+/// it would cover the hint line.
 pub fn overlay(area: Rect, buf: &mut Buffer) {
     let width = KEYS
         .iter()
@@ -56,7 +57,9 @@ pub fn overlay(area: Rect, buf: &mut Buffer) {
         .max()
         .unwrap_or(0)
         + 4;
-    let rect = centered(area, width, KEYS.len() as u16 + 4);
+    let keys = KEYS.len() as u16 + 2;
+    let note = keys + 2 < area.height;
+    let rect = centered(area, width, if note { keys + 2 } else { keys });
     Clear.render(rect, buf);
     let mut lines: Vec<Line> = KEYS
         .iter()
@@ -67,10 +70,12 @@ pub fn overlay(area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    lines.push(Line::raw(""));
-    lines.push(
-        Line::from(" Only key presses count; the run keeps training while this is open.").dim(),
-    );
+    if note {
+        lines.push(Line::raw(""));
+        lines.push(
+            Line::from(" Only key presses count; the run keeps training while this is open.").dim(),
+        );
+    }
     Paragraph::new(lines)
         .block(theme::panel(" keys ", true))
         .render(rect, buf);

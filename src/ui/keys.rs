@@ -7,12 +7,15 @@ use super::app::{App, Confirm, Panel, Session, View};
 use super::bindings::{self, Action, Context, Scroll};
 use super::{digits, editor, layout, runs, Start};
 use crate::events::{Control, Level, RunState};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 /// What pause and stop say when watching another process's run.
 pub const READ_ONLY: &str =
     "read-only: watching a run another process trains; p and s do nothing here";
+
+/// What Esc says when no view is open to close.
+pub const NOTHING_TO_CLOSE: &str = "Esc closes a view and none is open; q quits";
 
 /// Apply one key event; returns the control to send to the trainer, if any.
 /// Only presses count: releases and repeats (kitty protocol, Windows) are ignored.
@@ -30,9 +33,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         action = action.or_else(|| bindings::lookup(Context::Help, &key));
     }
     if action.is_none() && app.view.editor.as_ref().is_some_and(|e| e.open) {
-        return editor_key(app, key.code);
+        return editor_key(app, key);
     }
-    if action.is_none() && app.view.runs.open && runs_key(app, key.code) {
+    if action.is_none() && app.view.runs.open && plain(&key) && runs_key(app, key.code) {
         return None;
     }
     if app.view.insight {
@@ -65,6 +68,10 @@ fn apply(app: &mut App, action: Action) -> Option<Control> {
             None
         }
         Action::NextRun => next_run(ended, view, session),
+        Action::Close => {
+            close(view, session);
+            None
+        }
         Action::SaveScreen => {
             session.export_requested = true;
             None
@@ -102,7 +109,7 @@ fn change_view(view: &mut View, action: Action) {
         Action::Zoom => view.zoom = !view.zoom,
         Action::LogScale => view.log_scale = !view.log_scale,
         Action::StatsView => view.stats_view = !view.stats_view,
-        Action::OpenRuns => view.runs.open = true,
+        Action::OpenRuns => view.runs.open(),
         Action::TestPass => view.insight = !view.insight,
         Action::ConfusionPct => view.confusion_pct = !view.confusion_pct,
         Action::FocusNext => view.focus = Panel::ALL[(view.focus.index() + 1) % n],
@@ -111,11 +118,30 @@ fn change_view(view: &mut View, action: Action) {
     }
 }
 
+/// Esc on the dashboard: close the innermost view still open (help, the editor and the
+/// runs panel close on their own Esc before this). Quitting is `q`'s alone: an Esc too
+/// many must never end a session.
+fn close(view: &mut View, session: &mut Session) {
+    if view.zoom {
+        view.zoom = false;
+    } else if view.insight {
+        view.insight = false;
+    } else {
+        session.say(Level::Info, NOTHING_TO_CLOSE.to_string());
+    }
+}
+
+/// Neither Ctrl nor Alt is held: the key is what it says (Ctrl-R is not `r`).
+fn plain(key: &KeyEvent) -> bool {
+    !key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
 /// A key for the open editor: it edits itself; starting a run and quitting happen here.
-fn editor_key(app: &mut App, code: KeyCode) -> Option<Control> {
+fn editor_key(app: &mut App, key: KeyEvent) -> Option<Control> {
     let ended = app.ended();
     let ed = app.view.editor.as_mut()?;
-    match editor::keys::on_key(ed, code) {
+    match editor::keys::on_key(ed, key) {
         editor::keys::Outcome::Used => None,
         editor::keys::Outcome::Unused => {
             app.session.dirty = false;
@@ -180,7 +206,7 @@ fn answer(app: &mut App, question: Confirm, action: Action) -> Option<Control> {
     }
 }
 
-/// `q`, Esc or Ctrl-C: leave at once when nothing runs, else ask first. Asking again while
+/// `q` or Ctrl-C: leave at once when nothing runs, else ask first. Asking again while
 /// already stopping for a quit leaves without waiting for the trainer.
 fn request_quit(
     ended: bool,

@@ -88,7 +88,7 @@ pub fn areas(area: Rect, app: &App) -> Option<Areas> {
     a.status = status;
     a.log = log;
     if app.view.insight {
-        [a.confusion, a.digits] = super::insight::split(main);
+        [a.confusion, a.digits] = super::insight::split(main, app);
         return Some(a);
     }
     a.layers = layers;
@@ -117,7 +117,10 @@ pub fn max_scroll(app: &App, panel: Panel) -> usize {
         Panel::Layers => app.run.info.as_ref().map_or(0, |i| i.summary.rows.len()),
         Panel::Loss => 0,
         Panel::Accuracy => app.run.epochs.len(),
-        Panel::Log => app.session.log.len(),
+        Panel::Log => {
+            let rect = areas(app.view.area, app).map_or(Rect::default(), |a| a.log);
+            log::content_rows(app, rect)
+        }
     };
     len.saturating_sub(visible_rows(app, panel))
 }

@@ -10,7 +10,7 @@ use super::{axes, lr};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Paragraph, Widget};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget};
 
 /// The three series as plotted (y already log10 when log scale is on).
 pub struct Series {
@@ -55,17 +55,30 @@ fn y_axis(log: bool, bounds: [f64; 2]) -> Axis<'static> {
     })
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// The panel's frame: its title, the series' legend and the overlaid runs' legend.
+fn frame(app: &App, width: u16) -> ratatui::widgets::Block<'static> {
     let focused = app.view.focus == Panel::Loss;
     let scale = if app.view.log_scale {
         "log10"
     } else {
         "linear"
     };
-    let mut block = theme::panel(format!(" loss ({scale}; l toggles) "), focused);
-    if let Some(legend) = runs::legend(&app.view.runs) {
-        block = block.title_bottom(legend);
+    let title = format!(" loss ({scale}; l toggles) ");
+    let series = [
+        ("batch EMA", theme::BATCH),
+        ("train", theme::TRAIN),
+        ("test", theme::TEST),
+    ];
+    let block = theme::panel(title.clone(), focused);
+    let block = theme::legend(block, &title, &series, width);
+    match runs::legend(&app.view.runs) {
+        Some(legend) => block.title_bottom(legend),
+        None => block,
     }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let block = frame(app, area.width);
     let Some(info) = &app.run.info else {
         Paragraph::new("no batches yet")
             .block(block)
@@ -116,11 +129,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         [inner, Rect::default()]
     };
     lr::render(app, strip, buf);
+    // The legend is on the frame: the chart's own would cover the curves.
     Chart::new(datasets)
         .x_axis(x_axis)
         .y_axis(y_axis)
-        .legend_position(Some(LegendPosition::TopRight))
-        .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(75)))
+        .legend_position(None)
         .render(chart, buf);
 }
 

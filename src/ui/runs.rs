@@ -58,9 +58,19 @@ pub struct Runs {
     pub overlays: Vec<Overlay>,
     /// The last thing the panel has to tell (a refusal, what was overlaid).
     pub note: Option<String>,
+    /// The history is to be read again (the panel was just opened: runs started from
+    /// another terminal since then must show). The event loop, which holds the loader,
+    /// takes it.
+    pub rescan: bool,
 }
 
 impl Runs {
+    /// `r`: show the panel, with the history as it is on disk now.
+    pub fn open(&mut self) {
+        self.open = true;
+        self.rescan = true;
+    }
+
     /// Replace the records (start-up, or a run ended); keeps the selection of runs that are
     /// still there and the cursor on the same run when it can.
     pub fn set_records(&mut self, loaded: Result<Vec<RunRecord>, impl std::fmt::Display>) {
@@ -211,7 +221,7 @@ pub fn series(runs: &Runs, y: impl Fn(&EpochStats) -> f64) -> Vec<Series> {
         .collect()
 }
 
-/// The overlays' datasets, named by run id for the chart's legend.
+/// The overlays' datasets, named by run id.
 pub fn datasets<'a>(
     series: &'a [Series],
     marker: ratatui::symbols::Marker,
@@ -226,8 +236,8 @@ pub fn datasets<'a>(
     })
 }
 
-/// The overlays' legend, `━ run-id` in each run's colour, for the charts' frame (the
-/// charts' own legends hide when the panels are small).
+/// The overlays' legend, `━ run-id` in each run's colour, for the charts' frame (never on
+/// the plot, where it would cover the newest points).
 pub fn legend(runs: &Runs) -> Option<ratatui::text::Line<'static>> {
     if runs.overlays.is_empty() {
         return None;

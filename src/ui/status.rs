@@ -82,8 +82,20 @@ fn gauge(label: String, ratio: f64) -> LineGauge<'static> {
         .unfilled_style(Style::new().fg(theme::DIM))
 }
 
-fn pace(app: &App) -> Line<'static> {
+/// `elapsed 01:02`, with `(paused 00:15)` after it once the run has been paused: time
+/// paused is not training time.
+fn elapsed_text(app: &App) -> String {
     let elapsed = app.elapsed().map_or("--:--".into(), duration);
+    let paused = app.paused();
+    if paused >= 1.0 {
+        format!("{elapsed} (paused {})", duration(paused))
+    } else {
+        elapsed
+    }
+}
+
+fn pace(app: &App) -> Line<'static> {
+    let elapsed = elapsed_text(app);
     if let Some(s) = &app.run.summary {
         return Line::from(vec![
             Span::raw(format!("elapsed {elapsed} · ")),

@@ -265,4 +265,7 @@ fn multi_line_messages_become_log_lines_and_the_state_shows_the_first() {
 }
 
 mod layer_stats;
+mod legend;
+mod paused;
 mod resumed;
+mod zoomed_log;

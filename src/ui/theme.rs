@@ -1,8 +1,9 @@
-//! Colours and the bordered panel frame, so every panel looks alike and focus reads the same.
+//! Colours and the bordered panel frame, so every panel looks alike and focus reads the same;
+//! a chart's legend goes on its frame, never over the curves.
 
 use crate::events::{Level, RunState};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 
 pub const TRAIN: Color = Color::Cyan;
@@ -23,6 +24,28 @@ pub fn panel<'a>(title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
     } else {
         b.border_style(Style::new().fg(DIM))
     }
+}
+
+/// `block` (a panel `width` cells wide whose title is `title` long) with `━ name` for each
+/// series in its colour, right-aligned on its top border: outside the plot, so it never
+/// hides the newest points at the right edge. Left off when it does not fit beside the title.
+pub fn legend<'a>(
+    block: Block<'a>,
+    title: &str,
+    series: &[(&str, Color)],
+    width: u16,
+) -> Block<'a> {
+    let mut spans = Vec::new();
+    for (name, colour) in series {
+        spans.push(Span::styled(format!(" ━ {name}"), Style::new().fg(*colour)));
+    }
+    spans.push(Span::raw(" "));
+    let line = Line::from(spans);
+    // Two corners and a cell of border between the title and the legend.
+    if title.chars().count() + line.width() + 3 > width as usize {
+        return block;
+    }
+    block.title_top(line.right_aligned())
 }
 
 pub fn state(state: RunState) -> Style {

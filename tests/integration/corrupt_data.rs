@@ -29,7 +29,7 @@ fn labels(n: u32) -> Vec<u8> {
 }
 
 /// A small valid set of raw IDX files (20 train, 10 test) in `dir/mnist`.
-fn valid_set(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn valid_set(dir: &Path) -> std::path::PathBuf {
     let data = dir.join("mnist");
     std::fs::create_dir_all(&data).unwrap();
     for (f, bytes) in [

@@ -9,6 +9,7 @@ mod fake;
 mod layer_stats;
 mod pty;
 mod tmux;
+mod views;
 
 /// Not a test on its own: the entry point the terminal tests re-run this binary into (with
 /// `CONVSCOPE_TUI_CHILD` set) inside a tmux pane. Without the variable it does nothing.

@@ -5,7 +5,7 @@ use super::super::curve::{Curve, Ema};
 use super::super::eta::{self, Eval, Pace};
 use super::super::verdict;
 use crate::events::{BatchStats, EpochStats, RunInfo, RunState, RunSummary};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Run {
@@ -30,6 +30,10 @@ pub struct Run {
     pub started: Option<Instant>,
     /// When the run ended (a final event, or the channel closing).
     pub ended: Option<Instant>,
+    /// When the trainer said it paused, while it is paused.
+    pub paused_since: Option<Instant>,
+    /// Time spent paused before `paused_since`.
+    pub paused_before: Duration,
 }
 
 impl Default for Run {
@@ -50,6 +54,8 @@ impl Default for Run {
             failure: None,
             started: None,
             ended: None,
+            paused_since: None,
+            paused_before: Duration::ZERO,
         }
     }
 }
@@ -115,9 +121,29 @@ impl Run {
         self.failure = Some(reason);
     }
 
+    /// The trainer says the run is now in `state` (paused, running again, …).
+    pub fn set_state(&mut self, state: RunState, at: Instant) {
+        self.state = state;
+        if state == RunState::Paused {
+            self.paused_since.get_or_insert(at);
+        } else {
+            self.unpause(at);
+        }
+    }
+
+    /// A pause that is going on ends at `at`.
+    fn unpause(&mut self, at: Instant) {
+        if let Some(since) = self.paused_since.take() {
+            self.paused_before += at.saturating_duration_since(since);
+        }
+    }
+
     /// Nothing more comes; returns whether this is the first time the run ends.
     pub fn end(&mut self, at: Instant) -> bool {
         let first = self.ended.is_none();
+        if first {
+            self.unpause(at);
+        }
         self.ended.get_or_insert(at);
         self.eval = None;
         first
@@ -145,11 +171,26 @@ impl Run {
         self.info.as_ref().map_or(0, |i| i.first_shown_epoch()) + 1
     }
 
-    /// Seconds from `Started` to `now` (frozen once the run ends).
-    pub fn elapsed(&self, now: Instant) -> Option<f64> {
+    /// Wall-clock seconds from `Started` to `now`, pauses included (frozen once the run
+    /// ends).
+    pub fn wall(&self, now: Instant) -> Option<f64> {
         let start = self.started?;
         let end = self.ended.unwrap_or(now);
         Some(end.saturating_duration_since(start).as_secs_f64())
+    }
+
+    /// Seconds spent paused up to `now` (a pause going on included).
+    pub fn paused(&self, now: Instant) -> f64 {
+        let end = self.ended.unwrap_or(now);
+        let current = self
+            .paused_since
+            .map_or(Duration::ZERO, |p| end.saturating_duration_since(p));
+        (self.paused_before + current).as_secs_f64()
+    }
+
+    /// Seconds spent training from `Started` to `now`: the wall clock less the pauses.
+    pub fn elapsed(&self, now: Instant) -> Option<f64> {
+        Some((self.wall(now)? - self.paused(now)).max(0.0))
     }
 
     /// Seconds left, estimated; none once the run has ended.

@@ -1,11 +1,12 @@
 //! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
 //! the "start" row, `n` starts it, `w` saves, Esc or `h` closes. Ctrl-C and `q` keep their
-//! dashboard meaning. Only the editor is touched here; starting a run or quitting is
-//! returned for `ui::keys` to do.
+//! dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last word,
+//! as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only the
+//! editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
 
 use super::Editor;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the open editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +22,15 @@ pub enum Outcome {
 }
 
 /// Keys for an open editor.
-pub fn on_key(ed: &mut Editor, code: KeyCode) -> Outcome {
+pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
     if ed.typing.is_some() {
-        typing(ed, code);
+        typing(ed, key);
         return Outcome::Used;
     }
-    match code {
+    if modified(&key) {
+        return Outcome::Unused;
+    }
+    match key.code {
         KeyCode::Up => ed.selected = ed.selected.saturating_sub(1),
         KeyCode::Down => ed.selected = (ed.selected + 1).min(ed.start_row()),
         KeyCode::Home | KeyCode::PageUp => ed.selected = 0,
@@ -48,11 +52,28 @@ pub fn on_key(ed: &mut Editor, code: KeyCode) -> Outcome {
     Outcome::Used
 }
 
-fn typing(ed: &mut Editor, code: KeyCode) {
+/// Ctrl or Alt is held.
+fn modified(key: &KeyEvent) -> bool {
+    key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+fn typing(ed: &mut Editor, key: KeyEvent) {
     let Some(text) = ed.typing.as_mut() else {
         return;
     };
-    match code {
+    if modified(&key) {
+        match key.code {
+            KeyCode::Char('u' | 'U') => text.clear(),
+            KeyCode::Char('w' | 'W') => erase_word(text),
+            KeyCode::Char('h' | 'H') => {
+                text.pop();
+            }
+            _ => {}
+        }
+        return;
+    }
+    match key.code {
         KeyCode::Char(c) => text.push(c),
         KeyCode::Backspace => {
             text.pop();
@@ -66,6 +87,18 @@ fn typing(ed: &mut Editor, code: KeyCode) {
         }
         _ => {}
     }
+}
+
+/// Ctrl-W: the spaces at the end, then the word before them.
+fn erase_word(text: &mut String) {
+    let kept = text.trim_end().len();
+    text.truncate(kept);
+    let start = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    text.truncate(start);
 }
 
 fn save(ed: &mut Editor) {

@@ -319,7 +319,41 @@ fn snapshot_editor_changed_and_invalid_80x24() {
         s.contains("› train.dropout"),
         "the selected row stays in view:\n{s}"
     );
+    assert!(
+        s.contains("✗ cannot start: fix the value in red"),
+        "the start row stays in view:\n{s}"
+    );
     insta::assert_snapshot!(s);
+}
+
+#[test]
+fn at_80x24_the_start_row_shows_wherever_the_selection_is() {
+    let mut app = app(4, true);
+    // One-cycle lists four more rows: 19, more than 80×24 has room for.
+    select(&mut app, "train.schedule");
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(shown(&app, "train.schedule"), "onecycle");
+    press(&mut app, KeyCode::Home);
+    let rows = ed(&app).start_row();
+    assert_eq!(rows, 19);
+    for k in 0..=rows {
+        let s = screen(&mut app, 80, 24);
+        assert!(s.contains("▶ start the next run"), "row {k}:\n{s}");
+        assert!(
+            s.contains(" of 19 "),
+            "the frame says which rows show:\n{s}"
+        );
+        if k < rows {
+            let key = ed(&app).rows()[k].key;
+            assert!(s.contains(&format!("› {key} ")), "row {k}:\n{s}");
+        } else {
+            assert!(s.contains("› ▶ start the next run"), "{s}");
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Home);
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
 
 #[test]
@@ -339,4 +373,46 @@ fn the_editor_renders_on_any_area_without_panicking() {
         super::view::render(ed(&app), 1, area, &mut buf);
         crate::ui::draw::render(&app, area, &mut buf);
     }
+}
+
+fn ctrl(app: &mut App, c: char) -> Option<Control> {
+    on_key(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn ctrl_u_clears_the_entry_and_ctrl_w_erases_a_word_as_in_a_shell() {
+    let mut app = app(4, true);
+    select(&mut app, "train.lr");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(ed(&app).typing.as_deref(), Some("0.01"));
+    ctrl(&mut app, 'u');
+    assert_eq!(ed(&app).typing.as_deref(), Some(""), "Ctrl-U clears");
+    for c in "0.5 x".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    ctrl(&mut app, 'w');
+    assert_eq!(ed(&app).typing.as_deref(), Some("0.5 "));
+    ctrl(&mut app, 'w');
+    assert_eq!(ed(&app).typing.as_deref(), Some(""));
+    press(&mut app, KeyCode::Char('3'));
+    // No other Ctrl or Alt letter is typed (Ctrl-C is the dashboard's quit).
+    for c in ('a'..='z').filter(|c| !"cuwh".contains(*c)) {
+        ctrl(&mut app, c);
+        on_key(&mut app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    }
+    assert_eq!(ed(&app).typing.as_deref(), Some("3"));
+    ctrl(&mut app, 'h');
+    assert_eq!(ed(&app).typing.as_deref(), Some(""), "Ctrl-H erases");
+    assert!(!app.session.quit && app.session.launch.is_none());
+}
+
+#[test]
+fn ctrl_letters_in_the_list_are_not_its_keys() {
+    let mut app = app(4, true);
+    press(&mut app, KeyCode::Char('h'));
+    for c in ['n', 'w', 'q', 'h'] {
+        ctrl(&mut app, c);
+    }
+    assert!(ed(&app).open && ed(&app).note.is_none());
+    assert!(app.session.launch.is_none() && !app.session.quit);
 }

@@ -1,6 +1,7 @@
 //! The editor panel, drawn over the dashboard: one row per hyperparameter with its value,
 //! changed values highlighted with the previous run's value beside them, the invalid one
-//! in red with the reason, then the "start" row, a status line and the keys.
+//! in red with the reason, then the "start" row, a status line and the keys. When the rows
+//! do not all fit they scroll under a fixed "start" row, and the frame says which show.
 
 use super::Editor;
 use crate::config::params::display;
@@ -25,21 +26,27 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
         return;
     }
     Clear.render(rect, buf);
-    let title = format!(" hyperparameters for run {} ", run + 1);
-    let block = theme::panel(title, true);
-    let inner = block.inner(rect);
-    block.render(rect, buf);
+    let inner = crate::ui::rect::inner(rect);
     let list_h = inner.height.saturating_sub(FOOTER) as usize;
+    let (first, shown) = visible(ed, list_h);
+    let title = format!(" hyperparameters for run {} ", run + 1);
+    let mut block = theme::panel(title, true);
+    if shown > 0 && shown < rows.len() {
+        let range = format!(" rows {}–{} of {} ", first + 1, first + shown, rows.len());
+        block = block.title_top(Line::from(range).right_aligned());
+    }
+    block.render(rect, buf);
     let mut lines: Vec<Line> = rows
         .iter()
         .enumerate()
+        .skip(first)
+        .take(shown)
         .map(|(i, p)| row(ed, p.key, i == ed.selected))
         .collect();
-    lines.push(start_row(ed));
-    // Keep the selected row in view.
-    let first = (ed.selected + 1).saturating_sub(list_h);
-    let shown: Vec<Line> = lines.into_iter().skip(first).take(list_h).collect();
-    Paragraph::new(shown).render(
+    if list_h > 0 {
+        lines.push(start_row(ed));
+    }
+    Paragraph::new(lines).render(
         Rect {
             height: list_h as u16,
             ..inner
@@ -60,6 +67,18 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(status, buf);
     Paragraph::new(keys_line(ed)).render(keys, buf);
+}
+
+/// The first parameter row shown and how many, in `list_h` lines: the "start" row always
+/// takes the last line (it must never scroll away), the selected row stays in view.
+fn visible(ed: &Editor, list_h: usize) -> (usize, usize) {
+    let n = ed.start_row();
+    let room = list_h.saturating_sub(1);
+    let selected = ed.selected.min(n.saturating_sub(1));
+    let first = (selected + 1)
+        .saturating_sub(room)
+        .min(n.saturating_sub(room));
+    (first, room.min(n))
 }
 
 fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
@@ -128,7 +147,12 @@ fn status_line(ed: &Editor) -> Line<'static> {
 
 fn keys_line(ed: &Editor) -> Line<'static> {
     let keys: &[(&str, &str)] = if ed.typing.is_some() {
-        &[("Enter", "set"), ("Esc", "cancel"), ("Backspace", "erase")]
+        &[
+            ("Enter", "set"),
+            ("Esc", "cancel"),
+            ("Backspace", "erase"),
+            ("Ctrl-U", "clear"),
+        ]
     } else {
         &[
             ("↑↓", "select"),

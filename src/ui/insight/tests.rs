@@ -119,3 +119,76 @@ fn the_new_panels_render_on_any_area_without_panicking() {
         }
     }
 }
+
+/// The matrix row of true class `class` as shown.
+fn matrix_row(screen: &str, class: usize) -> Option<&str> {
+    let label = format!("{class} ");
+    screen.lines().find(|l| {
+        l.split('│')
+            .nth(1)
+            .is_some_and(|r| r.trim_start().starts_with(&label) && r.contains('·'))
+    })
+}
+
+/// The header names every class and the accuracy column.
+fn header_complete(screen: &str) -> bool {
+    screen
+        .lines()
+        .find(|l| l.contains("t\\p"))
+        .is_some_and(|h| {
+            let words: Vec<&str> = h.split(['│', ' ']).filter(|w| !w.is_empty()).collect();
+            (0..10).all(|c| words.contains(&c.to_string().as_str())) && words.contains(&"acc")
+        })
+}
+
+#[test]
+fn at_80x24_the_matrix_keeps_every_class_and_the_accuracy_column() {
+    let mut app = with_detail(mid_run());
+    press(&mut app, KeyCode::Char('i'));
+    // No image fits 24 rows: the matrix takes the width it needs, decimals and all.
+    let counts = screen(&mut app, 80, 24);
+    assert!(header_complete(&counts), "{counts}");
+    let nine = matrix_row(&counts, 9).unwrap_or_else(|| panic!("row 9:\n{counts}"));
+    assert!(nine.contains(" 104 ") && nine.contains("98.1%"), "{nine}");
+    assert!(counts.contains("too small for a"), "{counts}");
+    insta::assert_snapshot!("test_pass_counts_80x24", counts);
+}
+
+#[test]
+fn beside_an_image_the_matrix_is_written_compactly_but_whole() {
+    let mut app = with_detail(mid_run());
+    press(&mut app, KeyCode::Char('i'));
+    let counts = screen(&mut app, 80, 40);
+    assert!(header_complete(&counts), "{counts}");
+    let four = matrix_row(&counts, 4).unwrap_or_else(|| panic!("row 4:\n{counts}"));
+    assert!(
+        four.contains(" 99 ") && four.contains("  7 ") && four.contains("93%"),
+        "{four}"
+    );
+    assert!(
+        counts.contains("0→6 99% #17"),
+        "one image beside it:\n{counts}"
+    );
+    insta::assert_snapshot!("test_pass_counts_80x40", counts);
+    press(&mut app, KeyCode::Char('c'));
+    let pct = screen(&mut app, 80, 40);
+    assert!(header_complete(&pct), "{pct}");
+    let five = matrix_row(&pct, 5).unwrap_or_else(|| panic!("row 5:\n{pct}"));
+    assert!(five.contains(" 99 ") && five.contains("  1 "), "{five}");
+    insta::assert_snapshot!("test_pass_percent_80x40", pct);
+}
+
+#[test]
+fn the_full_matrix_format_is_kept_where_it_fits() {
+    let d = fixture::detail(2);
+    assert_eq!(
+        confusion::Format::for_width(&d, false, 60),
+        confusion::Format::FULL
+    );
+    let compact = confusion::Format::for_width(&d, false, 59);
+    assert_eq!(compact.width(10), 48, "{compact:?}");
+    // Four-digit counts (the full test set) still fit the 60-column minimum screen.
+    let mut big = d.clone();
+    big.matrix[1][1] = 1135;
+    assert!(confusion::Format::compact(&big, false).width(10) <= 58);
+}

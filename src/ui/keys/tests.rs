@@ -68,7 +68,7 @@ fn quitting_while_training_asks_then_stops_and_waits_for_the_final_event() {
     assert_eq!(app.view.confirm, None);
     assert!(!app.session.quit);
 
-    press(&mut app, KeyCode::Esc);
+    press(&mut app, ch('q'));
     assert_eq!(press(&mut app, ch('y')), Some(Control::Stop));
     assert_eq!(app.state_label(), "stopping");
     assert!(!app.session.quit, "waits for the trainer's final event");
@@ -236,4 +236,71 @@ fn watching_read_only_pause_and_stop_say_so_and_quit_leaves_at_once() {
     assert!(!app.session.pause_requested && app.view.confirm.is_none() && !app.session.stop_sent);
     assert_eq!(press(&mut app, ch('q')), None);
     assert!(app.session.quit && !app.session.stop_sent);
+}
+
+#[test]
+fn esc_closes_the_innermost_view_and_never_quits() {
+    // The case: the zoom view after the run has ended.
+    let mut app = finished();
+    press(&mut app, ch('e'));
+    assert!(app.view.zoom);
+    assert_eq!(press(&mut app, KeyCode::Esc), None);
+    assert!(!app.view.zoom, "Esc closes the zoom");
+    assert!(!app.session.quit && app.view.confirm.is_none());
+    // Zoomed digits over the test-pass view: the zoom, then the view.
+    press(&mut app, ch('i'));
+    press(&mut app, ch('e'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.insight && !app.view.zoom);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.view.insight);
+    // Help over a zoom: help first.
+    press(&mut app, ch('e'));
+    press(&mut app, ch('?'));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.view.help && app.view.zoom);
+    press(&mut app, KeyCode::Esc);
+    // Nothing open: Esc says what quits, and does not.
+    assert_eq!(press(&mut app, KeyCode::Esc), None);
+    assert!(!app.session.quit && app.view.confirm.is_none());
+    assert_eq!(
+        app.session.log.last().unwrap().text,
+        super::NOTHING_TO_CLOSE
+    );
+    press(&mut app, ch('q'));
+    assert!(app.session.quit, "q is what quits");
+}
+
+#[test]
+fn esc_while_training_asks_nothing() {
+    let mut app = mid_run();
+    press(&mut app, ch('e'));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.view.zoom && app.view.confirm.is_none() && !app.session.stop_sent);
+}
+
+#[test]
+fn ctrl_and_alt_letters_are_not_read_as_the_letter() {
+    let mut app = mid_run();
+    for (c, m) in [
+        ('s', KeyModifiers::CONTROL),
+        ('q', KeyModifiers::CONTROL),
+        ('p', KeyModifiers::ALT),
+        ('e', KeyModifiers::CONTROL),
+    ] {
+        assert_eq!(on_key(&mut app, KeyEvent::new(ch(c), m)), None);
+    }
+    assert!(app.view.confirm.is_none() && !app.view.zoom && !app.session.pause_requested);
+    // Shift is how `?` and capitals arrive: still the key.
+    on_key(&mut app, KeyEvent::new(ch('?'), KeyModifiers::SHIFT));
+    assert!(app.view.help);
+}
+
+#[test]
+fn opening_the_runs_panel_asks_for_a_fresh_scan() {
+    let mut app = mid_run();
+    assert!(!app.view.runs.rescan);
+    press(&mut app, ch('r'));
+    assert!(app.view.runs.open && app.view.runs.rescan);
 }

@@ -8,6 +8,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Paragraph, Row, Table, Widget};
 
+/// Width of the hyperparameter column.
+const KEY_WIDTH: u16 = 24;
+
 pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
     let runs = runs.selected_records();
     if runs.len() < 2 {
@@ -22,8 +25,12 @@ pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
         Paragraph::new(format!("same hyperparameters: {}", ids.join(", "))).render(area, buf);
         return;
     }
+    // Each run's column: what is left after the key column, shared; ids cut from the left.
+    let n = runs.len();
+    let room = (area.width as usize).saturating_sub(KEY_WIDTH as usize + 2 * n) / n;
     let header = Row::new(
-        std::iter::once("hyperparameter".to_string()).chain(runs.iter().map(|r| r.id.clone())),
+        std::iter::once("hyperparameter".to_string())
+            .chain(runs.iter().map(|r| super::panel::abbreviate(&r.id, room))),
     )
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let rows = diffs.into_iter().map(|d| {
@@ -35,7 +42,7 @@ pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
             ),
         )
     });
-    let key_width = Constraint::Length(24);
+    let key_width = Constraint::Length(KEY_WIDTH);
     let widths = std::iter::once(key_width).chain(runs.iter().map(|_| Constraint::Fill(1)));
     Table::new(rows, widths)
         .header(header)

@@ -1,5 +1,7 @@
 //! The runs list, drawn over the dashboard: newest first, the history table's columns, the
-//! cursor, the selection marks, damaged runs in red, the keys and the last note.
+//! cursor, the selection marks, damaged runs in red, the keys and the last note. On a narrow
+//! screen the less telling columns go first and run ids are cut from the left, so no two
+//! rows read alike.
 
 use super::super::rect::{centered, inner};
 use super::super::theme;
@@ -54,51 +56,147 @@ fn list(runs: &Runs, rect: Rect, body: Rect, buf: &mut Buffer) {
     }
     let visible = list_rows(rect).max(1);
     let first = (runs.cursor + 1).saturating_sub(visible);
-    let rows = runs
+    let shown: Vec<(usize, &crate::history::RunRecord)> = runs
         .records
         .iter()
         .enumerate()
         .skip(first)
         .take(visible)
-        .map(|(k, r)| {
-            let mark = match runs.selected.iter().position(|id| id == &r.id) {
-                Some(n) => format!("[{}]", n + 1),
-                None => "[ ]".into(),
-            };
-            let colour = runs
-                .overlays
-                .iter()
-                .find(|o| o.id == r.id)
-                .map(|o| Style::new().fg(o.colour));
-            let mut style = match &r.status {
-                Status::Damaged(_) => Style::new().fg(theme::BAD),
-                Status::Failed(_) => Style::new().fg(theme::WARN),
-                _ => colour.unwrap_or_default(),
-            };
-            if k == runs.cursor {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            let c = cells(r);
-            Row::new(std::iter::once(Cell::from(mark)).chain(c.into_iter().map(Cell::from)))
-                .style(style)
+        .collect();
+    let all_cells: Vec<[String; 8]> = shown.iter().map(|(_, r)| cells(r)).collect();
+    let fit = fit(&all_cells, body.width as usize);
+    let rows = shown.iter().zip(&all_cells).map(|((k, r), c)| {
+        let mark = match runs.selected.iter().position(|id| id == &r.id) {
+            Some(n) => format!("[{}]", n + 1),
+            None => "[ ]".into(),
+        };
+        let mut style = row_style(runs, r);
+        if *k == runs.cursor {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let kept = fit.columns.iter().map(|&i| match i {
+            0 => Cell::from(abbreviate(&c[0], fit.id_width)),
+            _ => Cell::from(c[i].clone()),
         });
-    let header = Row::new(std::iter::once("sel").chain(COLUMNS))
+        Row::new(std::iter::once(Cell::from(mark)).chain(kept)).style(style)
+    });
+    let header = Row::new(std::iter::once("sel").chain(fit.columns.iter().map(|&i| COLUMNS[i])))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let widths = [
-        Constraint::Length(3),
-        Constraint::Length(25),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Length(12),
-        Constraint::Length(9),
-        Constraint::Length(7),
-        Constraint::Fill(1),
-    ];
+    let widths =
+        std::iter::once(Constraint::Length(3)).chain(fit.columns.iter().map(|&i| match i {
+            CHANGED => Constraint::Fill(1),
+            0 => Constraint::Length(fit.id_width as u16),
+            _ => Constraint::Length(fit.widths[i] as u16),
+        }));
     Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
         .render(body, buf);
+}
+
+/// A run's colour in the list: damaged red, failed yellow, overlaid in its overlay colour.
+fn row_style(runs: &Runs, r: &crate::history::RunRecord) -> Style {
+    let colour = runs
+        .overlays
+        .iter()
+        .find(|o| o.id == r.id)
+        .map(|o| Style::new().fg(o.colour));
+    match &r.status {
+        Status::Damaged(_) => Style::new().fg(theme::BAD),
+        Status::Failed(_) => Style::new().fg(theme::WARN),
+        _ => colour.unwrap_or_default(),
+    }
+}
+
+/// Index of the `changed` column in `COLUMNS`: it takes what width is left.
+const CHANGED: usize = 7;
+/// Each column's width when there is room for all (the widest cell counts when wider).
+const ROOMY: [usize; 8] = [25, 8, 8, 6, 12, 9, 7, 0];
+/// Columns left out, in this order, while the list does not fit: the preset (the run id
+/// names it), the wall time, the gap, the epochs. The id, status, best accuracy and what
+/// changed stay: they are what tells one run from another.
+const DROP_ORDER: [usize; 4] = [1, 6, 5, 3];
+/// The least width the `changed` column keeps.
+const CHANGED_MIN: usize = 16;
+/// The least width a run id is cut to, from the left (its end tells runs apart).
+const ID_MIN: usize = 12;
+
+/// Which of `COLUMNS` the list shows and how wide, for `cells` in `width` cells.
+#[derive(Debug, PartialEq)]
+struct Fit {
+    columns: Vec<usize>,
+    widths: [usize; 8],
+    id_width: usize,
+}
+
+fn fit(cells: &[[String; 8]], width: usize) -> Fit {
+    let natural: [usize; 8] = std::array::from_fn(|c| {
+        cells
+            .iter()
+            .map(|r| r[c].chars().count())
+            .chain([COLUMNS[c].chars().count()])
+            .max()
+            .unwrap_or(0)
+    });
+    let roomy: [usize; 8] = std::array::from_fn(|c| natural[c].max(ROOMY[c]));
+    // `sel`, then each column and a space before it; `changed` at its least.
+    let need = |columns: &[usize], widths: &[usize; 8]| -> usize {
+        let fixed: usize = columns
+            .iter()
+            .map(|&c| if c == CHANGED { CHANGED_MIN } else { widths[c] })
+            .sum();
+        3 + fixed + columns.len()
+    };
+    let mut columns: Vec<usize> = (0..COLUMNS.len()).collect();
+    if need(&columns, &roomy) <= width {
+        return Fit {
+            columns,
+            widths: roomy,
+            id_width: roomy[0],
+        };
+    }
+    for drop in DROP_ORDER {
+        if need(&columns, &natural) <= width {
+            break;
+        }
+        columns.retain(|&c| c != drop);
+    }
+    let over = need(&columns, &natural).saturating_sub(width);
+    let ids: Vec<&str> = cells.iter().map(|r| r[0].as_str()).collect();
+    let id_width = natural[0]
+        .saturating_sub(over)
+        .max(ID_MIN)
+        .max(distinct_width(&ids));
+    Fit {
+        id_width: id_width.min(natural[0]),
+        columns,
+        widths: natural,
+    }
+}
+
+/// The least width at which the ids, each cut from the left, still all differ (runs of one
+/// minute differ only in their seconds, in the middle of the id): what tells rows apart
+/// wins over the room the `changed` column would like.
+fn distinct_width(ids: &[&str]) -> usize {
+    let longest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0);
+    (1..longest)
+        .find(|&w| {
+            let mut cut: Vec<String> = ids.iter().map(|id| abbreviate(id, w)).collect();
+            cut.sort();
+            cut.windows(2).all(|p| p[0] != p[1])
+        })
+        .unwrap_or(longest)
+}
+
+/// `id` in at most `width` characters: cut from the left behind a `…`, as runs of one day
+/// share their first characters and differ at the end.
+pub fn abbreviate(id: &str, width: usize) -> String {
+    let n = id.chars().count();
+    if n <= width {
+        return id.to_string();
+    }
+    let tail: String = id.chars().skip(n + 1 - width.max(1)).collect();
+    format!("…{tail}")
 }
 
 fn footer_lines(runs: &Runs) -> Vec<Line<'static>> {
@@ -108,7 +206,7 @@ fn footer_lines(runs: &Runs) -> Vec<Line<'static>> {
         &[
             ("↑↓", "move"),
             ("space", "select"),
-            ("Enter/o", "overlay selected (none: clear)"),
+            ("Enter/o", "overlay"),
             ("d", "diff"),
             ("R", "resume"),
             ("Esc", "close"),
@@ -121,12 +219,17 @@ fn footer_lines(runs: &Runs) -> Vec<Line<'static>> {
     }
     let overlaid: Vec<&str> = runs.overlays.iter().map(|o| o.id.as_str()).collect();
     let state = format!(
-        "{} selected · overlaid: {}",
+        "{} selected · overlaid: {}{}",
         runs.selected.len(),
         if overlaid.is_empty() {
             "none".into()
         } else {
             overlaid.join(", ")
+        },
+        if runs.selected.is_empty() && !overlaid.is_empty() {
+            " (Enter with none selected clears them)"
+        } else {
+            ""
         }
     );
     vec![

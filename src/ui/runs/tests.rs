@@ -273,3 +273,74 @@ fn capital_r_resumes_an_interrupted_run_once_nothing_trains_and_refuses_the_rest
         .contains("stop the current run first"));
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// The history plus two runs started in the same minute (ids alike up to their seconds).
+fn same_minute(name: &str) -> (App, PathBuf) {
+    let (mut app, root) = with_history(finished(), name);
+    for id in ["20261201-022501-model-3", "20261201-022533-model-3"] {
+        write_run(&root, id, 0.1, &[(0.9, 0.9)], End::Finished, 0, &[]);
+    }
+    app.view.runs.set_records(scan(&root));
+    (app, root)
+}
+
+/// Open the panel and select the two runs with different lr (rows 5 and 6 of six).
+fn select_lr_pair(app: &mut App) {
+    press(app, KeyCode::Char('r'));
+    press(app, KeyCode::Home);
+    for _ in 0..4 {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Char(' '));
+    press(app, KeyCode::Down);
+    press(app, KeyCode::Char(' '));
+    assert_eq!(app.view.runs.selected.len(), 2);
+}
+
+#[test]
+fn snapshot_runs_panel_80x24_keeps_ids_and_what_changed() {
+    let (mut app, root) = same_minute("panel-80");
+    select_lr_pair(&mut app);
+    let s = screen(&mut app, 80, 24);
+    for id in ["20261201-022501-model-3", "20261201-022533-model-3"] {
+        assert!(s.contains(id), "{id} whole:\n{s}");
+    }
+    assert!(
+        s.contains("changed") && s.contains("train.lr 0.1→0.02"),
+        "{s}"
+    );
+    assert!(s.contains("best test") && s.contains("Esc close"), "{s}");
+    assert!(!s.contains("preset"), "the preset goes first:\n{s}");
+    insta::assert_snapshot!(s);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn on_the_smallest_screen_ids_are_cut_from_the_left_and_still_differ() {
+    let (mut app, root) = same_minute("panel-60");
+    press(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app, 60, 16);
+    let ids: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split('…').nth(1))
+        .map(|rest| rest.split(' ').next().unwrap_or(""))
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(ids.len() >= 4 && unique.len() == ids.len(), "{ids:?}\n{s}");
+    assert!(ids.iter().any(|id| id.contains("2501-model-3")), "{ids:?}");
+    assert!(s.contains("changed"), "{s}");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn snapshot_runs_diff_80x24() {
+    let (mut app, root) = same_minute("diff-80");
+    select_lr_pair(&mut app);
+    press(&mut app, KeyCode::Char('d'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("train.lr") && s.contains("0.02"), "{s}");
+    insta::assert_snapshot!(s);
+    std::fs::remove_dir_all(root).unwrap();
+}
