@@ -12,7 +12,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --resume runs/<run-id>            continue an interrupted run\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder\n  convscope report runs/<run-id> --format html  also report.html, plots inlined"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --name wide-c1 --note 'c1 wider'  a named run (the name works wherever an id does)\n  convscope --resume runs/<run-id>            continue an interrupted run (or its id, prefix, name, @-1)\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder\n  convscope report runs/<run-id> --format html  also report.html, plots inlined"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -57,10 +57,20 @@ pub struct TrainArgs {
     #[arg(long, value_name = "D", overrides_with = "device")]
     pub device: Option<String>,
 
-    /// Continue the interrupted run in this folder (runs/<run-id>) from its last finished
-    /// epoch, with its own config.toml; --epochs may raise train.epochs
-    #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
+    /// Continue the interrupted run RUN (its folder, id, id prefix, name, or @-1 for the
+    /// newest) from its last finished epoch, with its own config.toml; --epochs may raise
+    /// train.epochs
+    #[arg(long, value_name = "RUN", conflicts_with = "config")]
     pub resume: Option<PathBuf>,
+
+    /// Name the new run (unique in the runs dir; no '/' or control characters): shown by
+    /// `runs`, the runs panel and the report, and usable wherever a run id is
+    #[arg(long, value_name = "NAME", conflicts_with = "resume")]
+    pub name: Option<String>,
+
+    /// A note kept with the new run (shown by `runs` and the report)
+    #[arg(long, value_name = "TEXT", conflicts_with = "resume")]
+    pub note: Option<String>,
 
     /// Where run folders are created [default: runs]
     #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
@@ -142,7 +152,7 @@ pub struct RunsArgs {
     #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
     pub runs_dir: Option<PathBuf>,
 
-    /// Run ids to compare (two or more)
+    /// Runs to compare (two or more): folders, ids, id prefixes, names, or @-1, @-2, …
     #[arg(long, value_name = "RUN", num_args = 2..)]
     pub compare: Vec<String>,
 }
@@ -153,11 +163,40 @@ impl RunsArgs {
     }
 }
 
+impl ReportArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
+impl ExportArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
+impl PredictArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
+impl WatchArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
-    /// The run folder, e.g. runs/20261126-041502-model-3
+    /// The run: its folder (runs/20261126-041502-model-3), id, id prefix, name, or @-1 for
+    /// the newest
     #[arg(value_name = "RUN")]
     pub run: PathBuf,
+
+    /// Where run ids and names are looked up [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
 
     /// md: report.md; html: report.md and a self-contained report.html
     #[arg(long, value_enum, default_value = "md")]
@@ -166,9 +205,14 @@ pub struct ReportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct WatchArgs {
-    /// A run folder, its metrics.jsonl, or - for stdin (ssh host tail -f … | convscope watch -)
+    /// A run (its folder, id, id prefix, name, or @-1 for the newest), its metrics.jsonl,
+    /// or - for stdin (ssh host tail -f … | convscope watch -)
     #[arg(value_name = "RUN")]
     pub target: PathBuf,
+
+    /// Where run ids and names are looked up [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
 
     /// Print the plain log instead of the read-only dashboard (automatic when stdout is not
     /// a terminal)
@@ -200,9 +244,13 @@ pub enum Command {
 /// `convscope export RUN... [--tensorboard DIR] [--csv FILE] [--csv-batches] [--onnx FILE]`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExportArgs {
-    /// Run folders, e.g. runs/20261126-041502-model-3
+    /// Runs: folders (runs/20261126-041502-model-3), ids, id prefixes, names, or @-1 for
+    /// the newest
     #[arg(value_name = "RUN", required = true)]
     pub runs: Vec<PathBuf>,
+    /// Where run ids and names are looked up [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
     /// Write TensorBoard event files into DIR (DIR/<run-id>/events.out.tfevents.*, plus the
     /// HParams experiment); then `tensorboard --logdir DIR`
     #[arg(long, value_name = "DIR")]
@@ -221,9 +269,12 @@ pub struct ExportArgs {
 /// `convscope predict RUN IMAGE... [--json]`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PredictArgs {
-    /// The run folder whose best checkpoint classifies
+    /// The run whose best checkpoint classifies: its folder, id, id prefix, name, or @-1
     #[arg(value_name = "RUN")]
     pub run: PathBuf,
+    /// Where run ids and names are looked up [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
     /// PNG or PGM images of any size up to 4096 x 4096 pixels; - reads one from stdin
     #[arg(value_name = "IMAGE", required = true)]
     pub images: Vec<PathBuf>,
@@ -297,13 +348,15 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
             r.runs_dir = r.runs_dir.or(top.runs_dir);
             Invocation::Runs(r)
         }
-        Command::Report(r) => {
-            refuse("report", &[])?;
+        Command::Report(mut r) => {
+            refuse("report", &["--runs-dir"])?;
+            r.runs_dir = r.runs_dir.or(top.runs_dir);
             Invocation::Report(r)
         }
         Command::Watch(mut w) => {
-            refuse("watch", &["--headless"])?;
+            refuse("watch", &["--headless", "--runs-dir"])?;
             w.headless |= top.headless;
+            w.runs_dir = w.runs_dir.or(top.runs_dir);
             Invocation::Watch(w)
         }
         Command::Export(e) => {
@@ -328,6 +381,8 @@ fn given(t: &TrainArgs) -> Vec<&'static str> {
         ("--device", t.device.is_some()),
         ("--resume", t.resume.is_some()),
         ("--runs-dir", t.runs_dir.is_some()),
+        ("--name", t.name.is_some()),
+        ("--note", t.note.is_some()),
     ]
     .into_iter()
     .filter_map(|(flag, present)| present.then_some(flag))

@@ -96,5 +96,23 @@ pub fn timestamp(t: std::time::SystemTime) -> String {
     )
 }
 
+/// `text` safe to show on a terminal: every control character (escape sequences, carriage
+/// returns, newlines, …) is written as its Rust escape (`\u{1b}`, `\r`, `\n`), so a run id,
+/// name, note or preset name cannot move the cursor, recolour or clear the screen.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 
 mod command;
 mod error;
+mod label;
 mod metrics;
 mod report;
 mod scan;
@@ -16,8 +17,9 @@ pub mod fixture;
 mod tests;
 
 pub use crate::config::diff::{diff, diff_many, flatten, Change, KeyDiff};
-pub use command::output;
+pub use command::{compare, output};
 pub use error::HistoryError;
+pub use label::{read_name, read_note, NAME_FILE, NOTE_FILE};
 pub use metrics::{epochs, EpochPoint};
 pub use report::{cells, compare_table, history_table, COLUMNS};
 pub use scan::{config_before, previous_config, scan, scan_dir};
@@ -89,11 +91,24 @@ pub struct RunRecord {
     pub config: Option<toml::Table>,
     /// Hyperparameters that differ from the run before it (from `summary.json`).
     pub changed: Vec<Change>,
+    /// The name given with `--name` (the folder's `name` file), as written.
+    pub name: Option<String>,
+    /// The note given with `--note` (the folder's `note` file), as written.
+    pub note: Option<String>,
 }
 
 impl RunRecord {
     pub fn is_damaged(&self) -> bool {
         self.status.is_damaged()
+    }
+
+    /// How the run is shown wherever it is listed: `id`, or `id (name)` for a named run,
+    /// with control characters escaped ([`crate::fmt::clean`]).
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => crate::fmt::clean(&format!("{} ({n})", self.id)),
+            None => crate::fmt::clean(&self.id),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod detail;
 mod ending;
 mod error;
 mod font;
+mod header;
 mod html;
 mod layers;
 mod plot;
@@ -17,6 +18,7 @@ use crate::config::Config;
 use crate::events::{EpochStats, TrainEvent};
 use crate::metrics::Run;
 pub use error::ReportError;
+pub use header::Header;
 use plot::Series;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -45,7 +47,7 @@ pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     if let Some(d) = &rec.last_detail {
         detail::write(dir, d)?;
     }
-    let md = markdown_at(rec, Some(dir));
+    let md = document(rec, &Header::of(dir), Some(dir));
     let path = dir.join("report.md");
     crate::rundir::write_atomic(&path, md.as_bytes())?;
     Ok(path)
@@ -53,8 +55,9 @@ pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
 
 /// `report.html` beside `report.md` (which `write` made first); returns its path.
 pub fn write_html(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
-    let title = format!("Run {}: {}", rec.info.run_id, rec.info.preset);
-    let page = html::from_markdown(&markdown_at(rec, Some(dir)), &title, dir)?;
+    let header = Header::of(dir);
+    let title = header.title(&rec.info);
+    let page = html::from_markdown(&document(rec, &header, Some(dir)), &title, dir)?;
     let path = dir.join("report.html");
     crate::rundir::write_atomic(&path, page.as_bytes())?;
     Ok(path)
@@ -110,14 +113,16 @@ fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
     .write_png(&dir.join(ACCURACY_PNG))
 }
 
-/// The whole markdown document, for a run without a folder to look at.
+/// The whole markdown document, for a run without a folder to look at (no name, note,
+/// holder or status file).
 pub fn markdown(rec: &Run) -> String {
-    markdown_at(rec, None)
+    document(rec, &Header::default(), None)
 }
 
-/// The whole markdown document; `dir`, the run's folder, tells whether a run without a
-/// final line is still running (its lock is held) and what `status.json` recorded.
-pub fn markdown_at(rec: &Run, dir: Option<&Path>) -> String {
+/// The whole markdown document, `header`'s facts under the title; `dir`, the run's folder,
+/// tells whether a run without a final line is still running (its lock is held) and what
+/// `status.json` recorded.
+pub fn document(rec: &Run, header: &Header, dir: Option<&Path>) -> String {
     let info = &rec.info;
     let config = Config::from_toml("the run's config", &info.config_toml, &[]).ok();
     let preset = config.as_ref().map(|c| c.preset().clone());
@@ -125,7 +130,8 @@ pub fn markdown_at(rec: &Run, dir: Option<&Path>) -> String {
         preset.as_ref().and_then(|p| f(p).clone())
     };
     let mut md = String::new();
-    let _ = writeln!(md, "# Run {}: {}\n", info.run_id, info.preset);
+    let _ = writeln!(md, "# {}\n", header.title(info));
+    md.push_str(&header.paragraphs());
     let _ = writeln!(
         md,
         "{} parameters · device {} · data {} · {} train / {} test images · batch {} · {} epochs planned\n",
@@ -164,7 +170,9 @@ pub fn markdown_at(rec: &Run, dir: Option<&Path>) -> String {
         "## Plots\n\nLoss: batch loss in grey, train loss per epoch in blue, test loss in red.\n\n![loss]({LOSS_PNG})\n\nAccuracy (%): train in blue, test in red.\n\n![accuracy]({ACCURACY_PNG})\n"
     );
     let _ = writeln!(md, "## Training logs\n\n```text\n{}```", logs(rec));
-    md
+    // A run id, message or config note can hold escape sequences; reports are read in
+    // terminals too.
+    md.lines().map(|l| crate::fmt::clean(l) + "\n").collect()
 }
 
 fn results(rec: &Run) -> String {

@@ -62,7 +62,7 @@ impl RunDir {
     pub fn create(root: &Path, preset: &str, config_toml: &str) -> std::io::Result<RunDir> {
         fs::create_dir_all(root).map_err(|e| annotate(root, "cannot create runs folder", e))?;
         let changed = changed_since_previous(root, config_toml);
-        let base = format!("{}-{preset}", timestamp(SystemTime::now()));
+        let base = format!("{}-{}", timestamp(SystemTime::now()), id_part(preset));
         let mut id = base.clone();
         let mut n = 1;
         let path = loop {
@@ -140,6 +140,22 @@ impl RunDir {
 /// The text of `summary.json`.
 pub fn summary_json(summary: &RunSummary, changed: &[Change]) -> serde_json::Result<String> {
     serde_json::to_string_pretty(&SummaryJson { summary, changed })
+}
+
+/// `preset` as part of a folder name: a control character or a path separator (a preset
+/// name may hold either) becomes `_`, so that an id never drives a terminal or names
+/// another folder.
+fn id_part(preset: &str) -> String {
+    preset
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '/' || c == std::path::MAIN_SEPARATOR {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn annotate(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {

@@ -8,14 +8,14 @@
 //! first by the timestamp an id starts with (a folder without one by its modification time),
 //! then by id.
 
+pub mod label;
 #[cfg(test)]
 mod tests;
 
+pub use crate::history::{read_name, read_note, NAME_FILE, NOTE_FILE};
+pub use label::LabelError;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// The file in a run folder that holds its name (one line), when it was given one.
-pub const NAME_FILE: &str = "name";
 
 /// Why what was typed does not name exactly one run.
 #[derive(Debug, thiserror::Error)]
@@ -179,13 +179,6 @@ fn looks_like_a_path(typed: &str) -> bool {
 /// A run folder holds its config or its metrics (a run killed early may lack the rest).
 fn is_run(dir: &Path) -> bool {
     dir.join("config.toml").is_file() || crate::metrics::path(dir).is_file()
-}
-
-/// The name a run was given, if any: the first line of its [`NAME_FILE`].
-pub fn read_name(run: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(run.join(NAME_FILE)).ok()?;
-    let name = text.lines().next()?.trim();
-    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// One folder under the runs dir.

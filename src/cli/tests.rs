@@ -97,3 +97,28 @@ fn no_subcommand_is_a_training_run_with_every_override_in_order() {
     );
     assert_eq!(t.runs_dir(), PathBuf::from("runs"));
 }
+
+#[test]
+fn a_named_run_and_the_runs_dir_of_report_and_watch() {
+    let Invocation::Train(t) = parse(&["--name", "widen-c1", "--note", "wider c1"]).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (t.name.as_deref(), t.note.as_deref()),
+        (Some("widen-c1"), Some("wider c1"))
+    );
+    // A name belongs to a new run: not with --resume, nor before a subcommand.
+    assert!(parse(&["--resume", "@-1", "--name", "x"]).is_err());
+    assert!(parse(&["--name", "x", "runs"]).is_err());
+    let Invocation::Report(r) = parse(&["--runs-dir", "a", "report", "@-1"]).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (r.runs_dir(), r.run.as_path()),
+        (PathBuf::from("a"), Path::new("@-1"))
+    );
+    let Invocation::Watch(w) = parse(&["watch", "widen", "--runs-dir", "b"]).unwrap() else {
+        panic!()
+    };
+    assert_eq!(w.runs_dir(), PathBuf::from("b"));
+}

@@ -32,12 +32,15 @@ fn export(args: &ExportArgs) -> Result<Exit, Error> {
     if args.csv_batches && args.csv.is_none() {
         return Err(Error::usage(ArgsError::BatchesWithoutCsv));
     }
+    let runs_dir = args.runs_dir();
     let runs = args
         .runs
         .iter()
-        .map(|d| source::read(d))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::usage)?;
+        .map(|typed| {
+            let dir = super::runs::resolve(&runs_dir, typed, "export")?;
+            source::read(&dir).map_err(Error::usage)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     for run in &runs {
         for s in &run.skipped {
             eprintln!("convscope: warning: {s}");

@@ -58,17 +58,18 @@ fn load(path: &PathBuf) -> Result<(String, prep::Prepared), PredictError> {
 
 /// Every failure is the user's to fix (the run, an image): exit 2.
 pub fn run(args: &PredictArgs) -> Result<Exit, Error> {
-    predict(args).map_err(Error::usage)
+    let dir = super::runs::resolve(&args.runs_dir(), &args.run, "predict")?;
+    predict(args, &dir).map_err(Error::usage)
 }
 
-fn predict(args: &PredictArgs) -> Result<Exit, PredictError> {
+fn predict(args: &PredictArgs, dir: &std::path::Path) -> Result<Exit, PredictError> {
     if args.images.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(PredictError::Image {
             name: "stdin".into(),
             reason: "`-` may be given once (standard input holds one image)".into(),
         });
     }
-    let mut predictor = Predictor::load(&args.run)?;
+    let mut predictor = Predictor::load(dir)?;
     let mut names = Vec::new();
     let mut digits = Vec::new();
     let mut failed = 0;

@@ -19,7 +19,10 @@ mod note;
 /// Keys (or `prefix.` groups) an override may change on resume.
 const MAY_CHANGE: [&str; 4] = ["train.epochs", "train.device", "data.dir", "ui."];
 
-pub fn run(dir: &Path, args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
+/// `typed` is what followed `--resume`: the folder, or an id, prefix, name or `@-N` in the
+/// runs dir.
+pub fn run(typed: &Path, args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
+    let dir = &super::runs::resolve(&args.runs_dir(), typed, "--resume")?;
     let overrides = args.overrides();
     let (saved, config) = configs(dir, &overrides).map_err(Error::usage)?;
     let plan = plan_note(dir, &overrides, &saved, &config).map_err(Error::usage)?;

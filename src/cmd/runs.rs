@@ -1,11 +1,40 @@
 //! `convscope runs [--compare A B …]`: the run history, or some runs side by side. Needs
-//! no config and no data.
+//! no config and no data. Also the one place the commands turn what the user typed for a
+//! run into its folder ([`resolve`]).
 
 use super::{Error, Exit};
 use crate::cli::RunsArgs;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &RunsArgs) -> Result<Exit, Error> {
-    let text = crate::history::output(&args.runs_dir(), &args.compare).map_err(Error::usage)?;
-    super::print(&text)?;
+    let root = args.runs_dir();
+    if args.compare.is_empty() {
+        let text = crate::history::output(&root, &[]).map_err(Error::usage)?;
+        super::print(&text)?;
+        return Ok(Exit::Done);
+    }
+    let dirs: Vec<PathBuf> = args
+        .compare
+        .iter()
+        .map(|typed| resolve(&root, Path::new(typed), "runs --compare"))
+        .collect::<Result<_, _>>()?;
+    super::print(&crate::history::compare(&dirs))?;
     Ok(Exit::Done)
+}
+
+/// The run folder `typed` means under `runs_dir` (a folder, an id, a unique id prefix, a
+/// name, `@-N`); an error names `what` asked and what was typed (exit 2).
+pub(super) fn resolve(runs_dir: &Path, typed: &Path, what: &str) -> Result<PathBuf, Error> {
+    // A path that is not UTF-8 can only be a folder's path.
+    let Some(text) = typed.to_str() else {
+        return if typed.is_dir() {
+            Ok(typed.to_path_buf())
+        } else {
+            Err(Error::usage(format!(
+                "{what}: {}: no such run folder",
+                typed.display()
+            )))
+        };
+    };
+    crate::runref::resolve(runs_dir, text).map_err(|e| Error::usage(format!("{what}: {e}")))
 }

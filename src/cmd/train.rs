@@ -13,17 +13,48 @@ use std::sync::Arc;
 
 pub fn run(args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
     let config = super::load_config(&args.config, &args.overrides())?;
+    check_label(args)?;
     let data = Arc::new(super::load_data(args.data_dir.as_deref(), &config)?);
     let start = Starter {
         data,
         runs_root: args.runs_dir(),
     };
     let trainer = start.spawn(config.clone()).map_err(Error::usage)?;
+    let trainer = label(trainer, args)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
         return super::dashboard::run(trainer, &config, config_path(args), start, signals);
     }
     headless(trainer, config.ui.on_hangup, signals)
+}
+
+/// `--name` and `--note` as given are acceptable: the name well formed and not taken in
+/// the runs dir (checked before anything is loaded or created).
+fn check_label(args: &TrainArgs) -> Result<(), Error> {
+    if let Some(name) = &args.name {
+        crate::runref::label::check_new_name(&args.runs_dir(), name).map_err(Error::usage)?;
+    }
+    if let Some(note) = &args.note {
+        crate::runref::label::check_note(note).map_err(Error::usage)?;
+    }
+    Ok(())
+}
+
+/// Write the run's name and note into its folder; if that fails the run is stopped (it
+/// would otherwise train under no name) and the error says where.
+fn label(trainer: train::Trainer, args: &TrainArgs) -> Result<train::Trainer, Error> {
+    if args.name.is_none() && args.note.is_none() {
+        return Ok(trainer);
+    }
+    let dir = std::path::PathBuf::from(&trainer.run_dir);
+    match crate::runref::label::write(&dir, args.name.as_deref(), args.note.as_deref()) {
+        Ok(()) => Ok(trainer),
+        Err(e) => {
+            let _ = trainer.control.send(crate::events::Control::Stop);
+            trainer.join();
+            Err(Error::Failed(format!("cannot name the run: {e}")))
+        }
+    }
 }
 
 /// The headless log of `trainer`'s run to its end; a signal stops the run cleanly; a lost

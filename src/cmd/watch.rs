@@ -8,12 +8,13 @@ use crate::events::TrainEvent;
 use crate::watch::{Source, Warnings};
 use crossbeam_channel::Receiver;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 /// A signal ends the read-only dashboard cleanly; the headless log just exits (130). The
 /// terminal going away ends the watch (129): there is nothing to show it on.
 pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
     signals.route(SignalTarget::Exit("watching interrupted"));
-    let source = crate::watch::source(&args.target).map_err(Error::usage)?;
+    let source = crate::watch::source(&target(args)?).map_err(Error::usage)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
         return dashboard(source, signals.to_dashboard());
@@ -26,13 +27,62 @@ pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
     super::headless_result(outcome, false, "watch")
 }
 
+/// What `watch` reads: `-` (stdin) and a metrics file as typed, anything else the run
+/// folder it names (a folder, an id, a unique id prefix, a name, `@-N`).
+fn target(args: &WatchArgs) -> Result<PathBuf, Error> {
+    let typed = &args.target;
+    if typed == Path::new("-") || typed.is_file() {
+        return Ok(typed.clone());
+    }
+    super::runs::resolve(&args.runs_dir(), typed, "watch")
+}
+
+/// The run's events as they are appended; when its training process still holds the folder,
+/// a warning saying so comes first (the log's first line, the dashboard's log pane).
 fn follow(source: Source, warnings: Warnings) -> Result<Receiver<TrainEvent>, Error> {
-    crate::watch::tail::spawn(source, warnings).map_err(|e| Error::usage(format!("watch: {e}")))
+    let held = match &source {
+        Source::File(f) => f.parent().and_then(crate::lock::is_held).map(|h| {
+            let dir = f.parent().unwrap_or(Path::new("."));
+            crate::fmt::clean(&format!(
+                "{} is still running ({h}); following it live",
+                dir.display()
+            ))
+        }),
+        Source::Stdin => None,
+    };
+    let events = crate::watch::tail::spawn(source, warnings)
+        .map_err(|e| Error::usage(format!("watch: {e}")))?;
+    match held {
+        Some(note) => first(
+            TrainEvent::Log {
+                level: crate::events::Level::Warn,
+                message: note,
+            },
+            events,
+        ),
+        None => Ok(events),
+    }
+}
+
+/// `event`, then everything from `rest` (forwarded by a thread that ends with `rest`).
+fn first(event: TrainEvent, rest: Receiver<TrainEvent>) -> Result<Receiver<TrainEvent>, Error> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let _ = tx.send(event);
+    std::thread::Builder::new()
+        .name("convscope-watch-note".into())
+        .spawn(move || {
+            for e in rest {
+                if tx.send(e).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| Error::Failed(format!("watch: cannot start a thread: {e}")))?;
+    Ok(rx)
 }
 
 #[cfg(feature = "tui")]
 fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exit, Error> {
-    use std::path::Path;
     // The runs panel lists the watched run's neighbours; `x` exports beside it.
     let export_dir = match &source {
         Source::File(f) => f.parent().map(Path::to_path_buf),

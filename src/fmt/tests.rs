@@ -42,3 +42,13 @@ fn rates_keep_few_digits() {
     assert_eq!(rate(2.5), "2.50");
     assert_eq!(rate(f64::INFINITY), "?");
 }
+
+#[test]
+fn clean_escapes_every_control_character_and_keeps_the_rest() {
+    assert_eq!(clean("20261201-022501-model-3"), "20261201-022501-model-3");
+    assert_eq!(clean("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+    assert_eq!(clean("x\ny\r\u{7}"), "x\\ny\\r\\u{7}");
+    assert_eq!(clean("c1 16→32 ü"), "c1 16→32 ü");
+    // C1 controls (a lone CSI) too.
+    assert_eq!(clean("\u{9b}31m"), "\\u{9b}31m");
+}

@@ -31,11 +31,11 @@ pub fn cells(r: &RunRecord) -> [String; 8] {
             .join(", ")
     };
     if let Status::Failed(why) | Status::Damaged(why) = &r.status {
-        changed = format!("{changed} [{why}]");
+        changed = format!("{changed} [{}]", crate::fmt::clean(why));
     }
     [
-        r.id.clone(),
-        r.preset.clone(),
+        r.label(),
+        crate::fmt::clean(&r.preset),
         r.status.word().to_string(),
         n.map_or_else(dash, |n| n.epochs_done.to_string()),
         n.filter(|n| n.epochs_done > 0).map_or_else(dash, |n| {
@@ -97,8 +97,8 @@ pub fn compare_table(runs: &[&RunRecord], epochs: &[Vec<EpochStats>]) -> String 
             let _ = writeln!(
                 out,
                 "  {}: no readable config ({})",
-                r.id,
-                r.status.describe()
+                r.label(),
+                crate::fmt::clean(&r.status.describe())
             );
         }
     }
@@ -110,7 +110,7 @@ pub fn compare_table(runs: &[&RunRecord], epochs: &[Vec<EpochStats>]) -> String 
             .chain(
                 runs.iter()
                     .filter(|r| r.config.is_some())
-                    .map(|r| r.id.clone()),
+                    .map(|r| r.label()),
             )
             .collect::<Vec<_>>()];
         for d in &diffs {
@@ -128,7 +128,7 @@ pub fn compare_table(runs: &[&RunRecord], epochs: &[Vec<EpochStats>]) -> String 
     }
     let _ = writeln!(out, "\nPer-epoch accuracy (test % / train % / gap pp):");
     let mut rows = vec![std::iter::once("epoch".to_string())
-        .chain(runs.iter().map(|r| r.id.clone()))
+        .chain(runs.iter().map(|r| r.label()))
         .collect::<Vec<_>>()];
     let last = epochs
         .iter()

@@ -209,6 +209,8 @@ pub fn scan_dir(path: &Path) -> RunRecord {
         numbers,
         config,
         changed,
+        name: super::read_name(path),
+        note: super::read_note(path),
     }
 }
 

@@ -115,7 +115,7 @@ fn the_report_says_how_the_run_ended_and_how_far_it_got_of_its_plan() {
     let lock = crate::lock::RunLock::acquire(&killed).unwrap();
     assert!(ending::line(&rec, Some(&killed)).starts_with("Still running: 2 of 4 planned"));
     drop(lock);
-    let md = markdown_at(&rec, Some(&killed));
+    let md = document(&rec, &Header::default(), Some(&killed));
     assert!(md.contains("**How it ended:** No final line"), "{md}");
     assert!(md.contains("at epoch 2 of 4 planned."), "{md}");
     // status.json's failure (its metrics line lost on a full disk) is the ending.

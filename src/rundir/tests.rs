@@ -34,6 +34,15 @@ fn run_ids_never_collide_and_atomic_write_replaces() {
 }
 
 #[test]
+fn an_id_holds_no_control_character_or_separator_from_the_preset() {
+    let root = std::env::temp_dir().join(format!("convscope-rundir-id-{}", std::process::id()));
+    let a = RunDir::create(&root, "m\u{1b}[31m/x", "").unwrap();
+    assert!(a.id.ends_with("-m_[31m_x"), "{:?}", a.id);
+    assert_eq!(a.path.parent(), Some(root.as_path()));
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
 fn reopening_appends_after_the_last_whole_line() {
     let root = std::env::temp_dir().join(format!("convscope-reopen-{}", std::process::id()));
     let a = RunDir::create(&root, "m", "").unwrap();

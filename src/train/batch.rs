@@ -39,12 +39,11 @@ impl Batcher {
         self.buf.clear();
         self.labels.clear();
         for &i in indices {
-            self.buf.extend(
-                split
-                    .image(i)
-                    .iter()
-                    .map(|&v| v as f32 * self.scale + self.shift),
-            );
+            let image = split
+                .try_image(i)
+                .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+            self.buf
+                .extend(image.iter().map(|&v| v as f32 * self.scale + self.shift));
             self.labels.push(split.labels[i] as u32);
         }
         let n = indices.len();

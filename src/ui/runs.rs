@@ -245,7 +245,9 @@ pub fn legend(runs: &Runs) -> Option<ratatui::text::Line<'static>> {
     let mut spans = vec![ratatui::text::Span::raw(" ")];
     for o in &runs.overlays {
         let style = ratatui::style::Style::new().fg(o.colour);
-        spans.push(ratatui::text::Span::styled(format!("━ {} ", o.id), style));
+        let label = runs.records.iter().find(|r| r.id == o.id);
+        let label = label.map_or_else(|| crate::fmt::clean(&o.id), RunRecord::label);
+        spans.push(ratatui::text::Span::styled(format!("━ {label} "), style));
     }
     Some(ratatui::text::Line::from(spans))
 }

@@ -57,11 +57,35 @@ struct Forward {
     hold_ends: bool,
 }
 
+/// The run's id, folder, preset and checkpoint as a terminal may show them
+/// ([`crate::fmt::clean`]): a folder made by hand, or by an older convscope, can hold escape
+/// sequences in its name.
+fn clean_names(mut ev: TrainEvent) -> TrainEvent {
+    use crate::fmt::clean;
+    let summary = match &mut ev {
+        TrainEvent::Started(info) => {
+            for s in [&mut info.run_id, &mut info.run_dir, &mut info.preset] {
+                *s = clean(s);
+            }
+            None
+        }
+        TrainEvent::Finished(s) => Some(s),
+        TrainEvent::Failed { summary, .. } => summary.as_mut(),
+        _ => None,
+    };
+    if let Some(s) = summary {
+        s.run_id = clean(&s.run_id);
+        s.run_dir = clean(&s.run_dir);
+        s.checkpoint = s.checkpoint.as_deref().map(clean);
+    }
+    ev
+}
+
 impl Forward {
     fn line(&mut self, line: Line) -> bool {
         match parse_line(&self.source, line) {
             Ok(None) => true,
-            Ok(Some(ev)) => self.event(ev),
+            Ok(Some(ev)) => self.event(clean_names(ev)),
             Err(skip) => self.warn(skip.to_string()),
         }
     }

@@ -51,10 +51,10 @@ fn listed_options(help: &str) -> Vec<String> {
 fn each_subcommand_help_lists_exactly_the_options_it_uses() {
     let dir = scratch("cmd-help");
     let cases: [(&str, &[&str]); 5] = [
-        ("watch", &["--headless"]),
+        ("watch", &["--runs-dir", "--headless"]),
         ("summary", &["--config", "--set"]),
         ("runs", &["--runs-dir", "--compare"]),
-        ("report", &["--format"]),
+        ("report", &["--runs-dir", "--format"]),
         (
             "bench",
             &[
@@ -83,7 +83,7 @@ fn an_option_watch_ignores_is_refused_with_exit_2_naming_it() {
     let dir = scratch("cmd-refused");
     for args in [
         &["watch", "runs/x", "--config", "c.toml"][..],
-        &["--runs-dir", "elsewhere", "watch", "runs/x"],
+        &["--device", "cpu", "watch", "runs/x"],
         &["--epochs", "2", "summary"],
     ] {
         let o = convscope(&dir).args(args).output().unwrap();

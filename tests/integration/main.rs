@@ -22,6 +22,7 @@ mod probe;
 mod report;
 mod resume;
 mod resumed_reads;
+mod run_refs;
 mod runs;
 mod signals;
 mod summary;

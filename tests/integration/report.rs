@@ -109,7 +109,10 @@ fn report_of_a_folder_that_is_not_a_run_exits_2() {
     let o = convscope(&dir).args(["report", "."]).output().unwrap();
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("metrics.jsonl: cannot read"), "{err}");
+    assert!(
+        err.contains("report: .: a folder, but not a run folder"),
+        "{err}"
+    );
     std::fs::write(dir.join("metrics.jsonl"), "garbage\n").unwrap();
     let o = convscope(&dir).args(["report", "."]).output().unwrap();
     let (_, err) = text(&o);
