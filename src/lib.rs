@@ -10,6 +10,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod arch;
+pub mod atomic;
 pub mod bench;
 pub mod cli;
 pub mod cmd;
@@ -33,6 +34,7 @@ pub mod report;
 pub mod rng;
 pub mod rundir;
 pub mod runref;
+pub mod status;
 pub mod train;
 pub mod tty;
 #[cfg(feature = "tui")]

@@ -6,16 +6,13 @@ use crate::config::diff::{diff, Change};
 use crate::events::{RunSummary, TrainEvent};
 use crate::metrics::{MetricsError, Writer};
 use serde::Serialize;
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub mod status;
-
 pub use crate::fmt::timestamp;
 
-pub mod inflight;
+pub use crate::atomic::{inflight, write_atomic, write_atomic_with};
 
 pub struct RunDir {
     pub id: String,
@@ -77,7 +74,7 @@ impl RunDir {
             }
         };
         write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
-        status::write(&path, &status::RunStatus::running())?;
+        crate::status::write(&path, &crate::status::RunStatus::running())?;
         let metrics = Writer::create(&path).map_err(MetricsError::into_io)?;
         Ok(RunDir {
             id,
@@ -94,7 +91,7 @@ impl RunDir {
     pub fn open(path: &Path) -> std::io::Result<RunDir> {
         inflight::sweep(path).map_err(|e| annotate(path, "cannot clean up", e))?;
         let metrics = Writer::append(path).map_err(MetricsError::into_io)?;
-        status::write(path, &status::RunStatus::running())?;
+        crate::status::write(path, &crate::status::RunStatus::running())?;
         let id = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -112,8 +109,8 @@ impl RunDir {
     /// be (its space was reserved).
     pub fn record(&mut self, event: &TrainEvent) -> std::io::Result<()> {
         let recorded = self.metrics.record(event);
-        match status::RunStatus::of_event(event) {
-            Some(s) => recorded.and(status::write(&self.path, &s)),
+        match crate::status::RunStatus::of_event(event) {
+            Some(s) => recorded.and(crate::status::write(&self.path, &s)),
             None => recorded,
         }
     }
@@ -160,40 +157,6 @@ fn id_part(preset: &str) -> String {
 
 fn annotate(path: &Path, what: &str, e: std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), format!("{}: {what}: {e}", path.display()))
-}
-
-/// Write `bytes` to `path` so that a reader (or a crash) sees the old file or the new one,
-/// never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |f| f.write_all(bytes))
-}
-
-/// As `write_atomic`, with the content written by `fill` into the temporary file (`NAME.tmp`,
-/// created with the usual mode, registered in `inflight` so an immediate exit removes it).
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut File) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let result = (|| {
-        let mut f = inflight::create(&tmp)?;
-        fill(&mut f)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        if let Some(dir) = path.parent() {
-            // Persist the rename itself; not all platforms allow opening a directory.
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    inflight::done(&tmp);
-    result.map_err(|e| annotate(path, "cannot write", e))
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ impl Signals {
             }
             SignalTarget::Trainer(_) if again => {
                 // Exiting now: a file half written must not stay behind as `*.tmp`.
-                crate::rundir::inflight::remove_all();
+                crate::atomic::inflight::remove_all();
                 std::process::exit(Exit::Interrupted.code().into())
             }
             SignalTarget::Trainer(run) => {

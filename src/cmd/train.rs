@@ -100,7 +100,7 @@ pub(super) fn conclude(run_dir: &std::path::Path, result: &Result<Exit, Error>) 
         Ok(exit) => (exit.code(), None),
         Err(e) => (e.exit().code(), Some(e.to_string())),
     };
-    if let Err(e) = crate::rundir::status::conclude(run_dir, code, failure.as_deref()) {
+    if let Err(e) = crate::status::conclude(run_dir, code, failure.as_deref()) {
         eprintln!("convscope: warning: {e}");
     }
 }

@@ -217,12 +217,12 @@ pub fn scan_dir(path: &Path) -> RunRecord {
 /// The ending `status.json` records, which outranks `metrics.jsonl` and `summary.json`: it
 /// is written when they cannot be (a full disk) and after them (the exit code).
 fn ended(path: &Path, status: Status, problems: &mut Vec<Problem>) -> Status {
-    use crate::rundir::status::{read, State};
+    use crate::status::{read, State};
     match read(path) {
         None => status,
         Some(Err(why)) => {
             problems.push(Problem::Unreadable {
-                file: crate::rundir::status::FILE_NAME,
+                file: crate::status::FILE_NAME,
                 why,
             });
             status

@@ -418,7 +418,7 @@ fn a_resumed_run_is_listed_as_its_last_session_left_it() {
 
 #[test]
 fn status_json_decides_how_a_run_ended() {
-    use crate::rundir::status::{write, RunStatus, State};
+    use crate::status::{write, RunStatus, State};
     let root = scratch("status-json");
     // The failed line never reached metrics.jsonl (a full disk): status.json has it.
     let cut = write_run(

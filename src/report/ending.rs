@@ -3,7 +3,7 @@
 //! folder's `status.json` outranks `metrics.jsonl`, whose last line a full disk can lose.
 
 use crate::metrics::{End, Run};
-use crate::rundir::status::{self, State};
+use crate::status::{self, State};
 use std::path::Path;
 
 /// The sentence for `rec`; `dir` is its folder, when there is one to look at.

@@ -119,10 +119,10 @@ fn the_report_says_how_the_run_ended_and_how_far_it_got_of_its_plan() {
     assert!(md.contains("**How it ended:** No final line"), "{md}");
     assert!(md.contains("at epoch 2 of 4 planned."), "{md}");
     // status.json's failure (its metrics line lost on a full disk) is the ending.
-    crate::rundir::status::write(
+    crate::status::write(
         &killed,
-        &crate::rundir::status::RunStatus {
-            state: crate::rundir::status::State::Failed,
+        &crate::status::RunStatus {
+            state: crate::status::State::Failed,
             exit_code: Some(1),
             reason: Some("No space left on device".into()),
         },

@@ -88,13 +88,16 @@ fn a_new_run_folder_records_what_changed_since_the_newest_run() {
 
 #[test]
 fn status_file_is_reserved_and_read_back() {
-    use status::{RunStatus, State};
+    use crate::status::{RunStatus, State};
     let root = scratch("status-reserved");
     let dir = RunDir::create(&root, "m", "x = 1\n").unwrap();
-    let file = status::path(&dir.path);
-    assert_eq!(fs::metadata(&file).unwrap().len(), status::RESERVED as u64);
+    let file = crate::status::path(&dir.path);
     assert_eq!(
-        status::read(&dir.path).unwrap().unwrap(),
+        fs::metadata(&file).unwrap().len(),
+        crate::status::RESERVED as u64
+    );
+    assert_eq!(
+        crate::status::read(&dir.path).unwrap().unwrap(),
         RunStatus::running()
     );
     let failed = RunStatus {
@@ -102,9 +105,12 @@ fn status_file_is_reserved_and_read_back() {
         exit_code: Some(1),
         reason: Some("x".repeat(20_000)),
     };
-    status::write(&dir.path, &failed).unwrap();
-    assert_eq!(fs::metadata(&file).unwrap().len(), status::RESERVED as u64);
-    let back = status::read(&dir.path).unwrap().unwrap();
+    crate::status::write(&dir.path, &failed).unwrap();
+    assert_eq!(
+        fs::metadata(&file).unwrap().len(),
+        crate::status::RESERVED as u64
+    );
+    let back = crate::status::read(&dir.path).unwrap().unwrap();
     assert_eq!(back.state, State::Failed);
     assert!(
         back.reason.unwrap().ends_with("x…"),
@@ -114,7 +120,7 @@ fn status_file_is_reserved_and_read_back() {
 
 #[test]
 fn status_is_written_over_its_reserved_bytes_when_no_temp_file_can_be_made() {
-    use status::{RunStatus, State};
+    use crate::status::{RunStatus, State};
     let root = scratch("status-inplace");
     let dir = RunDir::create(&root, "m", "x = 1\n").unwrap();
     // The temporary file cannot be created: as on a full disk, only the reserved bytes remain.
@@ -124,21 +130,21 @@ fn status_is_written_over_its_reserved_bytes_when_no_temp_file_can_be_made() {
         summary: None,
     })
     .unwrap();
-    status::write(&dir.path, &stopped).unwrap();
-    let back = status::read(&dir.path).unwrap().unwrap();
+    crate::status::write(&dir.path, &stopped).unwrap();
+    let back = crate::status::read(&dir.path).unwrap().unwrap();
     assert_eq!(
         (back.state, back.reason.as_deref()),
         (State::Failed, Some("disk full"))
     );
     // Without a reserved file the same write is an error naming the file.
-    fs::remove_file(status::path(&dir.path)).unwrap();
-    let e = status::write(&dir.path, &stopped).unwrap_err();
+    fs::remove_file(crate::status::path(&dir.path)).unwrap();
+    let e = crate::status::write(&dir.path, &stopped).unwrap_err();
     assert!(e.to_string().contains("status.json"), "{e}");
 }
 
 #[test]
 fn an_exit_code_of_failure_makes_the_status_failed() {
-    use status::{RunStatus, State};
+    use crate::status::{RunStatus, State};
     let stopped = RunStatus {
         state: State::Stopped,
         exit_code: None,

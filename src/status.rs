@@ -114,7 +114,7 @@ pub fn path(dir: &Path) -> PathBuf {
 pub fn write(dir: &Path, status: &RunStatus) -> std::io::Result<()> {
     let path = path(dir);
     let bytes = status.to_bytes();
-    let atomic = super::write_atomic(&path, &bytes);
+    let atomic = crate::atomic::write_atomic(&path, &bytes);
     match atomic {
         Ok(()) => Ok(()),
         Err(e) => overwrite(&path, &bytes).map_err(|_| e),
