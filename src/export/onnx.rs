@@ -208,6 +208,28 @@ fn layer(
     Ok(Some(out))
 }
 
+/// The training normalisation `(x - mean) / std` as the graph's first two nodes; returns
+/// the name of their output.
+fn normalise(graph: &mut GraphProto, mean: f64, std: f64) -> String {
+    graph.initializer.push(scalar("norm.mean", mean as f32));
+    graph.initializer.push(scalar("norm.std", std as f32));
+    graph.node.push(node(
+        "Sub",
+        "norm.sub",
+        vec![INPUT.into(), "norm.mean".into()],
+        "norm.centred",
+        Vec::new(),
+    ));
+    graph.node.push(node(
+        "Div",
+        "norm.div",
+        vec!["norm.centred".into(), "norm.std".into()],
+        "norm.out",
+        Vec::new(),
+    ));
+    "norm.out".to_string()
+}
+
 /// The graph of `run`'s architecture with its best checkpoint's weights.
 pub fn build(run: &RunData) -> Result<ModelProto, ExportError> {
     let w = weights(run)?;
@@ -225,27 +247,7 @@ pub fn build(run: &RunData) -> Result<ModelProto, ExportError> {
         name: format!("convscope {}", config.model),
         ..Default::default()
     };
-    graph
-        .initializer
-        .push(scalar("norm.mean", config.data.mean as f32));
-    graph
-        .initializer
-        .push(scalar("norm.std", config.data.std as f32));
-    graph.node.push(node(
-        "Sub",
-        "norm.sub",
-        vec![INPUT.into(), "norm.mean".into()],
-        "norm.centred",
-        Vec::new(),
-    ));
-    graph.node.push(node(
-        "Div",
-        "norm.div",
-        vec!["norm.centred".into(), "norm.std".into()],
-        "norm.out",
-        Vec::new(),
-    ));
-    let mut x = "norm.out".to_string();
+    let mut x = normalise(&mut graph, config.data.mean, config.data.std);
     for (i, spec) in preset.layers.iter().enumerate() {
         let out = layer(i, spec, &x, &w, &mut graph).map_err(|e| ExportError::Unsupported {
             path: run.best_checkpoint(),

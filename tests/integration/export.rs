@@ -375,7 +375,7 @@ fn bad_inputs_exit_2_naming_the_file_and_leave_nothing_behind() {
     // Not a run; an export folder that cannot be made.
     fails(
         &[&os("export"), dir.as_os_str(), &os("--csv"), &os("a.csv")],
-        &["config.toml: cannot read"],
+        &["a folder, but not a run folder"],
     );
     std::fs::write(dir.join("plain"), "x").unwrap();
     fails(

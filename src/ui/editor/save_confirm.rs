@@ -95,6 +95,11 @@ impl Editor {
             Ok(d) => save_keys(&self.config_path, d, &keys).map_err(|e| e.to_string()),
             Err(e) => Err(e.clone()),
         };
+        if outcome.is_ok() {
+            // The file now holds what this editor wrote: that is no change on disk to
+            // warn about before the next run.
+            self.disk = super::reload::Disk::read(&self.config_path);
+        }
         self.note = Some(match outcome {
             Ok(keys) => (true, format!("saved {} to {path}", keys.join(", "))),
             Err(e) => (false, format!("not saved: {e}")),
