@@ -69,10 +69,14 @@ pub(super) fn run(
         // A second signal means now: the trainer is not waited for (as headless does).
         return exit(result, Some(&current.events), "training failed");
     }
-    match result {
+    let run_dir = std::path::PathBuf::from(&current.run_dir);
+    let ended = match result {
         Ok(o) if o.detached.is_some() => detached(o, current, trainers, &running),
         r => finish(r, current, trainers),
-    }
+    };
+    // `status.json` records the exit code, so `runs` agrees with it (as after headless).
+    super::train::conclude(&run_dir, &ended);
+    ended
 }
 
 /// Wait for the trainers, then the result of how the dashboard ended.
