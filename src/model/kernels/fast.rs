@@ -11,7 +11,7 @@ mod norm;
 mod pointwise;
 mod pool;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use super::stock::Stock;
 use super::{BnBuffers, ConvArgs, Kernels};

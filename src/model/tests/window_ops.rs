@@ -9,71 +9,10 @@ use crate::model::kernels::stock::{self, Stock};
 use crate::model::kernels::{ConvWindow, Kernels};
 use crate::model::Model;
 use crate::rng::Rng;
-use candle_core::{Device, Result, Tensor, Var};
+use candle_core::{Device, Tensor, Var};
 use std::sync::Arc;
-
-fn rand(rng: &mut Rng, shape: &[usize]) -> Tensor {
-    let n: usize = shape.iter().product();
-    let v: Vec<f32> = (0..n).map(|_| rng.uniform(-1.0, 1.0)).collect();
-    Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
-}
-
-fn flat(t: &Tensor) -> Vec<f32> {
-    t.flatten_all().unwrap().to_vec1::<f32>().unwrap()
-}
-
-/// |a - b| <= tol * max(1, max |b|) elementwise.
-fn assert_close(what: &str, a: &[f32], b: &[f32], tol: f32) {
-    assert_eq!(a.len(), b.len(), "{what}: lengths differ");
-    let scale = b.iter().fold(1.0f32, |m, v| m.max(v.abs()));
-    for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        assert!(
-            (x - y).abs() <= tol * scale,
-            "{what}: element {i}: {x} vs {y} (tol {tol} x {scale})"
-        );
-    }
-}
-
-/// `sum(f(inputs) * r)` for a fixed random `r`, in f64.
-fn loss(f: &impl Fn(&[Tensor]) -> Result<Tensor>, ts: &[Tensor]) -> f64 {
-    let out = f(ts).unwrap();
-    let r = flat(&rand(&mut Rng::new(0x5eed), out.dims()));
-    flat(&out)
-        .iter()
-        .zip(&r)
-        .map(|(a, b)| *a as f64 * *b as f64)
-        .sum()
-}
-
-/// The autograd gradient of `loss` with respect to every input against central differences.
-fn finite_differences(what: &str, inputs: &[Tensor], f: impl Fn(&[Tensor]) -> Result<Tensor>) {
-    let (eps, tol) = (1e-2f32, 2e-3f32);
-    let vars: Vec<Var> = inputs
-        .iter()
-        .map(|t| Var::from_tensor(t).unwrap())
-        .collect();
-    let ts: Vec<Tensor> = vars.iter().map(|v| v.as_tensor().clone()).collect();
-    let out = f(&ts).unwrap();
-    let r = rand(&mut Rng::new(0x5eed), out.dims());
-    let grads = (out * r).unwrap().sum_all().unwrap().backward().unwrap();
-    for (k, input) in inputs.iter().enumerate() {
-        let base = flat(input);
-        let numeric: Vec<f32> = (0..base.len())
-            .map(|i| {
-                let at = |d: f32| {
-                    let mut v = base.clone();
-                    v[i] += d;
-                    let mut ts = inputs.to_vec();
-                    ts[k] = Tensor::from_vec(v, input.dims(), &Device::Cpu).unwrap();
-                    loss(&f, &ts)
-                };
-                ((at(eps) - at(-eps)) / (2.0 * eps as f64)) as f32
-            })
-            .collect();
-        let analytic = flat(grads.get(&ts[k]).expect("gradient"));
-        assert_close(&format!("{what} d/dinput{k}"), &analytic, &numeric, tol);
-    }
-}
+// The finite-difference check and tensor helpers the fast kernels' tests use.
+use crate::model::kernels::fast::tests::{assert_close, finite_differences, flat, rand};
 
 /// A convolution from its definition: `y[n,o,i,j] = b[o] + Σ x[n, g·C/G + c, i·s − p + a·d,
 /// j·s − p + b·d] · w[o, c, a, b]` over the input channels of `o`'s group `g`.
@@ -177,7 +116,7 @@ fn dilated_and_grouped_conv_gradients_match_finite_differences() {
             rand(&mut rng, &[o, c / win.groups, k, k]),
             rand(&mut rng, &[o]),
         ];
-        finite_differences(&format!("conv {case:?}"), &ins, |t| {
+        finite_differences(&format!("conv {case:?}"), &ins, 1e-2, 2e-3, |t| {
             stock::conv2d_window(&t[0], &t[1], Some(&t[2]), win)
         });
     }
@@ -235,9 +174,13 @@ fn avg_pool_gradients_match_finite_differences() {
     let mut rng = Rng::new(24);
     for (n, c, hw, k, s) in POOLS {
         let x = rand(&mut rng, &[n, c, hw, hw]);
-        finite_differences(&format!("avg_pool {:?}", (hw, k, s)), &[x], |t| {
-            stock::avg_pool(&t[0], k, s)
-        });
+        finite_differences(
+            &format!("avg_pool {:?}", (hw, k, s)),
+            &[x],
+            1e-2,
+            2e-3,
+            |t| stock::avg_pool(&t[0], k, s),
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use crate::rng::Rng;
 use candle_core::{DType, Device, Result, Tensor, Var};
 use std::cell::RefCell;
 
-fn rand(rng: &mut Rng, shape: &[usize]) -> Tensor {
+pub(crate) fn rand(rng: &mut Rng, shape: &[usize]) -> Tensor {
     let n: usize = shape.iter().product();
     let v: Vec<f32> = (0..n).map(|_| rng.uniform(-1.0, 1.0)).collect();
     Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
@@ -27,12 +27,12 @@ fn distinct(rng: &mut Rng, shape: &[usize], gap: f32) -> Tensor {
     Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
 }
 
-fn flat(t: &Tensor) -> Vec<f32> {
+pub(crate) fn flat(t: &Tensor) -> Vec<f32> {
     t.flatten_all().unwrap().to_vec1::<f32>().unwrap()
 }
 
 /// |a - b| <= tol * max(1, max |b|) elementwise.
-fn assert_close(what: &str, a: &[f32], b: &[f32], tol: f32) {
+pub(crate) fn assert_close(what: &str, a: &[f32], b: &[f32], tol: f32) {
     assert_eq!(a.len(), b.len(), "{what}: lengths differ");
     let scale = b.iter().fold(1.0f32, |m, v| m.max(v.abs()));
     for (i, (x, y)) in a.iter().zip(b).enumerate() {
@@ -78,7 +78,7 @@ fn compare(what: &str, fast: &Run, stock: &Run, tol: f32) {
 
 /// Checks the autograd gradient of `loss = sum(f(inputs) * r)` with respect to every input
 /// against central differences with step `eps`, the loss summed in f64.
-fn finite_differences(
+pub(crate) fn finite_differences(
     what: &str,
     inputs: &[Tensor],
     eps: f32,
