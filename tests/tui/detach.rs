@@ -6,124 +6,15 @@
 //! once, a failed run's last line, and `watch`'s messages.
 
 use crate::binary::mnist_dir;
-use crate::pty::progress;
 use crate::require_tmux;
+use crate::run::{alive, stat_fields, Run, Shell};
 use crate::tmux::Session;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-struct Run {
-    session: Session,
-    dir: PathBuf,
-}
-
-impl Run {
-    /// The binary on a short real-MNIST run in a 120×40 pane. The pane's shell survives the
-    /// terminal going away (`trap : HUP`: a caught signal, so the binary starts with SIGHUP
-    /// at its default) and writes the binary's exit status to `code`; while the terminal is
-    /// there, the pane then stays open (a `sleep` that a hangup ends) for the screen to be
-    /// read.
-    fn start(name: &str, args: &str, env: &[(&str, &str)]) -> Run {
-        let dir =
-            std::env::temp_dir().join(format!("convscope-detach-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let cmd = format!(
-            "trap : HUP; cd '{d}' && sh -c 'echo $$ >pid; exec \"$0\" \"$@\"' '{exe}' \
-             --data-dir '{mnist}' --runs-dir '{d}/runs' --set data.limit_train=2000 \
-             --set data.limit_test=500 {args} 2>'{d}/stderr'; echo $? >'{d}/code.tmp'; \
-             stty -a >'{d}/stty' 2>&1; mv '{d}/code.tmp' '{d}/code'; test -t 1 && exec sleep 600",
-            d = dir.display(),
-            exe = env!("CARGO_BIN_EXE_convscope"),
-            mnist = mnist_dir().display(),
-        );
-        let mut all = vec![("RAYON_NUM_THREADS", "2"), ("HF_HUB_OFFLINE", "1")];
-        all.extend_from_slice(env);
-        Run {
-            session: Session::start(120, 40, &cmd, &all),
-            dir,
-        }
-    }
-
-    fn wait_batches(&self) {
-        self.session.wait_for("the first batches", 120, |sc| {
-            progress(sc).is_some_and(|p| p.2 > 0)
-        });
-    }
-
-    fn pid(&self) -> u32 {
-        std::fs::read_to_string(self.dir.join("pid"))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap()
-    }
-
-    fn signal(&self, sig: &str) {
-        let ok = std::process::Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(self.pid().to_string())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -{sig}");
-    }
-
-    fn file(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
-    }
-
-    /// The exit status, once the shell has written it (within `secs`).
-    fn code(&self, secs: u64) -> i32 {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            if let Ok(code) = self.file("code").trim().parse() {
-                return code;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no exit within {secs}s; stderr:\n{}",
-                self.file("stderr")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn run_folder(&self) -> PathBuf {
-        std::fs::read_dir(self.dir.join("runs"))
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path()
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        // The binary, should a failed test leave it running (it is not tmux's child then).
-        if let Ok(pid) = self.file("pid").trim().parse::<u32>() {
-            if alive(pid) && self.file("code").is_empty() {
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The process exists and is not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| stat_fields(&s).first().is_some_and(|state| *state != "Z"))
-}
-
-/// The fields of a `/proc/…/stat` line after the command name (state is the first).
-fn stat_fields(stat: &str) -> Vec<&str> {
-    stat.rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default()
+/// The binary in a pane whose shell survives the terminal going away.
+fn start(name: &str, extra: &str, env: &[(&str, &str)]) -> Run {
+    Run::start("detach", name, extra, env, Shell::SurvivesHangup)
 }
 
 /// CPU time (user + system, in clock ticks) of the process's threads that do not train:
@@ -180,7 +71,7 @@ fn summary(run: &Path) -> serde_json::Value {
 #[test]
 fn killing_the_terminal_during_training_detaches_and_the_run_finishes() {
     require_tmux!();
-    let r = Run::start("kill-during", "--epochs 2", &[]);
+    let r = start("kill-during", "--epochs 2", &[]);
     r.wait_batches();
     let pid = r.pid();
     r.session.kill();
@@ -212,7 +103,7 @@ fn killing_the_terminal_during_training_detaches_and_the_run_finishes() {
 #[test]
 fn killing_the_terminal_after_the_run_ended_exits_within_seconds() {
     require_tmux!();
-    let r = Run::start("kill-after", "--epochs 1", &[]);
+    let r = start("kill-after", "--epochs 1", &[]);
     let run = loop {
         let done = r
             .dir
@@ -252,7 +143,7 @@ fn killing_the_terminal_after_the_run_ended_exits_within_seconds() {
 #[test]
 fn sighup_detaches_and_the_run_goes_on_to_its_end() {
     require_tmux!();
-    let r = Run::start("sighup", "--epochs 2", &[]);
+    let r = start("sighup", "--epochs 2", &[]);
     r.wait_batches();
     r.signal("HUP");
     let code = r.code(180);
@@ -274,7 +165,7 @@ fn sighup_detaches_and_the_run_goes_on_to_its_end() {
 #[test]
 fn on_hangup_stop_stops_the_run_resumable_and_exits_129() {
     require_tmux!();
-    let r = Run::start("hup-stop", "--epochs 3 --set ui.on_hangup=stop", &[]);
+    let r = start("hup-stop", "--epochs 3 --set ui.on_hangup=stop", &[]);
     r.wait_batches();
     // Resumable from the end of an epoch: kill once the first has been saved.
     let deadline = Instant::now() + Duration::from_secs(180);
@@ -309,7 +200,7 @@ fn on_hangup_stop_stops_the_run_resumable_and_exits_129() {
 #[test]
 fn sigterm_ends_a_dashboard_whose_run_has_finished() {
     require_tmux!();
-    let r = Run::start("term-finished", "--epochs 1", &[]);
+    let r = start("term-finished", "--epochs 1", &[]);
     r.session.wait_for("the finished run on screen", 180, |sc| {
         sc.contains("finished") && r.run_folder().join("summary.json").exists()
     });
@@ -335,7 +226,7 @@ fn sigterm_ends_a_dashboard_whose_run_has_finished() {
 fn a_second_sigint_quits_at_once_even_during_a_slow_checkpoint() {
     require_tmux!();
     // Every checkpoint write pauses 3 s: the first SIGINT's clean stop is slow.
-    let r = Run::start(
+    let r = start(
         "int-twice",
         "--epochs 50",
         &[(convscope::fault::ENV, "slow-checkpoint")],
@@ -359,7 +250,7 @@ fn a_second_sigint_quits_at_once_even_during_a_slow_checkpoint() {
 #[test]
 fn a_failed_run_in_the_dashboard_is_called_failed_not_finished() {
     require_tmux!();
-    let r = Run::start("lr-1e30", "--epochs 2 --set train.lr=1e30", &[]);
+    let r = start("lr-1e30", "--epochs 2 --set train.lr=1e30", &[]);
     r.session
         .wait_for("the failure on screen", 120, |sc| sc.contains("failed"));
     r.session.send("q");

@@ -4,94 +4,14 @@
 //! out of the alternate screen and out of raw mode (`stty -a` run in the same terminal
 //! right after the binary exits shows `icanon` and `echo` again).
 
-use crate::binary::mnist_dir;
 use crate::pty::progress;
 use crate::require_tmux;
-use crate::tmux::Session;
-use std::path::{Path, PathBuf};
+use crate::run::{Run, Shell};
+use std::path::Path;
 
-struct Run {
-    session: Session,
-    dir: PathBuf,
-}
-
-impl Run {
-    /// The binary on a short real-MNIST run in a 120×40 pane; `extra` are more arguments.
-    fn start(name: &str, extra: &str, env: &[(&str, &str)]) -> Run {
-        let dir =
-            std::env::temp_dir().join(format!("convscope-exit-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        // `exec` keeps the shell's pid for the binary, so the test can signal it.
-        let cmd = format!(
-            "cd '{d}' && sh -c 'echo $$ >pid; exec \"$0\" \"$@\"' '{exe}' --data-dir '{mnist}' \
-             --runs-dir '{d}/runs' --set data.limit_train=2000 --set data.limit_test=500 {extra} \
-             2>'{d}/stderr'; echo $? >'{d}/code.tmp'; stty -a >'{d}/stty'; mv '{d}/code.tmp' '{d}/code'; sleep 600",
-            d = dir.display(),
-            exe = env!("CARGO_BIN_EXE_convscope"),
-            mnist = mnist_dir().display(),
-        );
-        let mut all = vec![("RAYON_NUM_THREADS", "2"), ("HF_HUB_OFFLINE", "1")];
-        all.extend_from_slice(env);
-        Run {
-            session: Session::start(120, 40, &cmd, &all),
-            dir,
-        }
-    }
-
-    fn wait_batches(&self) {
-        self.session.wait_for("the first batches", 120, |sc| {
-            progress(sc).is_some_and(|p| p.2 > 0)
-        });
-    }
-
-    fn signal(&self, sig: &str) {
-        let pid = std::fs::read_to_string(self.dir.join("pid")).unwrap();
-        let ok = std::process::Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(pid.trim())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -{sig}");
-    }
-
-    fn file(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
-    }
-
-    /// Wait for the exit; check the terminal is restored; return (code, stderr, screen).
-    fn ended(&self) -> (i32, String, String) {
-        let code = self.session.wait_exit(&self.dir.join("code"), 120);
-        let screen = self.session.capture();
-        let stderr = self.file("stderr");
-        assert!(
-            !self.session.alternate_on(),
-            "left the alternate screen; stderr:\n{stderr}\nscreen:\n{screen}"
-        );
-        let stty = self.file("stty");
-        let words: Vec<&str> = stty.split_whitespace().collect();
-        assert!(
-            words.contains(&"icanon") && words.contains(&"echo"),
-            "raw mode is off again:\n{stty}"
-        );
-        (code, stderr, screen)
-    }
-
-    fn run_folder(&self) -> PathBuf {
-        std::fs::read_dir(self.dir.join("runs"))
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path()
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// The binary in a pane that stays open after it exits.
+fn start(name: &str, extra: &str, env: &[(&str, &str)]) -> Run {
+    Run::start("exit", name, extra, env, Shell::Plain)
 }
 
 fn last_event(run: &Path) -> serde_json::Value {
@@ -102,7 +22,7 @@ fn last_event(run: &Path) -> serde_json::Value {
 #[test]
 fn trainer_panic_shows_failed_then_q_exits_1_restored() {
     require_tmux!();
-    let r = Run::start(
+    let r = start(
         "train-panic",
         "--epochs 3",
         &[(convscope::fault::ENV, "train-panic")],
@@ -124,7 +44,7 @@ fn trainer_panic_shows_failed_then_q_exits_1_restored() {
 #[test]
 fn dashboard_panic_stops_the_trainer_restores_and_prints_the_message() {
     require_tmux!();
-    let r = Run::start(
+    let r = start(
         "ui-panic",
         "--epochs 50",
         &[(convscope::fault::ENV, "ui-panic")],
@@ -148,7 +68,7 @@ fn dashboard_panic_stops_the_trainer_restores_and_prints_the_message() {
 /// the summary line after the restored screen.
 fn signal_quits(sig: &str, times: usize) {
     require_tmux!();
-    let r = Run::start(&format!("sig-{sig}-{times}"), "--epochs 50", &[]);
+    let r = start(&format!("sig-{sig}-{times}"), "--epochs 50", &[]);
     r.wait_batches();
     for _ in 0..times {
         r.signal(sig);
@@ -184,7 +104,7 @@ fn a_second_sigterm_quits_at_once_still_restoring_the_terminal() {
 #[test]
 fn a_diverging_run_shows_failed_then_q_exits_1_restored() {
     require_tmux!();
-    let r = Run::start(
+    let r = start(
         "diverge",
         "--epochs 4 --set model=model-1 --set train.lr=10 --set train.schedule=constant \
          --set data.limit_train=1024",
@@ -205,7 +125,7 @@ fn a_diverging_run_shows_failed_then_q_exits_1_restored() {
 #[test]
 fn rapid_resizes_down_to_1x1_and_up_to_300x100_do_not_break_the_dashboard() {
     require_tmux!();
-    let r = Run::start("resize", "--epochs 50", &[]);
+    let r = start("resize", "--epochs 50", &[]);
     r.wait_batches();
     for _ in 0..3 {
         for (w, h) in [

@@ -9,6 +9,7 @@ mod exits;
 mod fake;
 mod layer_stats;
 mod pty;
+mod run;
 mod tmux;
 mod views;
 
