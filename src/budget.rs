@@ -12,7 +12,7 @@ pub mod section;
 pub use crate::config::BudgetConfig;
 pub use hold::{accuracy, Accuracy, Outlook};
 pub use rules::{static_rules, Plan};
-pub use run::{of_config_toml, RunBudget, RunBudgetError};
+pub use run::{of_config_toml, of_config_toml_under, RunBudget, RunBudgetError};
 pub use section::Outcome;
 
 use serde::{Deserialize, Serialize};

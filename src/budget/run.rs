@@ -27,10 +27,22 @@ pub struct RunBudget {
 
 /// The budget of the run whose effective configuration is `text`.
 pub fn of_config_toml(text: &str) -> Result<RunBudget, RunBudgetError> {
+    of_config_toml_under(text, None)
+}
+
+/// As [`of_config_toml`], judged against `limits` instead of the run's own `[budget]` when
+/// given (`convscope check --config FILE RUN`).
+pub fn of_config_toml_under(
+    text: &str,
+    limits: Option<&BudgetConfig>,
+) -> Result<RunBudget, RunBudgetError> {
     let table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| RunBudgetError::Toml(e.message().to_string()))?;
-    let budget = budget(table.get("budget"))?;
+    let budget = match limits {
+        Some(b) => b.clone(),
+        None => budget(table.get("budget"))?,
+    };
     let model = table
         .get("model")
         .and_then(|m| m.as_str())
