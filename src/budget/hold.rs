@@ -111,6 +111,20 @@ impl Accuracy {
         )
     }
 
+    /// Where the rule stands, short, for a status bar: `epoch 3: 99.12% ✗ · last 3 ≥ 99.4%:
+    /// still possible`.
+    pub fn short(&self) -> String {
+        let outlook = match self.outlook() {
+            Outlook::Held => "held",
+            Outlook::Possible => "still possible",
+            Outlook::NoLongerPossible => "no longer possible",
+        };
+        let head = self.latest().map_or_else(String::new, |(e, pct, met)| {
+            format!("epoch {e}: {pct:.2}% {} · ", if met { "✓" } else { "✗" })
+        });
+        format!("{head}last {} ≥ {}%: {outlook}", self.hold, self.target)
+    }
+
     /// The rule as a check on the epochs done (a run's end).
     pub fn check(&self) -> Check {
         let window: Vec<String> = self

@@ -62,10 +62,23 @@ impl Outcome {
                 "| {} | {} | {} | {} |\n",
                 c.mark(),
                 c.rule.name(),
-                c.value.replace('|', "\\|"),
-                c.limit.replace('|', "\\|")
+                c.value.replace('|', "/"),
+                c.limit.replace('|', "/")
             ));
         }
+        s.push('\n');
         s
+    }
+}
+
+/// `report.md`'s `## Budget` section for the run whose effective config is `config_toml`,
+/// after `epochs`; says so when the config has no readable budget.
+pub fn markdown(config_toml: &str, epochs: &[crate::events::EpochStats]) -> String {
+    match super::of_config_toml(config_toml) {
+        Ok(run) => {
+            let accs: Vec<(usize, f64)> = epochs.iter().map(|e| (e.epoch, e.test_acc())).collect();
+            Outcome::of(&run, &accs).markdown()
+        }
+        Err(e) => format!("## Budget\n\nNot judged: {e}\n\n"),
     }
 }
