@@ -172,6 +172,10 @@ pub fn scan_dir(path: &Path) -> RunRecord {
     let (mut status, numbers, changed) = match read_summary(path) {
         Some(Ok(s)) if summary_is_stale(path) => {
             let (status, numbers) = from_metrics(path, true, &mut problems);
+            // The `finished` line follows summary.json: then the summary is this session's.
+            if matches!(status, Status::Finished | Status::Stopped) {
+                budget = s.budget;
+            }
             (status, numbers, s.changed)
         }
         Some(Ok(s)) => {

@@ -57,7 +57,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .run
         .budget
         .as_ref()
-        .map(|b| format!("target {}%", b.budget.target_test_acc));
+        .map(|b| format!("{}%", b.budget.target_test_acc));
     let mut series = vec![("train", theme::TRAIN), ("test", theme::TEST)];
     if let Some(t) = &target {
         series.push((t.as_str(), theme::GOOD));

@@ -113,8 +113,9 @@ const N: usize = COLUMNS.len();
 /// Index of the `changed` column in `COLUMNS`: it takes what width is left.
 const CHANGED: usize = 8;
 /// Each column's width when there is room for all (the widest cell counts when wider);
-/// `budget` (✓ or the first failed rule) stays, like the best accuracy.
-const ROOMY: [usize; N] = [25, 8, 8, 6, 12, 9, 7, 10, 0];
+/// `budget` (✓ or the first failed rule) takes its widest cell, and stays like the best
+/// accuracy.
+const ROOMY: [usize; N] = [25, 8, 8, 6, 12, 9, 7, 0, 0];
 /// Columns left out, in this order, while the list does not fit: the preset (the run id
 /// names it), the wall time, the gap, the epochs. The id, status, best accuracy and what
 /// changed stay: they are what tells one run from another.

@@ -50,7 +50,7 @@ fn snapshot_budget_mid_run_120x40() {
     let s = screen(&mut with_budget(mid_run(), &[]), 120, 40);
     assert!(s.contains("budget: params 7,878 / 8,000 ✓"), "{s}");
     assert!(
-        s.contains("target 99.4%") && s.contains("epoch (limit 15)"),
+        s.contains("━ test ━ 99.4%") && s.contains("epoch (limit 15)"),
         "{s}"
     );
     insta::assert_snapshot!(s);
