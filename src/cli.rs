@@ -239,6 +239,31 @@ pub enum Command {
     Export(ExportArgs),
     /// Classify digits in PNG or PGM images with a run's best checkpoint: top 3 classes
     Predict(PredictArgs),
+    /// Check the config's preset against [budget] without training (params, receptive
+    /// field, required layers, shapes, epochs), and a run's accuracy when RUN is given; exit
+    /// 0 when every rule passes, 1 when one fails, 2 on bad input
+    Check(CheckArgs),
+}
+
+/// `convscope check [--config FILE] [RUN]`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// A run to judge too (its folder, id, id prefix, name, or @-1): the architecture and
+    /// epochs it trained and its test accuracy per epoch, against the [budget] of --config
+    /// when given, else of the run's own config.toml
+    #[arg(value_name = "RUN")]
+    pub run: Option<PathBuf>,
+    /// Where run ids and names are looked up [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
+}
+
+impl CheckArgs {
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
 }
 
 /// `convscope export RUN... [--tensorboard DIR] [--csv FILE] [--csv-batches] [--onnx FILE]`.
@@ -295,6 +320,7 @@ pub enum Invocation {
     Watch(WatchArgs),
     Export(ExportArgs),
     Predict(PredictArgs),
+    Check(CheckArgs),
 }
 
 /// Parse `args` (the first is the program's name). Errors are clap's, printed by the
@@ -366,6 +392,12 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
         Command::Predict(p) => {
             refuse("predict", &[])?;
             Invocation::Predict(p)
+        }
+        Command::Check(mut c) => {
+            refuse("check", &["--config", "--set", "--runs-dir"])?;
+            c.config.prepend(top.config);
+            c.runs_dir = c.runs_dir.or(top.runs_dir);
+            Invocation::Check(c)
         }
     })
 }

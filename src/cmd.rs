@@ -6,6 +6,7 @@
 //! `pub fn run(args) -> Result<Exit, Error>`, a line in [`run`].
 
 pub mod bench;
+pub mod check;
 #[cfg(feature = "tui")]
 mod dashboard;
 pub mod export;
@@ -86,6 +87,7 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Watch(args) => watch::run(&args, &signals),
         Invocation::Export(args) => export::run(&args),
         Invocation::Predict(args) => predict::run(&args),
+        Invocation::Check(args) => check::run(&args),
     }
 }
 

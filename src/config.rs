@@ -1,6 +1,7 @@
 //! `config.toml` + `--set` overrides -> one validated `Config`: parse, then validate, so the
 //! rest of the program never sees a value it has not checked.
 
+pub mod budget;
 mod choice;
 mod device;
 pub mod diff;
@@ -20,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use choice::{MarkerKind, OptimizerKind, ScheduleKind, UnknownChoice};
+pub use budget::BudgetConfig;
+pub use choice::{LayerKind, MarkerKind, OptimizerKind, ScheduleKind, UnknownChoice};
 pub use device::DeviceSpec;
 pub use error::{ConfigError, FileError, Invalid};
 pub use file::MAX_FILE_BYTES;
@@ -41,6 +43,9 @@ pub struct Config {
     pub train: TrainConfig,
     pub data: DataConfig,
     pub ui: UiConfig,
+    /// The exercise's limits the run is judged against (`crate::budget`).
+    #[serde(default)]
+    pub budget: BudgetConfig,
     pub models: BTreeMap<String, ModelPreset>,
 }
 
@@ -207,6 +212,7 @@ impl Default for Config {
                 marker: MarkerKind::Braille,
                 on_hangup: OnHangup::Detach,
             },
+            budget: BudgetConfig::default(),
             models: presets::builtin(),
         }
     }

@@ -34,6 +34,7 @@ pub fn run(
         out,
         epochs: Vec::new(),
         first_epoch: 1,
+        budget: None,
     };
     loop {
         let event = match events.recv() {
@@ -76,6 +77,8 @@ struct Printer<'a> {
     epochs: Vec<EpochStats>,
     /// The 1-based number of `epochs[0]`.
     first_epoch: usize,
+    /// The run's budget, when its config (from `Started`) reads back.
+    budget: Option<crate::budget::RunBudget>,
 }
 
 impl Printer<'_> {
@@ -101,6 +104,10 @@ impl Printer<'_> {
                     info.epochs
                 )?;
                 writeln!(out, "run folder: {}", info.run_dir)?;
+                self.budget = crate::budget::of_config_toml(&info.config_toml).ok();
+                if let Some(b) = &self.budget {
+                    writeln!(out, "budget: {}", crate::budget::bar(&b.checks))?;
+                }
                 if info.start_epoch > 0 {
                     writeln!(
                         out,
@@ -127,6 +134,12 @@ impl Printer<'_> {
                 let points = crate::verdict::points(&self.epochs);
                 let verdict = crate::verdict::verdict(&points, points.len() - 1, self.first_epoch);
                 epoch_lines(out, e, &verdict.short())?;
+                if let Some(b) = &self.budget {
+                    let acc =
+                        crate::budget::accuracy(&b.budget, &accuracies(&self.epochs), b.planned);
+                    writeln!(out, "Budget: {}", acc.progress())?;
+                }
+                writeln!(out)?;
             }
             TrainEvent::Log { level, message } => {
                 self.progress.finish(out)?;
@@ -139,7 +152,14 @@ impl Printer<'_> {
             }
             TrainEvent::Finished(s) => {
                 self.progress.finish(out)?;
-                writeln!(out, "{}", s.line())?;
+                match &self.budget {
+                    Some(b) => {
+                        let o = crate::budget::Outcome::of(b, &accuracies(&self.epochs));
+                        writeln!(out, "Budget: {}", o.verdict)?;
+                        writeln!(out, "{}; budget {}", s.line(), o.column())?;
+                    }
+                    None => writeln!(out, "{}", s.line())?,
+                }
                 out.flush()?;
                 return Ok(Some(Outcome::Finished(s.clone())));
             }
@@ -179,11 +199,16 @@ fn epoch_lines(out: &mut dyn Write, e: &EpochStats, verdict: &str) -> io::Result
     )?;
     writeln!(
         out,
-        "Gap (train - test): {:+.2} pp ({verdict}); epoch took {} + {} eval\n",
+        "Gap (train - test): {:+.2} pp ({verdict}); epoch took {} + {} eval",
         e.gap_pp(),
         crate::fmt::duration(e.train_seconds),
         crate::fmt::duration(e.eval_seconds)
     )
+}
+
+/// `(epoch, test accuracy)` of each epoch, for the budget's accuracy rule.
+fn accuracies(epochs: &[EpochStats]) -> Vec<(usize, f64)> {
+    epochs.iter().map(|e| (e.epoch, e.test_acc())).collect()
 }
 
 #[cfg(test)]

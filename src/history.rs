@@ -95,6 +95,9 @@ pub struct RunRecord {
     pub name: Option<String>,
     /// The note given with `--note` (the folder's `note` file), as written.
     pub note: Option<String>,
+    /// The run against its budget (`summary.json`'s `budget`); `None` for a run without
+    /// one (still running, failed, or recorded before `[budget]`).
+    pub budget: Option<crate::budget::Outcome>,
 }
 
 impl RunRecord {
@@ -124,4 +127,6 @@ pub struct SummaryFile {
     pub stopped: bool,
     #[serde(default)]
     pub changed: Vec<Change>,
+    #[serde(default)]
+    pub budget: Option<crate::budget::Outcome>,
 }

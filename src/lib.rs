@@ -12,6 +12,7 @@
 pub mod arch;
 pub mod atomic;
 pub mod bench;
+pub mod budget;
 pub mod cli;
 pub mod cmd;
 pub mod config;

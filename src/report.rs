@@ -161,6 +161,10 @@ pub fn document(rec: &Run, header: &Header, dir: Option<&Path>) -> String {
         note(|p| &p.target).unwrap_or_else(|| "(no target in the run's config)".into())
     );
     md.push_str(&results(rec));
+    md.push_str(&crate::budget::section::markdown(
+        &info.config_toml,
+        &rec.epochs,
+    ));
     md.push_str(&analysis(rec, note(|p| &p.analysis), note(|p| &p.result)));
     if let Some(d) = &rec.last_detail {
         md.push_str(&detail::section(d));

@@ -21,14 +21,52 @@ pub struct RunDir {
     /// when the folder is made and written into `summary.json`.
     pub changed: Vec<Change>,
     metrics: Writer,
+    /// The run against its budget, folded from the events recorded (`Started`, `Epoch`).
+    budget: BudgetFold,
 }
 
-/// `summary.json`: the `finished` event's fields plus `changed`.
+/// What `summary.json`'s `budget` object is computed from: the limits and static checks of
+/// the run's config (from its `Started` event) and every epoch's test accuracy.
+#[derive(Default)]
+struct BudgetFold {
+    run: Option<crate::budget::RunBudget>,
+    epochs: Vec<(usize, f64)>,
+}
+
+impl BudgetFold {
+    fn record(&mut self, event: &TrainEvent) {
+        match event {
+            TrainEvent::Started(info) => {
+                self.run = crate::budget::of_config_toml(&info.config_toml).ok();
+                self.epochs = info
+                    .prior_epochs
+                    .iter()
+                    .map(|e| (e.epoch, e.test_acc()))
+                    .collect();
+            }
+            TrainEvent::Epoch(e) => {
+                self.epochs.retain(|&(n, _)| n < e.epoch);
+                self.epochs.push((e.epoch, e.test_acc()));
+            }
+            _ => {}
+        }
+    }
+
+    fn outcome(&self) -> Option<crate::budget::Outcome> {
+        let run = self.run.as_ref()?;
+        Some(crate::budget::Outcome::of(run, &self.epochs))
+    }
+}
+
+/// `summary.json`: the `finished` event's fields plus `changed` and `budget` (the run
+/// against its `[budget]`; absent when the run's config could not be read back).
 #[derive(Serialize)]
 struct SummaryJson<'a> {
     #[serde(flatten)]
     summary: &'a RunSummary,
     changed: &'a [Change],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<&'a crate::budget::Outcome>,
 }
 
 /// What differs between the existing run folder `run` (resumed) and the run before it.
@@ -81,6 +119,7 @@ impl RunDir {
             path,
             changed,
             metrics,
+            budget: BudgetFold::default(),
         })
     }
 
@@ -101,6 +140,7 @@ impl RunDir {
             path: path.to_path_buf(),
             changed: changed_before(path),
             metrics,
+            budget: BudgetFold::default(),
         })
     }
 
@@ -108,6 +148,7 @@ impl RunDir {
     /// event also goes into `status.json`, which is written even when `metrics.jsonl` cannot
     /// be (its space was reserved).
     pub fn record(&mut self, event: &TrainEvent) -> std::io::Result<()> {
+        self.budget.record(event);
         let recorded = self.metrics.record(event);
         match crate::status::RunStatus::of_event(event) {
             Some(s) => recorded.and(crate::status::write(&self.path, &s)),
@@ -129,14 +170,24 @@ impl RunDir {
     }
 
     pub fn write_summary(&self, s: &RunSummary) -> std::io::Result<()> {
-        let json = summary_json(s, &self.changed).map_err(std::io::Error::other)?;
+        let budget = self.budget.outcome();
+        let json =
+            summary_json(s, &self.changed, budget.as_ref()).map_err(std::io::Error::other)?;
         write_atomic(&self.path.join("summary.json"), json.as_bytes())
     }
 }
 
 /// The text of `summary.json`.
-pub fn summary_json(summary: &RunSummary, changed: &[Change]) -> serde_json::Result<String> {
-    serde_json::to_string_pretty(&SummaryJson { summary, changed })
+pub fn summary_json(
+    summary: &RunSummary,
+    changed: &[Change],
+    budget: Option<&crate::budget::Outcome>,
+) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(&SummaryJson {
+        summary,
+        changed,
+        budget,
+    })
 }
 
 /// `preset` as part of a folder name: a control character or a path separator (a preset

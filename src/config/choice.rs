@@ -111,3 +111,18 @@ choice! {
         Block = "block",
     }
 }
+
+choice! {
+    /// A kind of layer `budget.require` can ask for (the layer types of `[models]`, with
+    /// `gap` for `avgpool_global`).
+    pub enum LayerKind {
+        Conv = "conv",
+        Batchnorm = "batchnorm",
+        Dropout = "dropout",
+        Relu = "relu",
+        Maxpool = "maxpool",
+        Avgpool = "avgpool",
+        /// Global average pooling (`avgpool_global`).
+        Gap = "gap",
+    }
+}

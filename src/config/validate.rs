@@ -16,6 +16,7 @@ pub fn check(c: &Config, memory: (u64, &'static str)) -> Result<(), Invalid> {
     if !(10..=10_000).contains(&c.ui.tick_ms) {
         return bad("ui.tick_ms", c.ui.tick_ms, "must be in 10..=10000");
     }
+    super::budget::check(&c.budget)?;
     shapes::check(c, memory)
 }
 

@@ -137,3 +137,41 @@ fn broken_pipe_stops_the_run_quietly() {
     assert_eq!(run(&rx, &ctx, &mut Closed, false), Outcome::OutputClosed);
     assert_eq!(crx.try_recv(), Ok(Control::Stop));
 }
+
+/// With the run's config in `Started`, the log shows the budget before the first epoch,
+/// after each epoch, and in the last lines.
+#[test]
+fn budget_shows_before_the_run_per_epoch_and_in_the_summary_line() {
+    let mut config = crate::config::Config::default();
+    config.model = "model-2".into();
+    config.train.epochs = 1;
+    let mut events = script();
+    if let TrainEvent::Started(info) = &mut events[0] {
+        info.config_toml = config.to_toml();
+    }
+    let (tx, rx) = crossbeam_channel::unbounded();
+    for e in events {
+        tx.send(e).unwrap();
+    }
+    let (ctx, _crx) = crossbeam_channel::unbounded();
+    let mut out = Vec::new();
+    run(&rx, &ctx, &mut out, false);
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("\nbudget: params 7,878 / 8,000 ✓ · RF 28 ✓ · layers ✓ · epochs 1 / 15 ✓\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\nBudget: epoch 1: 90.00% < 99.4% ✗ · held for the last 3: no longer possible\n\n"
+        ),
+        "{text}"
+    );
+    let last: Vec<&str> = text.lines().rev().take(2).collect();
+    assert_eq!(
+        last[1],
+        "Budget: over budget: accuracy: only 1 epoch(s) done: the last 3 must each reach 99.4%"
+    );
+    assert!(last[0].starts_with("run r1 finished"), "{}", last[0]);
+    assert!(last[0].ends_with("; budget ✗ accuracy"), "{}", last[0]);
+}

@@ -6,7 +6,7 @@ use crate::events::EpochStats;
 use std::fmt::Write;
 
 /// Column titles of the history table.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "run",
     "preset",
     "status",
@@ -14,11 +14,12 @@ pub const COLUMNS: [&str; 8] = [
     "best test",
     "gap",
     "wall",
+    "budget",
     "changed",
 ];
 
 /// One record's cells under `COLUMNS`. A failed or damaged run's reason ends its last cell.
-pub fn cells(r: &RunRecord) -> [String; 8] {
+pub fn cells(r: &RunRecord) -> [String; 9] {
     let dash = || "—".to_string();
     let n = r.numbers.as_ref();
     let mut changed = if r.changed.is_empty() {
@@ -45,6 +46,7 @@ pub fn cells(r: &RunRecord) -> [String; 8] {
             .map_or_else(dash, |n| format!("{:+.2} pp", n.final_gap_pp)),
         n.and_then(|n| n.wall_seconds)
             .map_or_else(dash, crate::fmt::duration),
+        r.budget.as_ref().map_or_else(dash, |b| b.column()),
         changed,
     ]
 }

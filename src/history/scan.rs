@@ -168,9 +168,14 @@ pub fn scan_dir(path: &Path) -> RunRecord {
         .and_then(|m| m.as_str())
         .unwrap_or("?")
         .to_string();
+    let mut budget = None;
     let (mut status, numbers, changed) = match read_summary(path) {
         Some(Ok(s)) if summary_is_stale(path) => {
             let (status, numbers) = from_metrics(path, true, &mut problems);
+            // The `finished` line follows summary.json: then the summary is this session's.
+            if matches!(status, Status::Finished | Status::Stopped) {
+                budget = s.budget;
+            }
             (status, numbers, s.changed)
         }
         Some(Ok(s)) => {
@@ -184,6 +189,7 @@ pub fn scan_dir(path: &Path) -> RunRecord {
                 final_gap_pp: s.final_gap_pp,
                 wall_seconds: Some(s.wall_seconds),
             };
+            budget = s.budget;
             (finished(s.stopped), Some(numbers), s.changed)
         }
         Some(Err(e)) => {
@@ -211,6 +217,7 @@ pub fn scan_dir(path: &Path) -> RunRecord {
         changed,
         name: super::read_name(path),
         note: super::read_note(path),
+        budget,
     }
 }
 

@@ -475,3 +475,32 @@ fn status_json_decides_how_a_run_ended() {
     }
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn the_budget_column_shows_the_summary_s_first_failed_rule_or_a_dash() {
+    let root = scratch("budget-column");
+    let dir = write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &ACCS,
+        End::Finished,
+        0,
+        &[],
+    );
+    let idx = COLUMNS.iter().position(|c| *c == "budget").unwrap();
+    assert_eq!(COLUMNS[idx + 1], "changed");
+    // Recorded before [budget]: nothing to show.
+    assert_eq!(cells(&scan_dir(&dir))[idx], "—");
+    let text = fs::read_to_string(dir.join("config.toml")).unwrap();
+    let run = crate::budget::of_config_toml(&text).unwrap();
+    let accs: Vec<(usize, f64)> = ACCS.iter().enumerate().map(|(k, a)| (k + 1, a.1)).collect();
+    let outcome = crate::budget::Outcome::of(&run, &accs);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    json["budget"] = serde_json::to_value(&outcome).unwrap();
+    fs::write(dir.join("summary.json"), json.to_string()).unwrap();
+    assert_eq!(cells(&scan_dir(&dir))[idx], "✗ accuracy");
+    assert!(history_table(&scan(&root).unwrap()).contains("✗ accuracy"));
+    fs::remove_dir_all(&root).unwrap();
+}

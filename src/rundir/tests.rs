@@ -165,3 +165,64 @@ fn an_exit_code_of_failure_makes_the_status_failed() {
     .concluded(1, Some("training failed: diverged"));
     assert_eq!(failed.reason.as_deref(), Some("diverged"));
 }
+
+#[test]
+fn summary_json_holds_the_run_against_its_budget() {
+    use crate::events::{RunInfo, RunSummary};
+    use crate::history::fixture::epoch;
+    let root = scratch("summary-budget");
+    let mut c = Config::default();
+    c.train.epochs = 3;
+    c.budget.target_test_acc = 95.0;
+    let mut dir = RunDir::create(&root, "model-3", &c.to_toml()).unwrap();
+    // A resumed run's earlier epoch counts too.
+    dir.record(&TrainEvent::Started(Box::new(RunInfo {
+        run_id: dir.id.clone(),
+        run_dir: dir.path.display().to_string(),
+        preset: c.model.clone(),
+        device: "cpu".into(),
+        summary: c.preset().summarize().unwrap(),
+        train_size: 1000,
+        test_size: 500,
+        epochs: 3,
+        batch_size: 128,
+        batches_per_epoch: 8,
+        data_source: "fixture".into(),
+        config_toml: c.to_toml(),
+        start_epoch: 1,
+        prior_epochs: vec![epoch(1, 0.9, 0.96)],
+    })))
+    .unwrap();
+    for (e, test) in [(2, 0.95), (3, 0.97)] {
+        dir.record(&TrainEvent::Epoch(epoch(e, 0.9, test))).unwrap();
+    }
+    let summary = RunSummary {
+        run_id: dir.id.clone(),
+        run_dir: String::new(),
+        epochs_done: 3,
+        best_test_acc: 0.97,
+        best_epoch: 3,
+        last_test_acc: 0.97,
+        final_gap_pp: -7.0,
+        wall_seconds: 1.0,
+        checkpoint: None,
+        stopped: false,
+    };
+    dir.write_summary(&summary).unwrap();
+    let text = fs::read_to_string(dir.path.join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["budget"]["pass"], true, "{text}");
+    assert_eq!(
+        json["budget"]["checks"][5]["value"],
+        "96.00 / 95.00 / 97.00%"
+    );
+    assert_eq!(json["budget"]["limits"]["target_test_acc"], 95.0);
+    // The history reads it back as the runs table's budget column.
+    let record = crate::history::scan_dir(&dir.path);
+    assert_eq!(record.budget.map(|b| b.column()), Some("✓".to_string()));
+    // A run whose config does not read back has no budget object.
+    let other = RunDir::create(&root, "m", "x = [").unwrap();
+    other.write_summary(&summary).unwrap();
+    let text = fs::read_to_string(other.path.join("summary.json")).unwrap();
+    assert!(!text.contains("\"budget\""), "{text}");
+}

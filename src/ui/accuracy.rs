@@ -1,5 +1,7 @@
 //! The accuracy panel: train and test accuracy per epoch on the epoch-aligned axis, and the
 //! train − test gap as its own signed bars, one row per epoch with a verdict in plain words.
+//! With a budget, its target accuracy is a line across the chart and its epoch limit is
+//! marked on the epoch axis.
 
 use super::app::{App, Panel};
 use super::axes;
@@ -51,7 +53,15 @@ pub fn verdicts(app: &App) -> Vec<Verdict> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let focused = app.view.focus == Panel::Accuracy;
     const TITLE: &str = " accuracy · gap = train − test ";
-    let series = [("train", theme::TRAIN), ("test", theme::TEST)];
+    let target = app
+        .run
+        .budget
+        .as_ref()
+        .map(|b| format!("{}%", b.budget.target_test_acc));
+    let mut series = vec![("train", theme::TRAIN), ("test", theme::TEST)];
+    if let Some(t) = &target {
+        series.push((t.as_str(), theme::GOOD));
+    }
     let mut block = theme::legend(theme::panel(TITLE, focused), TITLE, &series, area.width);
     let verdicts = verdicts(app);
     if let Some(v) = verdicts.last() {
@@ -95,14 +105,21 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|e| (e.epoch as f64, 100.0 * e.test_acc()))
         .collect();
     let overlays = runs::series(&app.view.runs, |e| 100.0 * e.test_acc());
+    let budget = app.run.budget.as_ref().map(|b| &b.budget);
+    let target: Vec<(f64, f64)> = budget.map_or_else(Vec::new, |b| {
+        let y = b.target_test_acc;
+        vec![(start as f64, y), (end.max(start + 1) as f64, y)]
+    });
     let both: Vec<(f64, f64)> = train
         .iter()
         .chain(&test)
+        .chain(&target)
         .chain(overlays.iter().flat_map(|o| &o.2))
         .copied()
         .collect();
     let [lo, hi] = axes::padded(y_range(&both), Some(0.0));
     let bounds = [lo, hi.min(100.0).max(lo + 0.1)];
+    let limit = epoch_limit(budget.map(|b| b.max_epochs), start, end, bounds);
     let d = axes::decimals(bounds, 1);
     let marker = app.view.marker.symbol();
     let mut datasets = vec![
@@ -119,13 +136,51 @@ fn chart(app: &App, area: Rect, buf: &mut Buffer) {
             .style(Style::new().fg(theme::TEST))
             .data(&test),
     ];
+    if !target.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .marker(marker)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(theme::GOOD))
+                .data(&target),
+        );
+    }
+    if !limit.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .marker(marker)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(theme::WARN))
+                .data(&limit),
+        );
+    }
     datasets.extend(runs::datasets(&overlays, marker));
+    let mut x_axis = axes::epochs(start, end).0;
+    if let Some(b) = budget {
+        x_axis = x_axis.title(format!("epoch (limit {})", b.max_epochs));
+    }
     // The legend is on the panel's frame: the chart's own would cover the curves.
     Chart::new(datasets)
-        .x_axis(axes::epochs(start, end).0)
+        .x_axis(x_axis)
         .y_axis(axes::values(bounds, move |v| format!("{v:.d$}")))
         .legend_position(None)
         .render(area, buf);
+}
+
+/// The budget's epoch limit as a vertical line from the bottom to the top of the chart,
+/// when it falls on the shown epoch axis (`start`, `end`]; none otherwise.
+pub fn epoch_limit(
+    max_epochs: Option<usize>,
+    start: usize,
+    end: usize,
+    bounds: [f64; 2],
+) -> Vec<(f64, f64)> {
+    match max_epochs {
+        Some(m) if m > start && m <= end.max(start + 1) => {
+            vec![(m as f64, bounds[0]), (m as f64, bounds[1])]
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn gap_rows(app: &App, verdicts: &[Verdict], area: Rect, buf: &mut Buffer) {

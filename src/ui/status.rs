@@ -13,7 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Widget};
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    theme::panel(" convscope ", false).render(area, buf);
+    let mut block = theme::panel(" convscope ", false);
+    if let Some(line) = budget_line(app) {
+        block = block.title_bottom(line);
+    }
+    block.render(area, buf);
     let inside = inner(area);
     let [l1, l2, l3] = Layout::vertical([Constraint::Length(1); 3]).areas(inside);
     Paragraph::new(identity(app)).render(l1, buf);
@@ -134,6 +138,45 @@ fn pace(app: &App) -> Line<'static> {
     Line::from(format!(
         "{ips} · elapsed {elapsed} · ETA {eta} (with eval) · lr {lr}"
     ))
+}
+
+/// The run against its budget, on the panel's bottom edge: the static rules (`params 7,726 /
+/// 8,000 ✓ · RF 28 ✓ · layers ✓ · epochs 15 / 15 ✓`), then during the run where the
+/// accuracy rule stands after the last epoch, and at the end the verdict in words first.
+pub fn budget_line(app: &App) -> Option<Line<'static>> {
+    let b = app.run.budget.as_ref()?;
+    let accs: Vec<(usize, f64)> = app
+        .run
+        .epochs
+        .iter()
+        .map(|e| (e.epoch, e.test_acc()))
+        .collect();
+    let bar = crate::budget::bar(&b.checks);
+    let mut spans = vec![Span::raw(" budget: ")];
+    if app.ended() && !accs.is_empty() {
+        let o = crate::budget::Outcome::of(b, &accs);
+        let colour = if o.pass { theme::GOOD } else { theme::BAD };
+        spans.push(Span::styled(o.verdict, Style::new().fg(colour)));
+        spans.push(Span::raw(format!(" · {bar} ")));
+        return Some(Line::from(spans));
+    }
+    let static_ok = b.checks.iter().all(|c| c.pass);
+    spans.push(Span::styled(
+        bar,
+        Style::new().fg(if static_ok { theme::GOOD } else { theme::BAD }),
+    ));
+    if !accs.is_empty() {
+        let acc = crate::budget::accuracy(&b.budget, &accs, b.planned);
+        let colour = match acc.outlook() {
+            crate::budget::Outlook::NoLongerPossible => theme::BAD,
+            crate::budget::Outlook::Held => theme::GOOD,
+            crate::budget::Outlook::Possible => theme::WARN,
+        };
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(acc.short(), Style::new().fg(colour)));
+    }
+    spans.push(Span::raw(" "));
+    Some(Line::from(spans))
 }
 
 /// `0.01` -> `0.01`, `0.00025` -> `2.5e-4`.

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `convscope` binary on real MNIST. One test binary (ripgrep's
 //! layout), because every extra binary is another slow link against candle.
 
+mod check;
 mod commands;
 mod common;
 mod config_limits;

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Run {
     pub info: Option<RunInfo>,
+    /// The run's budget, read once from the config its `Started` event carries.
+    pub budget: Option<crate::budget::RunBudget>,
     pub state: RunState,
     pub last_batch: Option<BatchStats>,
     pub eval: Option<Eval>,
@@ -40,6 +42,7 @@ impl Default for Run {
     fn default() -> Self {
         Self {
             info: None,
+            budget: None,
             state: RunState::Loading,
             last_batch: None,
             eval: None,
@@ -65,6 +68,7 @@ impl Run {
     pub fn start(&mut self, info: RunInfo, at: Instant) {
         self.started = Some(at);
         self.epochs = info.prior_epochs.clone();
+        self.budget = crate::budget::of_config_toml(&info.config_toml).ok();
         self.info = Some(info);
         if self.state == RunState::Loading {
             self.state = RunState::Running;

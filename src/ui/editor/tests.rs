@@ -416,3 +416,28 @@ fn ctrl_letters_in_the_list_are_not_its_keys() {
     assert!(ed(&app).open && ed(&app).note.is_none());
     assert!(app.session.launch.is_none() && !app.session.quit);
 }
+
+#[test]
+fn the_model_row_shows_each_preset_s_params_and_rf_as_it_is_picked() {
+    let mut app = app(4, true);
+    select(&mut app, "model");
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("› model                   model-2      7,878 params ✓ · RF 28 ✓"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Right);
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.contains("model-3      7,726 params ✓ · RF 28 ✓ was model-2"),
+        "{s}"
+    );
+    // Over the budget's parameters: the count is marked as failing.
+    let tight = seed_config()
+        .with_sets(&[("budget.max_params".into(), "7000".into())])
+        .unwrap();
+    app.view.editor = Some(Editor::new(tight, PathBuf::from("config.toml")));
+    select(&mut app, "model");
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("model-2      7,878 params ✗ · RF 28 ✓"), "{s}");
+}

@@ -109,13 +109,46 @@ fn row(ed: &Editor, key: &'static str, selected: bool) -> Line<'static> {
             format!(" ✗ {reason}"),
             Style::new().fg(theme::BAD),
         ));
-    } else if let Some(w) = was {
-        spans.push(Span::styled(
-            format!(" was {w}"),
-            Style::new().fg(theme::DIM),
-        ));
+    } else {
+        if key == "model" {
+            spans.extend(preset_budget(ed));
+        }
+        if let Some(w) = was {
+            spans.push(Span::styled(
+                format!(" was {w}"),
+                Style::new().fg(theme::DIM),
+            ));
+        }
     }
     Line::from(spans)
+}
+
+/// The `model` row's preset against the budget, as it is picked: `7,726 params ✓ · RF 28 ✓`
+/// (green when it passes, red when it does not).
+fn preset_budget(ed: &Editor) -> Vec<Span<'static>> {
+    let Ok(config) = &ed.draft else {
+        return Vec::new();
+    };
+    let Some(preset) = config.models.get(&config.model) else {
+        return Vec::new();
+    };
+    let checks = crate::budget::static_rules(
+        &config.budget,
+        &crate::budget::Plan::of(preset, config.train.epochs),
+    );
+    let mut spans = Vec::new();
+    for c in &checks {
+        let text = match c.rule {
+            crate::budget::Rule::Params => format!("{} params {}", c.value, c.mark()),
+            crate::budget::Rule::Rf => format!("RF {} {}", c.value, c.mark()),
+            _ => continue,
+        };
+        let colour = if c.pass { theme::GOOD } else { theme::BAD };
+        let sep = if spans.is_empty() { " " } else { " · " };
+        spans.push(Span::raw(sep));
+        spans.push(Span::styled(text, Style::new().fg(colour)));
+    }
+    spans
 }
 
 fn start_row(ed: &Editor) -> Line<'static> {

@@ -63,7 +63,7 @@ fn list(runs: &Runs, rect: Rect, body: Rect, buf: &mut Buffer) {
         .skip(first)
         .take(visible)
         .collect();
-    let all_cells: Vec<[String; 8]> = shown.iter().map(|(_, r)| cells(r)).collect();
+    let all_cells: Vec<[String; N]> = shown.iter().map(|(_, r)| cells(r)).collect();
     let fit = fit(&all_cells, body.width as usize);
     let rows = shown.iter().zip(&all_cells).map(|((k, r), c)| {
         let mark = match runs.selected.iter().position(|id| id == &r.id) {
@@ -108,10 +108,14 @@ fn row_style(runs: &Runs, r: &crate::history::RunRecord) -> Style {
     }
 }
 
+/// How many columns `COLUMNS` has.
+const N: usize = COLUMNS.len();
 /// Index of the `changed` column in `COLUMNS`: it takes what width is left.
-const CHANGED: usize = 7;
-/// Each column's width when there is room for all (the widest cell counts when wider).
-const ROOMY: [usize; 8] = [25, 8, 8, 6, 12, 9, 7, 0];
+const CHANGED: usize = 8;
+/// Each column's width when there is room for all (the widest cell counts when wider);
+/// `budget` (✓ or the first failed rule) takes its widest cell, and stays like the best
+/// accuracy.
+const ROOMY: [usize; N] = [25, 8, 8, 6, 12, 9, 7, 0, 0];
 /// Columns left out, in this order, while the list does not fit: the preset (the run id
 /// names it), the wall time, the gap, the epochs. The id, status, best accuracy and what
 /// changed stay: they are what tells one run from another.
@@ -125,12 +129,12 @@ const ID_MIN: usize = 12;
 #[derive(Debug, PartialEq)]
 struct Fit {
     columns: Vec<usize>,
-    widths: [usize; 8],
+    widths: [usize; N],
     id_width: usize,
 }
 
-fn fit(cells: &[[String; 8]], width: usize) -> Fit {
-    let natural: [usize; 8] = std::array::from_fn(|c| {
+fn fit(cells: &[[String; N]], width: usize) -> Fit {
+    let natural: [usize; N] = std::array::from_fn(|c| {
         cells
             .iter()
             .map(|r| r[c].chars().count())
@@ -138,9 +142,9 @@ fn fit(cells: &[[String; 8]], width: usize) -> Fit {
             .max()
             .unwrap_or(0)
     });
-    let roomy: [usize; 8] = std::array::from_fn(|c| natural[c].max(ROOMY[c]));
+    let roomy: [usize; N] = std::array::from_fn(|c| natural[c].max(ROOMY[c]));
     // `sel`, then each column and a space before it; `changed` at its least.
-    let need = |columns: &[usize], widths: &[usize; 8]| -> usize {
+    let need = |columns: &[usize], widths: &[usize; N]| -> usize {
         let fixed: usize = columns
             .iter()
             .map(|&c| if c == CHANGED { CHANGED_MIN } else { widths[c] })
