@@ -9,6 +9,7 @@ pub mod bench;
 #[cfg(feature = "tui")]
 mod dashboard;
 pub mod export;
+pub mod lr_find;
 pub mod predict;
 pub mod report;
 pub mod resume;
@@ -86,6 +87,7 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Watch(args) => watch::run(&args, &signals),
         Invocation::Export(args) => export::run(&args),
         Invocation::Predict(args) => predict::run(&args),
+        Invocation::LrFind(args) => lr_find::run(&args),
     }
 }
 

@@ -145,7 +145,7 @@ fn compare_of_two_presets_diffs_the_architectures_they_trained() {
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}\n{err}");
     let newest = out.lines().nth(1).unwrap();
-    assert!(newest.contains("model model-2→model-3"), "{out}");
+    assert!(newest.contains("model \"model-2\"→\"model-3\""), "{out}");
     assert!(newest.contains("architecture: "), "{out}");
     assert!(newest.contains("7,878 → 7,726 params (-152)"), "{out}");
     assert!(!newest.contains("models."), "{out}");

@@ -173,3 +173,24 @@ fn layers_are_written_with_their_non_default_settings() {
     assert_eq!(layer(&pool), "MaxPool2d(3, stride 2)");
     assert_eq!(layer(&LayerSpec::AvgpoolGlobal), "AdaptiveAvgPool2d");
 }
+
+#[test]
+fn a_changed_layer_pairs_with_the_most_similar_one_of_its_type() {
+    // model-2's 1x1 squeeze (Conv2d-13, out 10) becomes out 8 and the conv block before it
+    // goes: the squeeze is the one changed, not the 3x3 conv.
+    let old = model2();
+    let mut new = old.clone();
+    new.drain(8..12);
+    set_out(&mut new[8], 8);
+    let got = lines(&old, &new);
+    assert_eq!(
+        got[..5],
+        [
+            "- Conv2d-9",
+            "- BatchNorm2d-10",
+            "- Dropout-11",
+            "- ReLU-12",
+            "Conv2d-13→9: out 10 → 8",
+        ]
+    );
+}
