@@ -3,6 +3,7 @@
 //! builder and the UI read this; it knows nothing of tensors.
 
 use serde::{Deserialize, Serialize};
+pub mod diff;
 pub mod flops;
 
 /// One layer of a preset, as written in `config.toml` (`[[models.NAME.layers]]`).

@@ -146,6 +146,54 @@ fn device(d: &str) -> Override {
     Override::flag("--device", d, "train.device", format!("{d:?}"))
 }
 
+/// `convscope lr-find [--start LR] [--end LR] [--batches N] [--out DIR] …`.
+#[derive(Debug, Clone, Args)]
+pub struct LrFindArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Folder with the MNIST IDX files (before config data.dir, $MNIST_DIR, ./data/mnist, hub)
+    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
+    pub data_dir: Option<PathBuf>,
+
+    /// cpu, cuda, cuda:N or auto (overrides train.device)
+    #[arg(long, value_name = "D", overrides_with = "device")]
+    pub device: Option<String>,
+
+    /// The first (lowest) learning rate
+    #[arg(long, value_name = "LR", default_value_t = 1e-5)]
+    pub start: f64,
+
+    /// The last (highest) learning rate
+    #[arg(long, value_name = "LR", default_value_t = 10.0)]
+    pub end: f64,
+
+    /// Batches over which the lr grows from --start to --end (one lr per batch)
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub batches: usize,
+
+    /// Where lr-find.csv and lr-find.png are written
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+
+    /// Print progress lines and write the files instead of the live chart (automatic when
+    /// stdout is not a terminal)
+    #[arg(long)]
+    pub headless: bool,
+}
+
+impl LrFindArgs {
+    /// `--device` then each `--set`, as for a training run.
+    pub fn overrides(&self) -> Vec<Override> {
+        let mut sets = Vec::new();
+        if let Some(d) = &self.device {
+            sets.push(device(d));
+        }
+        sets.extend(Override::sets(&self.config.sets));
+        sets
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct RunsArgs {
     /// Where the run folders are [default: runs]
@@ -239,6 +287,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Classify digits in PNG or PGM images with a run's best checkpoint: top 3 classes
     Predict(PredictArgs),
+    /// The LR range test: train a throw-away model with an exponentially growing lr, plot
+    /// the smoothed loss and suggest a max lr (steepest descent, minimum/10)
+    LrFind(LrFindArgs),
     /// Check the config's preset against [budget] without training (params, receptive
     /// field, required layers, shapes, epochs), and a run's accuracy when RUN is given; exit
     /// 0 when every rule passes, 1 when one fails, 2 on bad input
@@ -321,6 +372,7 @@ pub enum Invocation {
     Export(ExportArgs),
     Predict(PredictArgs),
     Check(CheckArgs),
+    LrFind(LrFindArgs),
 }
 
 /// Parse `args` (the first is the program's name). Errors are clap's, printed by the
@@ -398,6 +450,14 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
             c.config.prepend(top.config);
             c.runs_dir = c.runs_dir.or(top.runs_dir);
             Invocation::Check(c)
+        Command::LrFind(mut l) => {
+            let uses = ["--config", "--set", "--data-dir", "--device", "--headless"];
+            refuse("lr-find", &uses)?;
+            l.config.prepend(top.config);
+            l.data_dir = l.data_dir.or(top.data_dir);
+            l.device = l.device.or(top.device);
+            l.headless |= top.headless;
+            Invocation::LrFind(l)
         }
     })
 }

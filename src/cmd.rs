@@ -10,6 +10,7 @@ pub mod check;
 #[cfg(feature = "tui")]
 mod dashboard;
 pub mod export;
+pub mod lr_find;
 pub mod predict;
 pub mod report;
 pub mod resume;
@@ -88,6 +89,7 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Export(args) => export::run(&args),
         Invocation::Predict(args) => predict::run(&args),
         Invocation::Check(args) => check::run(&args),
+        Invocation::LrFind(args) => lr_find::run(&args),
     }
 }
 

@@ -10,7 +10,7 @@ mod font;
 mod header;
 mod html;
 mod layers;
-mod plot;
+pub mod plot;
 mod read;
 mod recipe;
 

@@ -8,6 +8,7 @@ mod checkpoint;
 mod error;
 mod layer_stats;
 mod loss;
+pub mod lr_find;
 pub mod optimizer;
 pub mod prefetch;
 mod resume;

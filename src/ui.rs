@@ -23,6 +23,7 @@ mod layout;
 mod log;
 mod loss;
 mod lr;
+pub mod lr_find;
 mod rect;
 mod runs;
 mod screen;
@@ -186,6 +187,8 @@ pub struct NextRuns {
     /// Where `w` saves: the `--config` file, else `./config.toml`.
     pub config_path: PathBuf,
     pub launch: Launcher,
+    /// Starts the editor's LR range test (`f`).
+    pub lr_find: Option<lr_find::LrFinder>,
 }
 
 /// Start the run the user asked for, if any: on success the app moves to it and the new
@@ -293,6 +296,8 @@ fn event_loop(
     let never = crossbeam_channel::never();
     let mut events = Some(events);
     let mut control = control;
+    let mut next = next;
+    let mut finder = next.as_mut().and_then(|n| n.lr_find.take());
     let (mut app, mut launch) = open(&opts, next, &history);
     // Why the terminal is gone, once it is: nothing is drawn or read after that.
     let mut lost = screen.draw(&mut app).err().map(lost_writing);
@@ -306,6 +311,9 @@ fn event_loop(
             events = Some(rx);
             control = tx;
             reloaded_after_end = false;
+        }
+        if let Some(ed) = app.view.editor.as_mut() {
+            lr_find::start_requested(ed, finder.as_mut());
         }
         select! {
             recv(events.as_ref().unwrap_or(&never)) -> msg => match msg {
@@ -330,6 +338,10 @@ fn event_loop(
                 Err(_) => signals = crossbeam_channel::never(),
             },
             recv(ticker) -> _ => {
+                // The editor's range test, if any, is folded on the tick it is drawn on.
+                if let Some(job) = app.view.editor.as_mut().and_then(|e| e.lr_find.as_mut()) {
+                    app.session.dirty |= job.poll();
+                }
                 if app.tick(Instant::now()) {
                     lost = screen.draw(&mut app).err().map(lost_writing);
                 }

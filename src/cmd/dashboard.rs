@@ -33,10 +33,14 @@ pub(super) fn run(
     let root = start.runs_root.clone();
     let history = Box::new(move || crate::history::scan(&root));
     let trainers = Rc::new(RefCell::new(vec![trainer]));
+    let data = start.data.clone();
     let next = NextRuns {
         config: config.clone(),
         config_path,
         launch: launcher(start, trainers.clone()),
+        lr_find: Some(Box::new(move |config, spec| {
+            super::lr_find::spawn(config, data.clone(), spec)
+        })),
     };
     let to_ui = signals.to_dashboard();
     // A panic in the dashboard has already restored the terminal and printed its message

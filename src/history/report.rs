@@ -2,6 +2,7 @@
 //! cells), and `--compare`'s hyperparameter diff and per-epoch accuracy side by side.
 
 use super::{diff_many, RunRecord, Status};
+use crate::config::diff::arch_steps;
 use crate::events::EpochStats;
 use std::fmt::Write;
 
@@ -88,6 +89,23 @@ pub fn history_table(records: &[RunRecord]) -> String {
     columns(&rows)
 }
 
+/// Each change of trained architecture between consecutive runs (`labels[i]` names
+/// `configs[i]`), as a titled block of layer edits and the params line.
+fn arch_text(configs: &[&toml::Table], labels: &[String]) -> String {
+    let mut out = String::new();
+    for step in arch_steps(configs) {
+        let _ = writeln!(
+            out,
+            "\nArchitecture {} → {}:",
+            labels[step.from], labels[step.to]
+        );
+        for line in step.diff.all_lines() {
+            let _ = writeln!(out, "  {}", crate::fmt::clean(&line));
+        }
+    }
+    out
+}
+
 /// `convscope runs --compare A B ..`: the hyperparameters that differ, then per epoch each
 /// run's test accuracy, train accuracy and gap side by side.
 pub fn compare_table(runs: &[&RunRecord], epochs: &[Vec<EpochStats>]) -> String {
@@ -127,6 +145,12 @@ pub fn compare_table(runs: &[&RunRecord], epochs: &[Vec<EpochStats>]) -> String 
         for line in columns(&rows).lines() {
             let _ = writeln!(out, "  {line}");
         }
+        let labels: Vec<String> = runs
+            .iter()
+            .filter(|r| r.config.is_some())
+            .map(|r| r.label())
+            .collect();
+        out.push_str(&arch_text(&configs, &labels));
     }
     let _ = writeln!(out, "\nPer-epoch accuracy (test % / train % / gap pp):");
     let mut rows = vec![std::iter::once("epoch".to_string())

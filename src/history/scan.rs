@@ -33,15 +33,20 @@ enum Problem {
 pub fn scan(root: &Path) -> Result<Vec<RunRecord>, HistoryError> {
     let mut records: Vec<RunRecord> = folders(root)?.iter().map(|p| scan_dir(p)).collect();
     records.sort_by(|a, b| (&b.started, &b.id).cmp(&(&a.started, &a.id)));
-    // A run without summary.json (failed, killed, running) has no recorded `changed`:
-    // compare its config with the next older readable one, as the trainer would have.
+    // A run without summary.json (failed, killed, running) has no recorded `changed`, and
+    // an older convscope recorded preset definitions key by key: compare its config with
+    // the next older readable one, as the trainer would have (now).
     for i in 0..records.len() {
-        if !matches!(records[i].status, Status::Failed(_) | Status::Running) {
+        let legacy = crate::config::diff::is_legacy(&records[i].changed);
+        if !legacy && !matches!(records[i].status, Status::Failed(_) | Status::Running) {
             continue;
         }
         let older = records[i + 1..].iter().find_map(|r| r.config.as_ref());
         if let (Some(this), Some(older)) = (&records[i].config, older) {
             records[i].changed = super::diff(older, this);
+        } else if legacy {
+            let changed = std::mem::take(&mut records[i].changed);
+            records[i].changed = crate::config::diff::tidy(changed, &records[i].preset);
         }
     }
     Ok(records)

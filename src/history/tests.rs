@@ -17,6 +17,7 @@ fn lr_change() -> Change {
         key: "train.lr".into(),
         previous: Some("0.1".into()),
         value: Some("0.05".into()),
+        detail: Vec::new(),
     }
 }
 
@@ -290,19 +291,40 @@ fn diff_lists_changed_keys_and_ignores_ui_and_unused_presets() {
             key: "train.lr".into(),
             previous: Some("0.1".into()),
             value: Some("0.05".into()),
+            detail: Vec::new(),
         }]
     );
-    // Switching preset shows the preset and both definitions, not their notes.
+    // Switching preset shows the preset and the change of trained architecture, layer by
+    // layer, never a preset definition key by key.
     a.model = "model-1".into();
     let d = diff(&table(&a.to_toml()), &tb);
     let keys: Vec<&str> = d.iter().map(|c| c.key.as_str()).collect();
-    assert!(keys.contains(&"model"), "{keys:?}");
-    assert!(keys.contains(&"models.model-1.layers"), "{keys:?}");
-    assert!(
-        keys.iter()
-            .all(|k| !k.starts_with("ui.") && !k.ends_with(".target")),
-        "{keys:?}"
+    assert_eq!(keys, ["architecture", "model", "train.lr"], "{d:?}");
+    let arch = &d[0];
+    assert!(!arch.detail.is_empty(), "{arch:?}");
+    let params = |c: &Config| {
+        let p = &c.models[&c.model];
+        let [c, h, w] = p.input;
+        crate::arch::summarize(crate::arch::Chw { c, h, w }, &p.layers)
+            .unwrap()
+            .total_params
+    };
+    let (pa, pb) = (params(&a), params(&b));
+    assert_eq!(
+        arch.value.as_deref(),
+        Some(
+            format!(
+                "{} → {} params ({}{})",
+                crate::fmt::thousands(pa),
+                crate::fmt::thousands(pb),
+                if pb >= pa { "+" } else { "-" },
+                crate::fmt::thousands(pa.abs_diff(pb))
+            )
+            .as_str()
+        ),
+        "{arch:?}"
     );
+    assert!(arch.short().starts_with("architecture: "), "{arch:?}");
     // A key on one side only.
     let d = diff(
         &table("[train]\nlr = 0.1\n"),

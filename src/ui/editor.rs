@@ -40,6 +40,10 @@ pub struct Editor {
     pub disk: reload::Disk,
     /// `w`'s confirmation: the keys it would write, each ticked or not.
     pub saving: Option<save_confirm::SaveConfirm>,
+    /// `f` was pressed: the dashboard starts a range test on the draft (`ui::lr_find`).
+    pub lr_find_asked: bool,
+    /// The range test started from here, while it shows.
+    pub lr_find: Option<crate::ui::lr_find::Job>,
 }
 
 impl Editor {
@@ -57,6 +61,8 @@ impl Editor {
             disk: reload::Disk::read(&config_path),
             config_path,
             saving: None,
+            lr_find_asked: false,
+            lr_find: None,
         }
     }
 

@@ -18,6 +18,7 @@ mod invalid_configs;
 mod layer_options;
 mod layer_stats;
 mod lock;
+mod lr_find;
 mod plan_flags;
 mod probe;
 mod report;

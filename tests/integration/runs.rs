@@ -110,3 +110,43 @@ fn one_full_epoch_reaches_93_percent() {
     let acc = e["test_correct"].as_f64().unwrap() / 10_000.0;
     assert!(acc >= 0.93, "test accuracy {acc} after one epoch\n{out}");
 }
+
+/// Issue 19: two tiny real runs of different presets; `runs --compare` shows the two
+/// architectures they trained layer by layer (never `∅`, never a preset's TOML), and the
+/// history's "changed" column says it in one short cell.
+#[test]
+fn compare_of_two_presets_diffs_the_architectures_they_trained() {
+    let dir = scratch("compare-arch");
+    for preset in ["model-2", "model-3"] {
+        let o = quick_run(&dir, 256, 100, 1)
+            .args(["--set", &format!("model={preset}")])
+            .output()
+            .unwrap();
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{preset}: {out}\n{err}");
+    }
+    let o = convscope(&dir)
+        .args(["runs", "--compare", "@-2", "@-1"])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("model-2: 28 layers, 7,878 params"), "{out}");
+    assert!(out.contains("7,878 → 7,726 params (-152)"), "{out}");
+    assert!(out.contains("\nArchitecture "), "{out}");
+    assert!(
+        out.lines().any(|l| l.trim_start().starts_with("Conv2d-")),
+        "{out}"
+    );
+    assert!(!out.contains('∅') && !out.contains("models."), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+
+    let o = convscope(&dir).arg("runs").output().unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    let newest = out.lines().nth(1).unwrap();
+    assert!(newest.contains("model \"model-2\"→\"model-3\""), "{out}");
+    assert!(newest.contains("architecture: "), "{out}");
+    assert!(newest.contains("7,878 → 7,726 params (-152)"), "{out}");
+    assert!(!newest.contains("models."), "{out}");
+}

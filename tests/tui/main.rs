@@ -8,6 +8,7 @@ mod editor;
 mod exits;
 mod fake;
 mod layer_stats;
+mod lr_find;
 mod pty;
 mod run;
 mod tmux;

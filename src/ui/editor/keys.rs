@@ -1,7 +1,8 @@
 //! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
 //! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
-//! `r` reloads the config file (`editor/reload.rs`), Esc or `h` closes. Ctrl-C and `q` keep
+//! `r` reloads the config file (`editor/reload.rs`), `f` runs the LR range test on the
+//! draft and offers its suggestion for `train.lr` (`ui/lr_find.rs`), Esc or `h` closes. Ctrl-C and `q` keep
 //! their dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last
 //! word, as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only
 //! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
@@ -34,6 +35,10 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         typing(ed, key);
         return Outcome::Used;
     }
+    if ed.lr_find.is_some() && !modified(&key) {
+        crate::ui::lr_find::on_editor_key(ed, key.code);
+        return Outcome::Used;
+    }
     if modified(&key) {
         return Outcome::Unused;
     }
@@ -54,6 +59,7 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         KeyCode::Char('n') => return Outcome::NextRun,
         KeyCode::Char('w') => ed.ask_save(),
         KeyCode::Char('r') => ed.reload(),
+        KeyCode::Char('f') => ed.lr_find_asked = true,
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
         _ => return Outcome::Unused,

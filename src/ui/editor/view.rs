@@ -20,6 +20,10 @@ const VALUE_W: usize = 12;
 const FOOTER: u16 = 4;
 
 pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
+    if let Some(job) = &ed.lr_find {
+        crate::ui::lr_find::render_job(job, area, buf);
+        return;
+    }
     let rows = ed.rows();
     let rect = centered(area, 78, rows.len() as u16 + 1 + FOOTER + 2);
     if rect.height < FOOTER + 3 {
@@ -210,6 +214,7 @@ fn keys_line(ed: &Editor) -> Line<'static> {
             ("Enter", "type"),
             ("n", "start"),
             ("w", "save"),
+            ("f", "lr-find"),
             ("Esc", "close"),
         ]
     };

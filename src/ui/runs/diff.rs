@@ -1,11 +1,14 @@
 //! The runs panel's diff view (`d`): the hyperparameters that differ among the selected
-//! runs, one row per key and one column per run.
+//! runs, one row per key and one column per run, then each change of trained architecture
+//! layer by layer (`Conv2d-5: out 16 → 20`).
 
 use super::Runs;
+use crate::config::diff::arch_steps;
 use crate::history::diff_many;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, Widget};
 
 /// Width of the hyperparameter column.
@@ -33,6 +36,7 @@ pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
             .chain(runs.iter().map(|r| super::panel::abbreviate(&r.id, room))),
     )
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let diffs_len = diffs.len();
     let rows = diffs.into_iter().map(|d| {
         Row::new(
             std::iter::once(d.key).chain(
@@ -44,8 +48,38 @@ pub fn render(runs: &Runs, area: Rect, buf: &mut Buffer) {
     });
     let key_width = Constraint::Length(KEY_WIDTH);
     let widths = std::iter::once(key_width).chain(runs.iter().map(|_| Constraint::Fill(1)));
+    let table_height = u16::try_from(diffs_len + 2).unwrap_or(u16::MAX);
+    let [table_area, arch_area] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Fill(1)]).areas(area);
     Table::new(rows, widths)
         .header(header)
         .column_spacing(2)
-        .render(area, buf);
+        .render(table_area, buf);
+    let labels: Vec<String> = runs
+        .iter()
+        .filter(|r| r.config.is_some())
+        .map(|r| super::panel::abbreviate(&r.id, area.width as usize))
+        .collect();
+    Paragraph::new(arch_lines(&configs, &labels)).render(arch_area, buf);
+}
+
+/// `architecture A → B` and its layer edits, for each change between consecutive runs.
+fn arch_lines(configs: &[&toml::Table], labels: &[String]) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for step in arch_steps(configs) {
+        lines.push(
+            Line::from(format!(
+                "architecture {} → {}",
+                labels[step.from], labels[step.to]
+            ))
+            .style(Style::new().add_modifier(Modifier::BOLD)),
+        );
+        lines.extend(
+            step.diff
+                .all_lines()
+                .into_iter()
+                .map(|l| Line::from(format!("  {}", crate::fmt::clean(&l)))),
+        );
+    }
+    lines
 }

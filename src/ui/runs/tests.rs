@@ -31,6 +31,7 @@ fn history(name: &str) -> PathBuf {
         key: "train.lr".into(),
         previous: Some("0.1".into()),
         value: Some("0.02".into()),
+        detail: Vec::new(),
     };
     let slow = [(0.70, 0.85), (0.88, 0.91), (0.92, 0.93)];
     write_run(
