@@ -238,9 +238,9 @@ impl WatchArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     /// The run: its folder (runs/20261126-041502-model-3), id, id prefix, name, or @-1 for
-    /// the newest
-    #[arg(value_name = "RUN")]
-    pub run: PathBuf,
+    /// the newest; two or more runs make one comparison report
+    #[arg(value_name = "RUN", required = true)]
+    pub runs: Vec<PathBuf>,
 
     /// Where run ids and names are looked up [default: runs]
     #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
@@ -249,6 +249,11 @@ pub struct ReportArgs {
     /// md: report.md; html: report.md and a self-contained report.html
     #[arg(long, value_enum, default_value = "md")]
     pub format: crate::report::Format,
+
+    /// Where a comparison of several runs is written [default: compare-<id>+<id>… in the
+    /// current folder]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -277,7 +282,8 @@ pub enum Command {
     /// List earlier runs (newest first), or compare some: hyperparameter diff and per-epoch
     /// accuracy side by side
     Runs(RunsArgs),
-    /// Write report.md (model, receptive fields, Target/Results/Analysis, plots, logs) into a run folder
+    /// Write report.md (model, receptive fields, Target/Results/Analysis, plots, logs) into a run
+    /// folder; with several runs, one comparison report of them
     Report(ReportArgs),
     /// Follow a run another process writes (read-only dashboard, or the headless log when
     /// piped); ends at the run's finished line

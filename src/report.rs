@@ -1,16 +1,19 @@
 //! `convscope report runs/<id>`: `report.md` in the run folder, in the seed README's shape
 //! (model summary, receptive-field table, Target / Results / Analysis, training logs) with
-//! every result and analysis fact computed from `metrics.jsonl`, and PNG loss and accuracy
-//! plots that the markdown embeds.
+//! every result and analysis fact computed from `metrics.jsonl`, and loss, accuracy and gap
+//! plots (SVG, embedded by the markdown, and PNG); `convscope report A B …` writes one
+//! comparison report of several runs (`compare`).
 
+mod canvas;
+pub mod chart;
+pub mod compare;
 mod detail;
 mod ending;
 mod error;
-mod font;
 mod header;
 mod html;
 mod layers;
-pub mod plot;
+pub mod plots;
 mod read;
 mod recipe;
 
@@ -19,12 +22,9 @@ use crate::events::{EpochStats, TrainEvent};
 use crate::metrics::Run;
 pub use error::ReportError;
 pub use header::Header;
-use plot::Series;
+pub use plots::{Budget, BUDGET};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-pub const LOSS_PNG: &str = "loss.png";
-pub const ACCURACY_PNG: &str = "accuracy.png";
 
 /// What `convscope report` writes besides the PNG plots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,7 +43,7 @@ pub fn load(dir: &Path) -> Result<crate::metrics::Recorded, ReportError> {
 
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.
 pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
-    plots(dir, rec)?;
+    plots::write(dir, rec, BUDGET)?;
     if let Some(d) = &rec.last_detail {
         detail::write(dir, d)?;
     }
@@ -57,60 +57,14 @@ pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
 pub fn write_html(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
     let header = Header::of(dir);
     let title = header.title(&rec.info);
-    let page = html::from_markdown(&document(rec, &header, Some(dir)), &title, dir)?;
+    let page = html::page(
+        &document(rec, &header, Some(dir)),
+        &title,
+        &html::from_dir(dir),
+    )?;
     let path = dir.join("report.html");
     crate::rundir::write_atomic(&path, page.as_bytes())?;
     Ok(path)
-}
-
-fn plots(dir: &Path, rec: &Run) -> Result<(), ReportError> {
-    // From 0 (where epoch 1 begins) to the plan's end, whatever session the run is in;
-    // nothing is drawn outside it (the chart clips).
-    let last_x = rec.batches.last().map_or(0.0, |b| b.0);
-    let epochs = (rec.planned.max(1) as f64).max(last_x.ceil());
-    let start = 0.0;
-    let per_epoch = |f: fn(&EpochStats) -> f64| -> Vec<(f64, f64)> {
-        rec.epochs.iter().map(|e| (e.epoch as f64, f(e))).collect()
-    };
-    let loss = [
-        Series {
-            points: rec.batches.iter().map(|b| (b.0, b.1)).collect(),
-            color: plot::GREY,
-            width: 1,
-        },
-        Series {
-            points: per_epoch(|e| e.train_loss),
-            color: plot::BLUE,
-            width: 3,
-        },
-        Series {
-            points: per_epoch(|e| e.test_loss),
-            color: plot::RED,
-            width: 3,
-        },
-    ];
-    let (_, hi) = plot::y_range(&loss);
-    plot::chart(900, 420, &loss, (start, epochs), (0.0, hi), |v| {
-        format!("{v:.2}")
-    })
-    .write_png(&dir.join(LOSS_PNG))?;
-    let acc = [
-        Series {
-            points: per_epoch(|e| 100.0 * e.train_acc()),
-            color: plot::BLUE,
-            width: 3,
-        },
-        Series {
-            points: per_epoch(|e| 100.0 * e.test_acc()),
-            color: plot::RED,
-            width: 3,
-        },
-    ];
-    let range = plot::y_range(&acc);
-    plot::chart(900, 420, &acc, (start, epochs), range, |v| {
-        format!("{v:.2}%")
-    })
-    .write_png(&dir.join(ACCURACY_PNG))
 }
 
 /// The whole markdown document, for a run without a folder to look at (no name, note,
@@ -169,14 +123,26 @@ pub fn document(rec: &Run, header: &Header, dir: Option<&Path>) -> String {
     if let Some(d) = &rec.last_detail {
         md.push_str(&detail::section(d));
     }
-    let _ = writeln!(
-        md,
-        "## Plots\n\nLoss: batch loss in grey, train loss per epoch in blue, test loss in red.\n\n![loss]({LOSS_PNG})\n\nAccuracy (%): train in blue, test in red.\n\n![accuracy]({ACCURACY_PNG})\n"
-    );
+    md.push_str(&plots_section(BUDGET));
     let _ = writeln!(md, "## Training logs\n\n```text\n{}```", logs(rec));
     // A run id, message or config note can hold escape sequences; reports are read in
     // terminals too.
     md.lines().map(|l| crate::fmt::clean(l) + "\n").collect()
+}
+
+/// The `## Plots` section: the three SVGs (PNG copies beside them).
+fn plots_section(budget: Budget) -> String {
+    format!(
+        "## Plots\n\n![loss]({}.svg)\n\n![accuracy]({}.svg)\n\nThe dashed lines: the target of {}% test accuracy and the limit of {} epochs.\n\n![gap]({}.svg)\n\nEach plot is also written as PNG (`{}.png`, `{}.png`, `{}.png`).\n",
+        plots::LOSS,
+        plots::ACCURACY,
+        budget.target_test_acc,
+        budget.max_epochs,
+        plots::GAP,
+        plots::LOSS,
+        plots::ACCURACY,
+        plots::GAP,
+    )
 }
 
 fn results(rec: &Run) -> String {
@@ -249,11 +215,12 @@ pub fn facts(epochs: &[EpochStats], planned: usize) -> Vec<String> {
             .collect();
         let all = epochs[epochs.len() - k..]
             .iter()
-            .all(|e| e.test_acc() >= 0.994);
+            .all(|e| 100.0 * e.test_acc() >= BUDGET.target_test_acc);
         out.push(format!(
-            "Test accuracy of the last {k} epochs: {}% ({} 99.4% in each).",
+            "Test accuracy of the last {k} epochs: {}% ({} {}% in each).",
             accs.join(" / "),
-            if all { "at least" } else { "not" }
+            if all { "at least" } else { "not" },
+            BUDGET.target_test_acc
         ));
     }
     out

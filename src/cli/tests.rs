@@ -114,7 +114,7 @@ fn a_named_run_and_the_runs_dir_of_report_and_watch() {
         panic!()
     };
     assert_eq!(
-        (r.runs_dir(), r.run.as_path()),
+        (r.runs_dir(), r.runs[0].as_path()),
         (PathBuf::from("a"), Path::new("@-1"))
     );
     let Invocation::Watch(w) = parse(&["watch", "widen", "--runs-dir", "b"]).unwrap() else {

@@ -5,7 +5,7 @@
 
 use super::{Error, Exit};
 use crate::cli::LrFindArgs;
-use crate::report::plot::{Canvas, Rgb, BLUE, GREY, RED};
+use crate::report::chart::{Chart, Corner, Series, GREY, PALETTE};
 use crate::train::lr_find::{self, LrFindEvent, Outcome, Spec};
 use crossbeam_channel::Receiver;
 use std::fmt::Write as _;
@@ -204,22 +204,47 @@ fn cannot_write(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Failed(format!("lr-find: cannot write {}: {e}", path.display()))
 }
 
-/// Plot size and margins: left (y labels), right, top, bottom (x labels).
-const SIZE: (usize, usize) = (900, 500);
-const MARGIN: (usize, usize, usize, usize) = (90, 20, 20, 50);
-const AXIS: Rgb = [40, 40, 40];
-const GRID: Rgb = [228, 228, 228];
-/// Pixels per character of the report font at scale 2.
-const CHAR_PX: usize = 8;
+/// The plot's size in pixels.
+const SIZE: (u32, u32) = (900, 500);
 
 /// The smoothed loss (and, in grey, the raw loss) against lr on a log axis, with the
-/// suggestions as vertical lines: red steepest descent, blue minimum/10. Drawn with the
-/// report's rasteriser; the one place that draws this plot.
+/// suggestions as dashed vertical lines, drawn by the report's `Chart`.
 pub fn write_plot(o: &Outcome, path: &Path) -> Result<(), Error> {
-    let canvas = plot(o);
-    canvas
+    chart(o)
         .write_png(path)
-        .map_err(|e| cannot_write(&PathBuf::from(path), e))
+        .map_err(|e| Error::Failed(format!("lr-find: {e}")))
+}
+
+/// Loss against a log-scale lr: the raw batch loss in grey, the smoothed loss, and the two
+/// suggestions as vertical lines named in the legend.
+fn chart(o: &Outcome) -> Chart {
+    let ((x0, x1), (y0, y1)) = ranges(o);
+    let curve = |value: fn(&lr_find::Point) -> f64| -> Vec<(f64, f64)> {
+        o.points
+            .iter()
+            .filter(|p| value(p).is_finite() && p.lr > 0.0)
+            .map(|p| (p.lr, value(p).clamp(y0, y1)))
+            .collect()
+    };
+    let mut c = Chart::new("LR range test", "learning rate (log scale)", "training loss")
+        .log_x()
+        .x_range(10f64.powf(x0), 10f64.powf(x1))
+        .y_range(y0, y1)
+        .legend(Corner::UpperLeft)
+        .size(SIZE.0, SIZE.1)
+        .series(Series::new("batch loss", curve(|p| p.loss), GREY).width(1))
+        .series(Series::new("smoothed loss", curve(|p| p.smoothed), PALETTE[0]));
+    let s = &o.suggestion;
+    for (lr, name, colour) in [
+        (s.steepest, "steepest descent", PALETTE[1]),
+        (s.minimum_tenth, "minimum / 10", PALETTE[2]),
+    ] {
+        if let Some(lr) = lr {
+            let label = format!("{name}: {}", lr_text(lr));
+            c = c.series(Series::new(label, vec![(lr, y0), (lr, y1)], colour).dashed());
+        }
+    }
+    c
 }
 
 /// The x range (decades of lr) and y range (smoothed loss, its diverged tail cut at twice
@@ -256,53 +281,3 @@ fn ranges(o: &Outcome) -> ((f64, f64), (f64, f64)) {
     (x, y)
 }
 
-fn plot(o: &Outcome) -> Canvas {
-    let (w, h) = SIZE;
-    let mut c = Canvas::new(w, h);
-    let (l, r, t, b) = MARGIN;
-    let (pw, ph) = ((w - l - r) as f64, (h - t - b) as f64);
-    let (x, y) = ranges(o);
-    let px = |lr: f64| l as f64 + (lr.log10() - x.0) / (x.1 - x.0) * pw;
-    let py = |v: f64| t as f64 + ph - (v.clamp(y.0, y.1) - y.0) / (y.1 - y.0) * ph;
-    for k in 0..=4 {
-        let v = y.0 + (y.1 - y.0) * k as f64 / 4.0;
-        c.line((l as f64, py(v)), (l as f64 + pw, py(v)), GRID, 1);
-        let label = format!("{v:.2}");
-        let lx = l.saturating_sub(label.len() * CHAR_PX + 8);
-        c.text(&label, lx, (py(v) as usize).saturating_sub(5), AXIS);
-    }
-    for d in x.0 as i32..=x.1 as i32 {
-        let xx = px(10f64.powi(d));
-        c.line((xx, t as f64), (xx, t as f64 + ph), GRID, 1);
-        let label = format!("1e{d}");
-        let lx = (xx as usize).saturating_sub(label.len() * CHAR_PX / 2);
-        c.text(&label, lx, t + ph as usize + 12, AXIS);
-    }
-    let s = &o.suggestion;
-    for (lr, colour) in [(s.steepest, RED), (s.minimum_tenth, BLUE)] {
-        if let Some(lr) = lr {
-            c.line((px(lr), t as f64), (px(lr), t as f64 + ph), colour, 2);
-        }
-    }
-    c.line((l as f64, t as f64), (l as f64, t as f64 + ph), AXIS, 2);
-    c.line(
-        (l as f64, t as f64 + ph),
-        (l as f64 + pw, t as f64 + ph),
-        AXIS,
-        2,
-    );
-    let curve = |c: &mut Canvas, value: fn(&lr_find::Point) -> f64, colour, width| {
-        let pts: Vec<(f64, f64)> = o
-            .points
-            .iter()
-            .filter(|p| value(p).is_finite())
-            .map(|p| (px(p.lr), py(value(p))))
-            .collect();
-        for w in pts.windows(2) {
-            c.line(w[0], w[1], colour, width);
-        }
-    };
-    curve(&mut c, |p| p.loss, GREY, 1);
-    curve(&mut c, |p| p.smoothed, BLUE, 2);
-    c
-}

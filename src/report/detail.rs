@@ -1,8 +1,8 @@
 //! The last test pass in the report: its confusion matrix as a markdown table and its most
 //! confident mistakes as a table and a PNG grid of the digits (`mistakes.png`), each digit
-//! labelled `true>predicted` with the confidence under it.
+//! labelled `true → predicted` with the confidence under it.
 
-use super::plot::Canvas;
+use super::canvas::Canvas;
 use super::ReportError;
 use crate::insight::TestDetail;
 use std::fmt::Write as _;
@@ -74,9 +74,11 @@ pub fn section(d: &TestDetail) -> String {
 }
 
 /// The grid of the shown mistakes; `None` when there are none.
-pub fn grid(d: &TestDetail) -> Option<Canvas> {
+pub fn grid(d: &TestDetail) -> Result<Option<Canvas>, ReportError> {
     let shown = &d.mistakes[..d.mistakes.len().min(SHOWN)];
-    let side = shown.iter().map(|m| m.rows.max(m.cols)).max()?;
+    let Some(side) = shown.iter().map(|m| m.rows.max(m.cols)).max() else {
+        return Ok(None);
+    };
     let (cell_w, cell_h) = (side * SCALE + 16, side * SCALE + 44);
     let rows = shown.len().div_ceil(PER_ROW);
     let mut c = Canvas::new(cell_w * shown.len().min(PER_ROW), cell_h * rows);
@@ -92,22 +94,22 @@ pub fn grid(d: &TestDetail) -> Option<Canvas> {
                 }
             }
         }
-        let text_y = y0 + side * SCALE + 4;
+        let text_y = y0 + side * SCALE + 8;
         c.text(
-            &format!("{}>{}", m.label, m.predicted),
+            &format!("{} → {}", m.label, m.predicted),
             x0,
             text_y,
             [0, 0, 0],
-        );
+        )?;
         let conf = format!("{:.0}%", 100.0 * m.confidence);
-        c.text(&conf, x0, text_y + 14, [90, 90, 90]);
+        c.text(&conf, x0, text_y + 16, [90, 90, 90])?;
     }
-    Some(c)
+    Ok(Some(c))
 }
 
 /// Write `mistakes.png` into `dir` when there is something to show.
 pub fn write(dir: &Path, d: &TestDetail) -> Result<(), ReportError> {
-    match grid(d) {
+    match grid(d)? {
         Some(c) => c.write_png(&dir.join(MISTAKES_PNG)),
         None => Ok(()),
     }

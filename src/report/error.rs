@@ -12,6 +12,15 @@ pub enum ReportError {
         path: PathBuf,
         source: png::EncodingError,
     },
+    #[error(transparent)]
+    Chart(#[from] super::chart::ChartError),
+    #[error("cannot draw the report's images: {0}")]
+    Draw(String),
+    #[error("{}: cannot create the report's folder: {source}", path.display())]
+    OutDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read {}: {source}", path.display())]
     Image {
         path: PathBuf,

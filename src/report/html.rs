@@ -1,144 +1,83 @@
-//! `convscope report --format html`: the same report as one self-contained HTML file (the
-//! plots inlined as data URIs), converted from the markdown the report writes, so both
-//! formats always say the same thing. Handles exactly the markdown `report.rs` produces:
-//! headings, paragraphs, bullet lists, pipe tables, fenced code and images.
+//! `convscope report --format html`: the report's markdown converted by `pulldown-cmark`
+//! (CommonMark with tables) into one self-contained page: a short inline style sheet in the
+//! spirit of a rendered README, and every image the markdown links (the SVG plots, the PNG
+//! grid) inlined as a data URI, so the file can be mailed or attached alone.
 
 use super::ReportError;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use std::fmt::Write as _;
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 use std::path::Path;
 
 const STYLE: &str =
-    "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.4}\
-pre{background:#f4f4f4;padding:.6em;overflow-x:auto;font-size:.85em}\
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}\
-img{max-width:100%}";
+    "body{font-family:-apple-system,BlinkMacSystemFont,\"Segoe UI\",Helvetica,Arial,sans-serif;\
+max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#1f2328}\
+h1,h2{border-bottom:1px solid #d1d9e0;padding-bottom:.3em}\
+pre{background:#f6f8fa;padding:.8em;overflow-x:auto;font-size:.85em;border-radius:6px}\
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d1d9e0;padding:.3em .7em}\
+th{background:#f6f8fa}tr:nth-child(even) td{background:#fafbfc}img{max-width:100%}";
 
-/// `md` as an HTML document titled `title`; images are read from `dir` and inlined.
-pub fn from_markdown(md: &str, title: &str, dir: &Path) -> Result<String, ReportError> {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
-        escape(title)
-    );
-    let lines: Vec<&str> = md.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.starts_with("```") {
-            let end = (i + 1..lines.len())
-                .find(|&j| lines[j].starts_with("```"))
-                .unwrap_or(lines.len());
-            let _ = writeln!(out, "<pre>{}</pre>", escape(&lines[i + 1..end].join("\n")));
-            i = end + 1;
-        } else if let Some(level) = heading(line) {
-            let text = line[level + 1..].trim();
-            let _ = writeln!(out, "<h{level}>{}</h{level}>", inline(text));
-            i += 1;
-        } else if line.starts_with('|') {
-            let end = (i..lines.len())
-                .find(|&j| !lines[j].starts_with('|'))
-                .unwrap_or(lines.len());
-            out.push_str(&table(&lines[i..end]));
-            i = end;
-        } else if line.starts_with("- ") {
-            out.push_str("<ul>\n");
-            while i < lines.len() && lines[i].starts_with("- ") {
-                let _ = writeln!(out, "<li>{}</li>", inline(&lines[i][2..]));
-                i += 1;
-            }
-            out.push_str("</ul>\n");
-        } else if let Some((alt, file)) = image(line) {
-            let path = dir.join(file);
-            let bytes =
-                std::fs::read(&path).map_err(|source| ReportError::Image { path, source })?;
-            let _ = writeln!(
-                out,
-                "<p><img alt=\"{}\" src=\"data:image/png;base64,{}\"></p>",
-                escape(alt),
-                STANDARD.encode(bytes)
-            );
-            i += 1;
-        } else if line.trim().is_empty() {
-            i += 1;
-        } else {
-            let end = (i..lines.len())
-                .find(|&j| lines[j].trim().is_empty() || starts_block(lines[j]))
-                .unwrap_or(lines.len())
-                .max(i + 1);
-            let _ = writeln!(out, "<p>{}</p>", inline(&lines[i..end].join(" ")));
-            i = end;
-        }
+/// The bytes of the image a markdown link names (a file in the report's folder).
+pub type Images<'a> = &'a dyn Fn(&str) -> Result<Vec<u8>, ReportError>;
+
+/// The image files of `dir`.
+pub fn from_dir(dir: &Path) -> impl Fn(&str) -> Result<Vec<u8>, ReportError> + '_ {
+    move |name| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|source| ReportError::Image { path, source })
     }
-    out.push_str("</body></html>\n");
+}
+
+/// `md` as an HTML document titled `title`; relative images are looked up with `images`
+/// and inlined.
+pub fn page(md: &str, title: &str, images: Images) -> Result<String, ReportError> {
+    let body = body(md, images)?;
+    Ok(format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}</style></head><body>\n{body}</body></html>\n",
+        escape(title)
+    ))
+}
+
+/// The markdown's HTML, local images inlined (an image that cannot be read is an error
+/// naming its file).
+pub fn body(md: &str, images: Images) -> Result<String, ReportError> {
+    let mut events = Vec::new();
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        events.push(match ev {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: inline(&dest_url, images)?,
+                title,
+                id,
+            }),
+            other => other,
+        });
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
     Ok(out)
 }
 
-fn starts_block(line: &str) -> bool {
-    line.starts_with("```")
-        || heading(line).is_some()
-        || line.starts_with('|')
-        || line.starts_with("- ")
-        || image(line).is_some()
-}
-
-/// `# x` -> 1, `## x` -> 2, ... (up to 6).
-fn heading(line: &str) -> Option<usize> {
-    let level = line.chars().take_while(|&c| c == '#').count();
-    ((1..=6).contains(&level) && line[level..].starts_with(' ')).then_some(level)
-}
-
-/// `![alt](file)` alone on a line.
-fn image(line: &str) -> Option<(&str, &str)> {
-    let rest = line.trim().strip_prefix("![")?;
-    let (alt, rest) = rest.split_once("](")?;
-    Some((alt, rest.strip_suffix(')')?))
-}
-
-/// A pipe table: header row, `|---|` separator, body rows.
-fn table(rows: &[&str]) -> String {
-    let cells = |r: &str| -> Vec<String> {
-        r.trim()
-            .trim_matches('|')
-            .split('|')
-            .map(|c| inline(c.trim()))
-            .collect()
+/// A relative image link as a data URI of the image it names; other links as they are.
+fn inline<'a>(url: &CowStr<'a>, images: Images) -> Result<CowStr<'a>, ReportError> {
+    let mime = if url.ends_with(".svg") {
+        "image/svg+xml"
+    } else if url.ends_with(".png") {
+        "image/png"
+    } else {
+        return Ok(url.clone());
     };
-    let mut t = String::from("<table>\n");
-    for (k, r) in rows.iter().enumerate() {
-        if k == 1 && r.contains("---") {
-            continue;
-        }
-        let tag = if k == 0 { "th" } else { "td" };
-        t.push_str("<tr>");
-        for c in cells(r) {
-            let _ = write!(t, "<{tag}>{c}</{tag}>");
-        }
-        t.push_str("</tr>\n");
+    if url.contains(':') || url.starts_with('/') {
+        return Ok(url.clone());
     }
-    t.push_str("</table>\n");
-    t
-}
-
-/// Escaped text with `` `code` `` and `**bold**` spans.
-fn inline(text: &str) -> String {
-    let mut out = String::new();
-    for (k, part) in escape(text).split('`').enumerate() {
-        if k % 2 == 1 {
-            let _ = write!(out, "<code>{part}</code>");
-            continue;
-        }
-        for (j, piece) in part.split("**").enumerate() {
-            if j % 2 == 1 {
-                let _ = write!(out, "<strong>{piece}</strong>");
-            } else {
-                out.push_str(piece);
-            }
-        }
-    }
-    out
+    let bytes = images(url.as_ref())?;
+    Ok(format!("data:{mime};base64,{}", STANDARD.encode(bytes)).into())
 }
 
 fn escape(s: &str) -> String {

@@ -200,21 +200,23 @@ fn the_last_test_pass_is_a_confusion_table_and_a_grid_of_the_mistakes() {
     assert!(md.contains("| 2 | 3 | 0 | **0** | 0.00% |"), "{md}");
     assert!(md.contains("![mistakes](mistakes.png)"), "{md}");
     assert!(md.contains("| 7 | 2 | 0 | 99.0% |"), "{md}");
-    let grid = detail::grid(&d).unwrap();
+    let grid = detail::grid(&d).unwrap().unwrap();
     // Two rows of 8 cells (10 mistakes), each 28×3 px plus margins and labels.
     assert_eq!((grid.width, grid.height), (8 * (84 + 16), 2 * (84 + 44)));
     // The first digit's pixels are its grey levels, scaled.
     let at = |x: usize, y: usize| &grid.rgb[(y * grid.width + x) * 3..][..3];
     assert_eq!(at(8, 8), [0, 0, 0]);
     assert_eq!(at(8 + 3 * 5, 8), [5, 5, 5]);
-    // The label under it is drawn in black.
-    let label_row = 8 + 84 + 4;
-    assert!((label_row..label_row + 10).any(|y| (8..40).any(|x| at(x, y) == [0, 0, 0])));
+    // The label under it is drawn in black (anti-aliased: some pixels nearly black).
+    let label_row = 8 + 84 + 8;
+    assert!((label_row - 4..label_row + 16).any(|y| (8..60).any(|x| at(x, y)[0] < 60)));
+    // Nothing of the label above it, among the digit's rows.
+    assert!((8 + 84..label_row).all(|y| (8..92).all(|x| at(x, y) == [255, 255, 255])));
     let none = crate::insight::TestDetail {
         mistakes: Vec::new(),
         ..d
     };
-    assert!(detail::grid(&none).is_none());
+    assert!(detail::grid(&none).unwrap().is_none());
     assert!(detail::section(&none).contains("No mistakes were recorded."));
 }
 
@@ -239,14 +241,100 @@ fn the_preset_note_is_labelled_as_the_presets_not_this_runs() {
     );
 }
 
+use chart::tests::has_text;
+
+fn decode(bytes: &[u8]) -> (usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width as usize, buf)
+}
+
 #[test]
-fn a_chart_draws_nothing_left_of_its_x_range() {
-    let s = plot::Series {
-        points: vec![(-1.0, 0.5), (0.0, 0.5), (1.0, 0.5)],
-        color: plot::RED,
-        width: 1,
+fn a_resumed_runs_plots_start_at_its_first_epoch_with_titles_and_legends() {
+    use crate::history::fixture::{scratch, write_run, End};
+    let root = scratch("report-plots");
+    let accs = [(0.9, 0.91), (0.95, 0.94), (0.96, 0.95)];
+    let dir = write_run(
+        &root,
+        "20261126-010000-model-3",
+        0.1,
+        &accs,
+        End::Finished,
+        4,
+        &[],
+    );
+    let mut rec = run_of(&dir);
+    let _ = std::fs::remove_dir_all(&root);
+    // As if the run began from a checkpoint of epoch 3: its epochs are 4..6.
+    rec.info.start_epoch = 3;
+    for e in &mut rec.epochs {
+        e.epoch += 3;
+    }
+    for b in &mut rec.batches {
+        b.0 += 3.0;
+    }
+    rec.planned = 6;
+    assert_eq!(plots::x_span(&rec), (3.0, 6.0));
+    let loss = plots::loss(&rec);
+    assert_eq!(loss.x_range, Some((3.0, 6.0)));
+    let svg = loss.svg().unwrap();
+    for want in [
+        "Loss",
+        "epoch",
+        "cross-entropy loss",
+        "batch loss",
+        "train loss (epoch)",
+        "test loss",
+    ] {
+        assert!(has_text(&svg, want), "{want} missing from the loss SVG");
+    }
+    let acc = plots::accuracy(&rec, BUDGET);
+    let svg = acc.svg().unwrap();
+    for want in [
+        "Accuracy",
+        "accuracy (%)",
+        "train",
+        "test",
+        "target 99.4%",
+        "epoch limit 15 (beyond this plot)",
+    ] {
+        assert!(has_text(&svg, want), "{want} missing from the accuracy SVG");
+    }
+    // The target line is inside the y range; a budget within the plotted epochs is drawn.
+    let y = acc.y_range.unwrap();
+    assert!(y.0 < 99.4 && y.1 >= 99.4, "{y:?}");
+    let near = Budget {
+        target_test_acc: 95.0,
+        max_epochs: 5,
     };
-    let c = plot::chart(400, 200, &[s], (0.0, 1.0), (0.0, 1.0), |v| format!("{v}"));
-    let red_left = (0..200).any(|y| (0..90).any(|x| c.rgb[(y * 400 + x) * 3..][..3] == plot::RED));
-    assert!(!red_left, "a point left of the y axis was drawn");
+    let svg = plots::accuracy(&rec, near).svg().unwrap();
+    assert!(has_text(&svg, "epoch limit 5") && has_text(&svg, "target 95%"));
+    let (w, rgb) = decode(&acc.png().unwrap());
+    let count = |c: chart::Rgb| rgb.chunks(3).filter(|p| *p == [c.0, c.1, c.2]).count();
+    assert!(count(chart::PALETTE[0]) > 100 && count(chart::PALETTE[1]) > 100);
+    assert_eq!(w, 900);
+    let svg = plots::gap(&rec).svg().unwrap();
+    assert!(
+        has_text(&svg, "Generalisation gap (train − test accuracy)")
+            && has_text(&svg, "gap (pp)")
+            && has_text(&svg, "train − test")
+    );
+}
+
+#[test]
+fn the_markdown_embeds_the_svg_plots() {
+    let md = plots_section(BUDGET);
+    for want in [
+        "![loss](loss.svg)",
+        "![accuracy](accuracy.svg)",
+        "![gap](gap.svg)",
+        "`loss.png`",
+        "99.4%",
+    ] {
+        assert!(md.contains(want), "{want} missing:\n{md}");
+    }
 }

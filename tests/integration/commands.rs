@@ -54,7 +54,7 @@ fn each_subcommand_help_lists_exactly_the_options_it_uses() {
         ("watch", &["--runs-dir", "--headless"]),
         ("summary", &["--config", "--set"]),
         ("runs", &["--runs-dir", "--compare"]),
-        ("report", &["--runs-dir", "--format"]),
+        ("report", &["--runs-dir", "--format", "--out"]),
         (
             "bench",
             &[

@@ -34,8 +34,9 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
         "## Plots",
         "## Training logs",
         "Total params: 7,726",
-        "![loss](loss.png)",
-        "![accuracy](accuracy.png)",
+        "![loss](loss.svg)",
+        "![accuracy](accuracy.svg)",
+        "![gap](gap.svg)",
         "EPOCH: 2",
         "Test set: Average loss: ",
         "Gap (train − test) over the last 2 epochs",
@@ -62,19 +63,35 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
         100.0 * best
     );
     assert!(md.contains(&line), "lacks {line:?}:\n{md}");
-    for name in ["loss.png", "accuracy.png"] {
+    for name in ["loss.png", "accuracy.png", "gap.png"] {
         let (w, h, rgb) = decode(&run.join(name));
-        assert_eq!((w, h), (900, 420), "{name}");
+        assert_eq!((w, h), (900, 450), "{name}");
         let coloured = rgb
             .chunks(3)
-            .filter(|p| p == &[214, 39, 40] || p == &[31, 119, 180])
+            .filter(|p| p == &[214, 39, 40] || p == &[31, 119, 180] || p == &[148, 103, 189])
             .count();
         assert!(
             coloured > 200,
             "{name}: only {coloured} pixels of the curves"
         );
     }
-    // --format html: the same report as one file, both plots inlined byte for byte.
+    for (name, want) in [
+        ("loss.svg", ["Loss", "batch loss", "test loss"]),
+        (
+            "accuracy.svg",
+            ["Accuracy", "target 99.4%", "epoch limit 15"],
+        ),
+        (
+            "gap.svg",
+            ["Generalisation gap", "gap (pp)", "train − test"],
+        ),
+    ] {
+        let svg = std::fs::read_to_string(run.join(name)).unwrap();
+        for w in want {
+            assert!(svg.contains(&format!(">\n{w}")), "{name} lacks {w:?}");
+        }
+    }
+    // --format html: the same report as one file, the plots inlined byte for byte.
     let o = convscope(&dir)
         .args(["report", "--format", "html"])
         .arg(&run)
@@ -88,16 +105,17 @@ fn report_of_a_real_run_has_every_section_and_decodable_plots() {
         "<h2>Results</h2>",
         "<h2>Training logs</h2>",
         "<th>test acc</th>",
+        "<table>",
         &line,
     ] {
         assert!(html.contains(want), "report.html lacks {want:?}");
     }
     use base64::Engine as _;
-    for name in ["loss.png", "accuracy.png"] {
-        let png = base64::engine::general_purpose::STANDARD
+    for name in ["loss.svg", "accuracy.svg", "gap.svg", "mistakes.png"] {
+        let bytes = base64::engine::general_purpose::STANDARD
             .encode(std::fs::read(run.join(name)).unwrap());
         assert!(
-            html.contains(&format!("base64,{png}\"")),
+            html.contains(&format!("base64,{bytes}\"")),
             "{name} not inlined"
         );
     }
@@ -118,4 +136,93 @@ fn report_of_a_folder_that_is_not_a_run_exits_2() {
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("no `started` line"), "{err}");
+}
+
+/// Two short real runs with different learning rates, compared.
+#[test]
+fn report_of_two_runs_writes_one_comparison_and_refuses_bad_input() {
+    let dir = scratch("report-compare");
+    for lr in ["0.05", "0.01"] {
+        let o = quick_run(&dir, 512, 200, 1)
+            .args(["--set", &format!("train.lr={lr}")])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{:?}", text(&o));
+    }
+    let mut runs: Vec<_> = std::fs::read_dir(dir.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    runs.sort();
+    let ids: Vec<String> = runs
+        .iter()
+        .map(|r| r.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let o = convscope(&dir)
+        .args(["report", "--format", "html", &ids[0], &ids[1]])
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    let folder = dir.join(format!("compare-{}+{}", ids[0], ids[1]));
+    assert!(
+        out.contains(&format!("report: compare-{}+{}/report.md", ids[0], ids[1])),
+        "{out}"
+    );
+    assert!(out.contains("report.html"), "{out}");
+    let md = std::fs::read_to_string(folder.join("report.md")).unwrap();
+    for want in [
+        "# Comparison of 2 runs",
+        "| `train.lr` | 0.05 | 0.01 |",
+        "## Test accuracy per epoch",
+        &format!("| epoch | {} | {} |", ids[0], ids[1]),
+        "![test accuracy](accuracy.svg)",
+    ] {
+        assert!(md.contains(want), "{want:?} missing:\n{md}");
+    }
+    // Every run's colour is in the PNG plots (its curve and its legend swatch).
+    for name in ["accuracy.png", "loss.png"] {
+        let (w, h, rgb) = decode(&folder.join(name));
+        assert_eq!((w, h), (900, 450));
+        for c in [[31u8, 119, 180], [214, 39, 40]] {
+            let n = rgb.chunks(3).filter(|p| *p == c).count();
+            assert!(n > 30, "{name}: {n} pixels of {c:?}");
+        }
+    }
+    let svg = std::fs::read_to_string(folder.join("accuracy.svg")).unwrap();
+    for id in &ids {
+        assert!(
+            svg.contains(&format!(">\n{id}\n</text>")),
+            "{id} not in the legend"
+        );
+    }
+    let html = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(html.contains("<table>") && html.contains("data:image/svg+xml;base64,"));
+    // Bad input: a folder that is not a run, an output folder that cannot be made.
+    std::fs::create_dir_all(dir.join("notarun")).unwrap();
+    let o = convscope(&dir)
+        .args(["report", &ids[0], "notarun", "--out", "cmp2"])
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("notarun"), "{err}");
+    assert!(
+        !dir.join("cmp2").exists(),
+        "nothing is written for bad input"
+    );
+    std::fs::write(dir.join("afile"), "x").unwrap();
+    let o = convscope(&dir)
+        .args(["report", &ids[0], &ids[1], "--out", "afile/cmp"])
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("afile/cmp"), "{err}");
+    let o = convscope(&dir)
+        .args(["report", &ids[0], "--out", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }
