@@ -15,6 +15,7 @@ pub mod resume;
 pub mod runs;
 pub mod signals;
 pub mod summary;
+pub mod sweep;
 pub mod train;
 pub mod watch;
 
@@ -86,6 +87,7 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Watch(args) => watch::run(&args, &signals),
         Invocation::Export(args) => export::run(&args),
         Invocation::Predict(args) => predict::run(&args),
+        Invocation::Sweep(args) => sweep::run(&args, &signals),
     }
 }
 
