@@ -20,6 +20,18 @@ pub fn run(args: &SweepArgs, signals: &Signals) -> Result<Exit, Error> {
     if args.jobs == 0 {
         return Err(Error::usage("--jobs 0: must be >= 1"));
     }
+    if args.trial.is_some() || args.resume.is_some() {
+        if let Some(flag) = plan_flag(args) {
+            let with = if args.trial.is_some() {
+                "--trial"
+            } else {
+                "--resume"
+            };
+            return Err(Error::usage(format!(
+                "{flag} cannot be used with {with}: the plan in the sweep folder fixes every trial's configuration"
+            )));
+        }
+    }
     if let Some(k) = &args.trial {
         return one_trial(args, k, signals);
     }
@@ -36,6 +48,25 @@ pub fn run(args: &SweepArgs, signals: &Signals) -> Result<Exit, Error> {
         )));
     }
     fresh(args, signals)
+}
+
+/// The first option given that belongs to making a plan, not to running one.
+fn plan_flag(args: &SweepArgs) -> Option<&'static str> {
+    [
+        ("--config", args.config.config.is_some()),
+        ("--set", !args.config.sets.is_empty()),
+        ("--epochs", args.epochs.is_some()),
+        ("--device", args.device.is_some()),
+        ("--sweep", !args.sweep.is_empty()),
+        ("--seeds", args.seeds.is_some()),
+        ("--seed-list", !args.seed_list.is_empty()),
+        ("--random", args.random.is_some()),
+        ("--sweep-seed", args.sweep_seed.is_some()),
+        ("--sweep-file", args.sweep_file.is_some()),
+        ("--runs-dir", args.runs_dir.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(flag, given)| given.then_some(flag))
 }
 
 fn usage(e: SweepError) -> Error {
