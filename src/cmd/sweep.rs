@@ -5,6 +5,9 @@
 
 mod trials;
 
+#[cfg(test)]
+mod tests;
+
 use super::signals::Signals;
 use super::{Error, Exit};
 use crate::cli::SweepArgs;

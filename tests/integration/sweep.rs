@@ -246,9 +246,10 @@ fn a_plan_run_by_gnu_parallel_and_by_xargs_equals_the_sweeps_own_jobs() {
 
     let par = scratch("sweep-parallel");
     let p = plan(&par);
-    let o = convscope(&par)
+    let o = Command::new("parallel")
+        .current_dir(&par)
         .env("RAYON_NUM_THREADS", "1")
-        .args(["parallel", "-j2", exe, "sweep", "--trial", "{}"])
+        .args(["-j2", exe, "sweep", "--trial", "{}"])
         .arg(&p)
         .arg("--data-dir")
         .arg(mnist_dir())
