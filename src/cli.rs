@@ -12,7 +12,7 @@ use std::path::PathBuf;
     name = "convscope",
     version,
     about = "Train small CNNs on MNIST and watch why they learn: layer table, receptive fields, live loss and accuracy gap",
-    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --name wide-c1 --note 'c1 wider'  a named run (the name works wherever an id does)\n  convscope --resume runs/<run-id>            continue an interrupted run (or its id, prefix, name, @-1)\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder\n  convscope report runs/<run-id> --format html  also report.html, plots inlined"
+    after_help = "Examples:\n  convscope                                   dashboard with config.toml\n  convscope --headless --epochs 1             plain log\n  convscope --set train.lr=0.02 --set data.limit_train=5000\n  convscope summary                           layer and receptive-field tables\n  convscope --name wide-c1 --note 'c1 wider'  a named run (the name works wherever an id does)\n  convscope --resume runs/<run-id>            continue an interrupted run (or its id, prefix, name, @-1)\n  convscope runs --compare RUN_A RUN_B        hyperparameter diff, accuracy per epoch\n  convscope watch runs/<run-id>               follow a run written by another process\n  convscope report runs/<run-id>              write report.md and plots into the run folder\n  convscope report runs/<run-id> --format html  also report.html, plots inlined\n  convscope sweep --sweep train.lr=0.05,0.1 --seeds 3 --jobs 2   6 trials, 2 at a time"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -75,6 +75,11 @@ pub struct TrainArgs {
     /// Where run folders are created [default: runs]
     #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
     pub runs_dir: Option<PathBuf>,
+
+    /// The exact folder for the new run (a sweep's trial): made if missing, refused if it
+    /// already holds a run. Hidden: `convscope sweep` passes it to its trials.
+    #[arg(long, value_name = "DIR", hide = true, conflicts_with_all = ["resume", "runs_dir"])]
+    pub run_dir: Option<PathBuf>,
 }
 
 impl TrainArgs {
@@ -273,6 +278,103 @@ pub struct WatchArgs {
     pub headless: bool,
 }
 
+/// `convscope sweep`: a new sweep (`--sweep`/`--random`/`--sweep-file`, run here or only
+/// planned with `--plan`), `--resume DIR` of one, or `--trial K DIR` (one trial of a plan).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// A key and its values, e.g. train.lr=0.05,0.1 (repeatable); with --random also
+    /// ranges: train.lr=log:0.01..0.3, train.dropout=0..0.1, train.batch_size=int:32..128
+    #[arg(long = "sweep", value_name = "KEY=VALUES")]
+    pub sweep: Vec<String>,
+
+    /// Run every point with seeds 1..N (train.seed)
+    #[arg(long, value_name = "N", conflicts_with = "seed_list")]
+    pub seeds: Option<u64>,
+
+    /// Run every point with these seeds, e.g. 1,5,9
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub seed_list: Vec<u64>,
+
+    /// N random points instead of the grid: one draw from each --sweep per point
+    #[arg(long, value_name = "N")]
+    pub random: Option<usize>,
+
+    /// Seed of the random draws of --random [default: 0]
+    #[arg(long, value_name = "S")]
+    pub sweep_seed: Option<u64>,
+
+    /// The sweep in a TOML file ([sweep] keys, seeds, seed_list, random, sweep_seed)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sweep", "seeds", "seed_list", "random", "sweep_seed"])]
+    pub sweep_file: Option<PathBuf>,
+
+    /// Trials run at once on this machine, the cores split between them
+    #[arg(long, value_name = "J", default_value_t = 1)]
+    pub jobs: usize,
+
+    /// Only write the plan (runs/<sweep-id>/sweep.toml and base.toml) and exit
+    #[arg(long, conflicts_with_all = ["trial", "resume", "jobs"])]
+    pub plan: bool,
+
+    /// Run trial K of the plan DIR alone; without K, from $SLURM_ARRAY_TASK_ID or
+    /// $JOB_COMPLETION_INDEX
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "")]
+    pub trial: Option<String>,
+
+    /// Continue the sweep DIR: finished trials are skipped, interrupted ones resumed, and a
+    /// trial whose claim holder is gone (or on another host) is taken over
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+
+    /// The sweep folder, for --trial
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Folder with the MNIST IDX files, passed to every trial
+    #[arg(long, value_name = "DIR", overrides_with = "data_dir")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Number of epochs of every trial (overrides train.epochs)
+    #[arg(long, value_name = "N", overrides_with = "epochs")]
+    pub epochs: Option<usize>,
+
+    /// cpu, cuda, cuda:N or auto for every trial (overrides train.device)
+    #[arg(long, value_name = "D", overrides_with = "device")]
+    pub device: Option<String>,
+
+    /// Where the sweep folder is made [default: runs]
+    #[arg(long, value_name = "DIR", overrides_with = "runs_dir")]
+    pub runs_dir: Option<PathBuf>,
+
+    /// Plain lines (one per trial as it ends, then the table); also when stdout is not a
+    /// terminal
+    #[arg(long)]
+    pub headless: bool,
+}
+
+impl SweepArgs {
+    /// The overrides shared by every trial, as for a training run: `--epochs`, `--device`,
+    /// then each `--set`.
+    pub fn overrides(&self) -> Vec<Override> {
+        let mut sets = Vec::new();
+        if let Some(n) = self.epochs {
+            let n = n.to_string();
+            sets.push(Override::flag("--epochs", &n, "train.epochs", n.clone()));
+        }
+        if let Some(d) = &self.device {
+            sets.push(device(d));
+        }
+        sets.extend(Override::sets(&self.config.sets));
+        sets
+    }
+
+    pub fn runs_dir(&self) -> PathBuf {
+        self.runs_dir.clone().unwrap_or_else(default_runs_dir)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the layer table (torchsummary's format) and the receptive-field table, then exit
@@ -293,6 +395,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Classify digits in PNG or PGM images with a run's best checkpoint: top 3 classes
     Predict(PredictArgs),
+    /// Grid or random search over config keys and seeds: every trial a run folder under
+    /// runs/<sweep-id>/, J at once, or a plan for a job runner (Slurm, Kubernetes, parallel)
+    Sweep(Box<SweepArgs>),
     /// The LR range test: train a throw-away model with an exponentially growing lr, plot
     /// the smoothed loss and suggest a max lr (steepest descent, minimum/10)
     LrFind(LrFindArgs),
@@ -379,6 +484,7 @@ pub enum Invocation {
     Predict(PredictArgs),
     Check(CheckArgs),
     LrFind(LrFindArgs),
+    Sweep(SweepArgs),
 }
 
 /// Parse `args` (the first is the program's name). Errors are clap's, printed by the
@@ -456,6 +562,7 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
             c.config.prepend(top.config);
             c.runs_dir = c.runs_dir.or(top.runs_dir);
             Invocation::Check(c)
+        }
         Command::LrFind(mut l) => {
             let uses = ["--config", "--set", "--data-dir", "--device", "--headless"];
             refuse("lr-find", &uses)?;
@@ -464,6 +571,25 @@ fn fold(top: TrainArgs, command: Command) -> Result<Invocation, (&'static str, &
             l.device = l.device.or(top.device);
             l.headless |= top.headless;
             Invocation::LrFind(l)
+        }
+        Command::Sweep(mut w) => {
+            let uses = [
+                "--config",
+                "--set",
+                "--headless",
+                "--data-dir",
+                "--epochs",
+                "--device",
+                "--runs-dir",
+            ];
+            refuse("sweep", &uses)?;
+            w.config.prepend(top.config);
+            w.headless |= top.headless;
+            w.data_dir = w.data_dir.or(top.data_dir);
+            w.epochs = w.epochs.or(top.epochs);
+            w.device = w.device.or(top.device);
+            w.runs_dir = w.runs_dir.or(top.runs_dir);
+            Invocation::Sweep(*w)
         }
     })
 }
@@ -481,6 +607,7 @@ fn given(t: &TrainArgs) -> Vec<&'static str> {
         ("--runs-dir", t.runs_dir.is_some()),
         ("--name", t.name.is_some()),
         ("--note", t.note.is_some()),
+        ("--run-dir", t.run_dir.is_some()),
     ]
     .into_iter()
     .filter_map(|(flag, present)| present.then_some(flag))

@@ -17,6 +17,7 @@ pub mod resume;
 pub mod runs;
 pub mod signals;
 pub mod summary;
+pub mod sweep;
 pub mod train;
 pub mod watch;
 
@@ -90,6 +91,7 @@ pub fn run(invocation: Invocation) -> Result<Exit, Error> {
         Invocation::Predict(args) => predict::run(&args),
         Invocation::Check(args) => check::run(&args),
         Invocation::LrFind(args) => lr_find::run(&args),
+        Invocation::Sweep(args) => sweep::run(&args, &signals),
     }
 }
 

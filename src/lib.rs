@@ -36,6 +36,7 @@ pub mod rng;
 pub mod rundir;
 pub mod runref;
 pub mod status;
+pub mod sweep;
 pub mod train;
 pub mod tty;
 #[cfg(feature = "tui")]

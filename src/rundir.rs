@@ -123,6 +123,32 @@ impl RunDir {
         })
     }
 
+    /// Create the run in exactly the folder `path` (a sweep's trial: made if missing; it
+    /// may already hold the trial's claim and log, never another run's `config.toml`).
+    pub fn create_in(path: &Path, config_toml: &str) -> std::io::Result<RunDir> {
+        fs::create_dir_all(path).map_err(|e| annotate(path, "cannot create run folder", e))?;
+        if path.join("config.toml").exists() {
+            let e =
+                std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it already holds a run");
+            return Err(annotate(path, "cannot create run folder", e));
+        }
+        let root = path.parent().unwrap_or(Path::new("."));
+        let changed = changed_since_previous(root, config_toml);
+        write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
+        crate::status::write(path, &crate::status::RunStatus::running())?;
+        let metrics = Writer::create(path).map_err(MetricsError::into_io)?;
+        let id = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(RunDir {
+            id,
+            path: path.to_path_buf(),
+            changed,
+            metrics,
+        })
+    }
+
     /// Reopen an existing run folder to continue it (`--resume`): its id is the folder's
     /// name and `metrics.jsonl` is appended to. A kill can leave half a line at the end of
     /// that file; `metrics::Writer::append` cuts it off. Temporary files a killed write left

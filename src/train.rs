@@ -70,6 +70,14 @@ pub fn spawn(req: RunRequest) -> Result<Trainer, TrainError> {
     start(req, device, device_label, dir, lock, None)
 }
 
+/// As [`spawn`], the run made in exactly the folder `run_dir` (a sweep's trial).
+pub fn spawn_in(req: RunRequest, run_dir: &std::path::Path) -> Result<Trainer, TrainError> {
+    let (device, device_label) = open_device(&req)?;
+    let dir = RunDir::create_in(run_dir, &req.config.to_toml()).map_err(TrainError::RunDir)?;
+    let lock = RunLock::acquire(&dir.path)?;
+    start(req, device, device_label, dir, lock, None)
+}
+
 /// Continue the run in `run_dir` from the end of its last finished epoch, in the same folder.
 /// `req.config` is the run's own configuration (`train.epochs` may have been raised). Every
 /// check happens here, before the thread starts, so its errors are the user's to fix (exit

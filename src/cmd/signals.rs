@@ -18,6 +18,9 @@ pub(super) enum SignalTarget {
     /// Nothing to save: exit, saying this (on SIGINT/SIGTERM).
     Exit(&'static str),
     Trainer(Running),
+    /// A sweep: each SIGINT/SIGTERM is passed on (the sweep stops its trials); a hangup
+    /// changes nothing (the trials have no terminal).
+    Relay(Sender<()>),
     #[cfg(feature = "tui")]
     Dashboard(Sender<crate::ui::Signal>),
 }
@@ -99,6 +102,10 @@ impl Signals {
             }
             SignalTarget::Trainer(run) => {
                 let _ = run.control.send(Control::Stop);
+            }
+            SignalTarget::Relay(_) if hangup => {}
+            SignalTarget::Relay(tx) => {
+                let _ = tx.send(());
             }
             #[cfg(feature = "tui")]
             SignalTarget::Dashboard(ui) => {

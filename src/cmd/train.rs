@@ -19,7 +19,11 @@ pub fn run(args: &TrainArgs, signals: &Signals) -> Result<Exit, Error> {
         data,
         runs_root: args.runs_dir(),
     };
-    let trainer = start.spawn(config.clone()).map_err(Error::usage)?;
+    let trainer = match &args.run_dir {
+        Some(dir) => start.spawn_in(config.clone(), dir),
+        None => start.spawn(config.clone()),
+    }
+    .map_err(Error::usage)?;
     let trainer = label(trainer, args)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
@@ -130,5 +134,20 @@ impl Starter {
             kernels,
         })
         .map_err(|e| e.to_string())
+    }
+
+    /// As [`Starter::spawn`], in exactly the folder `dir` (`--run-dir`, a sweep's trial).
+    pub(super) fn spawn_in(
+        &self,
+        config: Config,
+        dir: &std::path::Path,
+    ) -> Result<train::Trainer, String> {
+        let req = RunRequest {
+            kernels: super::kernels_for(&config),
+            config,
+            data: self.data.clone(),
+            runs_root: self.runs_root.clone(),
+        };
+        train::spawn_in(req, dir).map_err(|e| e.to_string())
     }
 }

@@ -28,5 +28,6 @@ mod run_refs;
 mod runs;
 mod signals;
 mod summary;
+mod sweep;
 mod temp_files;
 mod watch;
