@@ -2,6 +2,8 @@
 //! how a dashboard's ending becomes the command's result. Built only with `feature = "tui"`.
 //! When the terminal goes away the dashboard lets go of it and the run goes on headless.
 
+pub(super) mod pictures;
+
 use super::signals::{Running, SignalTarget, Signals};
 use super::train::Starter;
 use super::{Error, Exit};
@@ -33,6 +35,7 @@ pub(super) fn run(
     let root = start.runs_root.clone();
     let history = Box::new(move || crate::history::scan(&root));
     let trainers = Rc::new(RefCell::new(vec![trainer]));
+    let pictures = pictures::pictures(pictures::loaded(start.data.clone()));
     let next = NextRuns {
         config: config.clone(),
         config_path,
@@ -46,6 +49,7 @@ pub(super) fn run(
             next: Some(next),
             signals: to_ui,
             history,
+            pictures,
         };
         crate::ui::run_with(events, control, opts, hooks)
     }));

@@ -40,6 +40,8 @@ pub struct Editor {
     pub disk: reload::Disk,
     /// `w`'s confirmation: the keys it would write, each ticked or not.
     pub saving: Option<save_confirm::SaveConfirm>,
+    /// `v`: the augmentation preview of the draft.
+    pub preview: crate::ui::aug_preview::AugPreview,
 }
 
 impl Editor {
@@ -57,6 +59,7 @@ impl Editor {
             disk: reload::Disk::read(&config_path),
             config_path,
             saving: None,
+            preview: Default::default(),
         }
     }
 

@@ -177,6 +177,7 @@ fn keys_line(ed: &Editor) -> Line<'static> {
             ("Enter", "type"),
             ("n", "start"),
             ("w", "save"),
+            ("v", "augmented"),
             ("Esc", "close"),
         ]
     };
