@@ -92,7 +92,7 @@ fn the_dashboard_shows_flips_of_two_runs_and_the_augmentation_preview() {
         sc.contains("augmentation preview") && sc.contains("the next run's first batch")
     });
     assert!(
-        shown.contains("rotation ±12°, translation ±2 px, seed 42"),
+        shown.contains("rotation ±12°, translation ±2 px, seed 1"),
         "{shown}"
     );
     s.send("v");

@@ -66,7 +66,7 @@ fn previewed() -> App {
 fn snapshot_aug_preview_120x40() {
     let s = screen(&mut previewed(), 120, 40);
     assert!(
-        s.contains("rotation ±15°, translation ±2 px, seed 42"),
+        s.contains("rotation ±15°, translation ±2 px, seed 1"),
         "{s}"
     );
     assert!(s.contains("#1000 0"), "{s}");

@@ -44,7 +44,7 @@ pub struct FlipsState {
 }
 
 /// Width of one class's column in the table.
-const COL: usize = 7;
+const COL: usize = 6;
 
 pub fn render(state: &FlipsState, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
