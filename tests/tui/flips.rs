@@ -60,6 +60,17 @@ fn open_flips(s: &Session, first: usize) -> String {
     })
 }
 
+/// Esc back to the list, Esc to close the panel, each seen on the screen before the next
+/// key (an Esc and a key right after it would read as Alt and that key).
+fn close_flips(s: &Session) {
+    s.send("Escape");
+    s.wait_for("the list again", 10, |sc| sc.contains("f flips"));
+    s.send("Escape");
+    s.wait_for("the panel closed", 10, |sc| {
+        !sc.contains("in history, newest first")
+    });
+}
+
 #[test]
 fn the_dashboard_shows_flips_of_two_runs_and_the_augmentation_preview() {
     require_tmux!();
@@ -80,9 +91,7 @@ fn the_dashboard_shows_flips_of_two_runs_and_the_augmentation_preview() {
         screen.contains("class") && screen.contains("Δ pp"),
         "{screen}"
     );
-    s.send("Escape");
-    s.wait_for("the list again", 10, |sc| sc.contains("f flips"));
-    s.send("Escape");
+    close_flips(&s);
     s.send("h");
     s.wait_for("the editor", 10, |sc| {
         sc.contains("hyperparameters for run")
@@ -128,8 +137,7 @@ fn watch_shows_flips_of_two_runs() {
     let s = Session::start(120, 40, &cmd, &env);
     s.wait_for("the watched run", 60, |sc| sc.contains("Conv2d-1"));
     open_flips(&s, 0);
-    s.send("Escape");
-    s.send("Escape");
+    close_flips(&s);
     s.send("q");
     let code = s.wait_exit(&dir.join("code"), 60);
     assert_eq!(code, 0, "{}", s.capture());
