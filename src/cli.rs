@@ -208,6 +208,12 @@ pub struct RunsArgs {
     /// Runs to compare (two or more): folders, ids, id prefixes, names, or @-1, @-2, …
     #[arg(long, value_name = "RUN", num_args = 2..)]
     pub compare: Vec<String>,
+
+    /// With --compare A B: the test images that became right or wrong from A to B and each
+    /// class's accuracy change, at each run's last epoch, or --flips=EA:EB (5:15, :15, 5:);
+    /// two epochs of one run: --compare A A --flips=5:15
+    #[arg(long, value_name = "EA:EB", num_args = 0..=1, require_equals = true, default_missing_value = "", requires = "compare")]
+    pub flips: Option<String>,
 }
 
 impl RunsArgs {

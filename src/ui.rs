@@ -4,6 +4,7 @@
 
 mod accuracy;
 mod app;
+mod aug_preview;
 mod axes;
 mod bindings;
 mod confirm;
@@ -37,7 +38,9 @@ mod fixture;
 mod tests;
 
 pub use app::{App, RunEnd};
+pub use aug_preview::{AugGrid, PreviewMaker};
 pub use editor::Editor;
+pub use runs::flips::{FlipsLoader, FlipsView, Images as FlipImages};
 
 use crate::config::Config;
 use crate::events::{Control, RunSummary, TrainEvent};
@@ -225,6 +228,7 @@ pub fn run(
         next: None,
         signals: crossbeam_channel::never(),
         history,
+        pictures: Pictures::default(),
     };
     run_with(events, control, opts, hooks)
 }
@@ -239,6 +243,42 @@ pub struct Hooks {
     pub signals: Receiver<Signal>,
     /// The run history for the runs panel.
     pub history: HistoryLoader,
+    /// The flips view's and the augmentation preview's pixels.
+    pub pictures: Pictures,
+}
+
+/// Views the command layer computes from run folders and MNIST, handed back as plain data.
+#[derive(Default)]
+pub struct Pictures {
+    /// The runs panel's flips view (`f`).
+    pub flips: Option<FlipsLoader>,
+    /// The editor's augmentation preview (`v`).
+    pub aug_preview: Option<PreviewMaker>,
+}
+
+/// Serve a flips view or augmentation preview the last key asked for; the frame showing
+/// that it is being computed is drawn first (reading MNIST can take a moment).
+fn serve_pictures(
+    screen: &mut screen::Screen,
+    app: &mut App,
+    pictures: &Pictures,
+) -> anyhow::Result<()> {
+    let flips = app.view.runs.flips.request.is_some();
+    let preview = app
+        .view
+        .editor
+        .as_ref()
+        .is_some_and(|e| e.preview.requested);
+    if !flips && !preview {
+        return Ok(());
+    }
+    screen.draw(app)?;
+    app.view.runs.serve_flips(pictures.flips.as_ref());
+    if let Some(ed) = app.view.editor.as_mut() {
+        ed.preview.serve(&ed.draft, pictures.aug_preview.as_ref());
+    }
+    app.session.dirty = true;
+    Ok(())
 }
 
 /// As [`run`], with everything in `hooks`.
@@ -290,6 +330,7 @@ fn event_loop(
         next,
         mut signals,
         history,
+        pictures,
     } = hooks;
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
@@ -324,7 +365,10 @@ fn event_loop(
                 }
             },
             recv(input.rx) -> msg => lost = match msg {
-                Ok(Ok(ev)) => on_input(screen, &mut app, &control, ev).err().map(lost_writing),
+                Ok(Ok(ev)) => on_input(screen, &mut app, &control, ev)
+                    .and_then(|()| serve_pictures(screen, &mut app, &pictures))
+                    .err()
+                    .map(lost_writing),
                 Ok(Err(e)) => Some(format!("terminal input: {e}")),
                 Err(_) => Some("the terminal input thread ended".into()),
             },

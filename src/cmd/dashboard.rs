@@ -2,6 +2,8 @@
 //! how a dashboard's ending becomes the command's result. Built only with `feature = "tui"`.
 //! When the terminal goes away the dashboard lets go of it and the run goes on headless.
 
+pub(super) mod pictures;
+
 use super::signals::{Running, SignalTarget, Signals};
 use super::train::Starter;
 use super::{Error, Exit};
@@ -34,6 +36,7 @@ pub(super) fn run(
     let history = Box::new(move || crate::history::scan(&root));
     let trainers = Rc::new(RefCell::new(vec![trainer]));
     let data = start.data.clone();
+    let pictures = pictures::pictures(pictures::loaded(start.data.clone()));
     let next = NextRuns {
         config: config.clone(),
         config_path,
@@ -50,6 +53,7 @@ pub(super) fn run(
             next: Some(next),
             signals: to_ui,
             history,
+            pictures,
         };
         crate::ui::run_with(events, control, opts, hooks)
     }));

@@ -1,4 +1,4 @@
-//! `convscope runs [--compare A B …]`: the run history, or some runs side by side. Needs
+//! `convscope runs [--compare A B … [--flips[=EA:EB]]]`: the run history, or some runs side by side. Needs
 //! no config and no data. Also the one place the commands turn what the user typed for a
 //! run into its folder ([`resolve`]).
 
@@ -18,7 +18,30 @@ pub fn run(args: &RunsArgs) -> Result<Exit, Error> {
         .iter()
         .map(|typed| resolve(&root, Path::new(typed), "runs --compare"))
         .collect::<Result<_, _>>()?;
+    if let Some(epochs) = &args.flips {
+        return flips(&dirs, epochs);
+    }
     super::print(&crate::history::compare(&dirs))?;
+    Ok(Exit::Done)
+}
+
+/// `--flips`: what changed image by image from the first run to the second (exit 2 when
+/// either has no recorded predictions, naming it).
+fn flips(dirs: &[PathBuf], epochs: &str) -> Result<Exit, Error> {
+    let [a, b] = dirs else {
+        return Err(Error::usage(format!(
+            "runs --compare --flips: compares two runs, not {}",
+            dirs.len()
+        )));
+    };
+    let (ea, eb) = crate::flips::parse_epochs(epochs).map_err(Error::usage)?;
+    let pick = |run: &PathBuf, epoch| crate::flips::Pick {
+        run: run.clone(),
+        epoch,
+    };
+    let report = crate::flips::between(&pick(a, ea), &pick(b, eb))
+        .map_err(|e| Error::usage(format!("runs --compare --flips: {e}")))?;
+    super::print(&crate::flips::text(&report))?;
     Ok(Exit::Done)
 }
 

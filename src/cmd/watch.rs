@@ -108,6 +108,7 @@ fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exi
         next: None,
         signals,
         history,
+        pictures: super::dashboard::pictures::pictures(super::dashboard::pictures::lazy()),
     };
     match crate::ui::run_with(events, control, opts, hooks) {
         Ok(o) if o.detached.is_some() => Ok(Exit::HangUp),

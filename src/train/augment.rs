@@ -4,6 +4,8 @@
 
 use crate::rng::Rng;
 
+pub mod preview;
+
 /// The random transform to draw per image. All zero = no augmentation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Augment {

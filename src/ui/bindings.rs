@@ -140,7 +140,7 @@ pub const KEYS: [Binding; 20] = [
     Binding {
         label: "h",
         word: "edit",
-        what: "hyperparameter editor (↑↓ select, ←→ step, Enter type, w save)",
+        what: "hyperparameters (↑↓ ←→ Enter edit, w save, v augmented samples)",
         hint: Hint::Editor,
         keys: &[dash('h', A::OpenEditor)],
     },
@@ -247,7 +247,7 @@ pub const KEYS: [Binding; 20] = [
     Binding {
         label: "r",
         word: "runs",
-        what: "runs panel: space select, Enter overlay, d diff, Esc close",
+        what: "runs panel: space select, Enter overlay, d diff, f flips, Esc",
         hint: Hint::Always,
         keys: &[dash('r', A::OpenRuns)],
     },

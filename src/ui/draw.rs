@@ -46,6 +46,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     help::hint(app, a.hint, buf);
     if let Some(ed) = app.view.editor.as_ref().filter(|e| e.open) {
         editor::view::render(ed, app.run_number(), area, buf);
+        super::aug_preview::render(&ed.preview, area, buf);
     }
     if app.view.runs.open {
         runs::render(&app.view.runs, area, buf);

@@ -44,6 +44,8 @@ pub struct Editor {
     pub lr_find_asked: bool,
     /// The range test started from here, while it shows.
     pub lr_find: Option<crate::ui::lr_find::Job>,
+    /// `v`: the augmentation preview of the draft.
+    pub preview: crate::ui::aug_preview::AugPreview,
 }
 
 impl Editor {
@@ -63,6 +65,7 @@ impl Editor {
             saving: None,
             lr_find_asked: false,
             lr_find: None,
+            preview: Default::default(),
         }
     }
 

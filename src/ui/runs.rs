@@ -3,6 +3,7 @@
 //! it is open land here; loading an overlay reads that run's `metrics.jsonl`.
 
 mod diff;
+pub mod flips;
 mod panel;
 
 #[cfg(test)]
@@ -34,6 +35,8 @@ pub enum View {
     List,
     /// The hyperparameter diff of the selected runs.
     Diff,
+    /// The test images two selected runs disagree on (`f`).
+    Flips,
 }
 
 /// An earlier run drawn over the current one.
@@ -62,6 +65,8 @@ pub struct Runs {
     /// another terminal since then must show). The event loop, which holds the loader,
     /// takes it.
     pub rescan: bool,
+    /// The flips view's request and answer (`f`).
+    pub flips: flips::FlipsState,
 }
 
 impl Runs {
@@ -114,6 +119,41 @@ impl Runs {
         }
     }
 
+    /// `f`: compare the two selected runs' last recorded epochs image by image.
+    fn ask_flips(&mut self) {
+        let picked = self.selected_records();
+        let [a, b] = picked[..] else {
+            self.note = Some(format!(
+                "flips compare two runs: select exactly two (space), not {}",
+                picked.len()
+            ));
+            return;
+        };
+        let pick = |r: &RunRecord| crate::flips::Pick {
+            run: r.path.clone(),
+            epoch: None,
+        };
+        self.flips = flips::FlipsState {
+            request: Some((pick(a), pick(b))),
+            shown: None,
+            page: 0,
+        };
+        self.note = None;
+        self.view = View::Flips;
+    }
+
+    /// Answer the flips view's request with `load` (the event loop's hook); without one,
+    /// say why there is nothing.
+    pub fn serve_flips(&mut self, load: Option<&flips::FlipsLoader>) {
+        let Some((a, b)) = self.flips.request.take() else {
+            return;
+        };
+        self.flips.shown = Some(match load {
+            Some(load) => load(&a, &b),
+            None => Err("this dashboard cannot compare runs' predictions".into()),
+        });
+    }
+
     /// Overlay the selected runs (nothing selected: remove the overlays).
     fn overlay(&mut self) {
         let mut overlays = Vec::new();
@@ -155,6 +195,10 @@ pub enum Outcome {
 pub fn on_key(runs: &mut Runs, code: KeyCode, ended: bool) -> Outcome {
     match (runs.view, code) {
         (View::Diff, KeyCode::Esc | KeyCode::Char('d')) => runs.view = View::List,
+        (View::Flips, KeyCode::Esc | KeyCode::Char('f')) => runs.view = View::List,
+        (View::Flips, KeyCode::Left) => runs.flips.page = runs.flips.page.saturating_sub(1),
+        (View::Flips, KeyCode::Right) => runs.flips.page += 1,
+        (View::List, KeyCode::Char('f')) => runs.ask_flips(),
         (View::List, KeyCode::Esc | KeyCode::Char('r')) => runs.open = false,
         (View::List, KeyCode::Up) => runs.cursor = runs.cursor.saturating_sub(1),
         (View::List, KeyCode::Down) => {

@@ -13,6 +13,7 @@ mod endings;
 mod errors;
 mod export;
 mod faults;
+mod flips;
 mod history;
 mod invalid_configs;
 mod layer_options;

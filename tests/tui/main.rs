@@ -7,6 +7,7 @@ mod detach;
 mod editor;
 mod exits;
 mod fake;
+mod flips;
 mod layer_stats;
 mod lr_find;
 mod pty;

@@ -43,6 +43,8 @@ pub(super) struct Evaluated {
     correct: usize,
     seconds: f64,
     tally: Tally,
+    /// The predicted class of every test image, for `predictions.bin`.
+    predicted: Vec<u8>,
 }
 
 impl Session<'_> {
@@ -170,6 +172,7 @@ impl Session<'_> {
         let idx: Vec<usize> = (0..self.n_test).collect();
         let mut done = 0;
         let mut tally = Tally::new(MISTAKES);
+        let mut predicted = Vec::with_capacity(self.n_test);
         for chunk in idx.chunks(ctx.req.config.data.eval_batch_size) {
             if let Flow::Stop = check_control(ctx, self.out, RunState::Evaluating) {
                 return Ok(None);
@@ -178,6 +181,12 @@ impl Session<'_> {
             let logp = self.st.model.forward(&x, false, 0)?;
             let (loss, c) = loss_and_correct(&logp, &y)?;
             tally.add(&logp, chunk, test)?;
+            predicted.extend(
+                logp.argmax(D::Minus1)?
+                    .to_vec1::<u32>()?
+                    .iter()
+                    .map(|&p| p as u8),
+            );
             loss_sum += loss.to_scalar::<f32>()? as f64 * chunk.len() as f64;
             correct += c as usize;
             done += chunk.len();
@@ -192,6 +201,7 @@ impl Session<'_> {
             correct,
             seconds: eval_start.elapsed().as_secs_f64(),
             tally,
+            predicted,
         }))
     }
 
@@ -215,6 +225,7 @@ impl Session<'_> {
             );
         }
         self.st.history.push(stats.clone());
+        self.save_predictions(epoch, &evaluated.predicted);
         if let Err(e) = self.save_epoch(epoch, acc) {
             // A full disk or a vanished folder: fail, but show and keep what was achieved.
             self.out.emit(TrainEvent::Epoch(stats));
@@ -257,6 +268,23 @@ impl Session<'_> {
             train_seconds: trained.seconds,
             eval_seconds: evaluated.seconds,
             lr: trained.lr,
+        }
+    }
+
+    /// Append the epoch's predictions to `predictions.bin` (before the resume state, so a
+    /// resumed epoch replaces them). Losing them costs only the flips view: a warning.
+    fn save_predictions(&mut self, epoch: usize, predicted: &[u8]) {
+        let labels = &self.ctx.req.data.test.labels[..self.n_test];
+        let written = u8::try_from(self.classes)
+            .map_err(|_| format!("{} classes do not fit a byte", self.classes))
+            .and_then(|classes| {
+                let dir = &self.out.dir().path;
+                crate::predictions::record(dir, epoch, classes, labels, predicted)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = written {
+            self.out
+                .log(Level::Warn, format!("per-epoch predictions not kept: {e}"));
         }
     }
 

@@ -2,7 +2,8 @@
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
 //! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
 //! `r` reloads the config file (`editor/reload.rs`), `f` runs the LR range test on the
-//! draft and offers its suggestion for `train.lr` (`ui/lr_find.rs`), Esc or `h` closes. Ctrl-C and `q` keep
+//! draft and offers its suggestion for `train.lr` (`ui/lr_find.rs`), `v` shows the
+//! augmentation preview (`ui/aug_preview.rs`; `v` or Esc closes it), Esc or `h` closes. Ctrl-C and `q` keep
 //! their dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last
 //! word, as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only
 //! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
@@ -39,6 +40,9 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         crate::ui::lr_find::on_editor_key(ed, key.code);
         return Outcome::Used;
     }
+    if ed.preview.is_open() {
+        return preview_key(ed, key);
+    }
     if modified(&key) {
         return Outcome::Unused;
     }
@@ -60,9 +64,22 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         KeyCode::Char('w') => ed.ask_save(),
         KeyCode::Char('r') => ed.reload(),
         KeyCode::Char('f') => ed.lr_find_asked = true,
+        KeyCode::Char('v') => ed.preview.open(),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
         _ => return Outcome::Unused,
+    }
+    Outcome::Used
+}
+
+/// While the augmentation preview is open: `v` or Esc closes it, `q` quits, nothing else
+/// reaches the editor below it.
+fn preview_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
+    match key.code {
+        _ if modified(&key) => return Outcome::Unused,
+        KeyCode::Esc | KeyCode::Char('v') => ed.preview.close(),
+        KeyCode::Char('q') => return Outcome::Quit,
+        _ => {}
     }
     Outcome::Used
 }

@@ -215,6 +215,7 @@ fn keys_line(ed: &Editor) -> Line<'static> {
             ("n", "start"),
             ("w", "save"),
             ("f", "lr-find"),
+            ("v", "augmented"),
             ("Esc", "close"),
         ]
     };

@@ -37,10 +37,10 @@ pub fn render(runs: &Runs, screen: Rect, buf: &mut Buffer) {
     theme::panel(title, true).render(rect, buf);
     let [body, footer] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(inner(rect));
-    if runs.view == View::Diff {
-        super::render_diff(runs, body, buf);
-    } else {
-        list(runs, rect, body, buf);
+    match runs.view {
+        View::Diff => super::render_diff(runs, body, buf),
+        View::Flips => super::flips::render(&runs.flips, body, buf),
+        View::List => list(runs, rect, body, buf),
     }
     Paragraph::new(footer_lines(runs)).render(footer, buf);
 }
@@ -204,17 +204,18 @@ pub fn abbreviate(id: &str, width: usize) -> String {
 }
 
 fn footer_lines(runs: &Runs) -> Vec<Line<'static>> {
-    let keys: &[(&str, &str)] = if runs.view == View::Diff {
-        &[("Enter/o", "overlay"), ("d/Esc", "back to the list")]
-    } else {
-        &[
+    let keys: &[(&str, &str)] = match runs.view {
+        View::Diff => &[("Enter/o", "overlay"), ("d/Esc", "back to the list")],
+        View::Flips => &[("←→", "page"), ("f/Esc", "back to the list")],
+        View::List => &[
             ("↑↓", "move"),
             ("space", "select"),
-            ("Enter/o", "overlay"),
+            ("Enter", "overlay"),
             ("d", "diff"),
+            ("f", "flips"),
             ("R", "resume"),
             ("Esc", "close"),
-        ]
+        ],
     };
     let mut spans = Vec::new();
     for (k, what) in keys {
