@@ -7,6 +7,7 @@ mod detach;
 mod editor;
 mod exits;
 mod fake;
+mod inside;
 mod layer_stats;
 mod pty;
 mod tmux;
