@@ -27,6 +27,7 @@ pub mod fmt;
 pub mod headless;
 pub mod history;
 pub mod insight;
+pub mod inspect;
 pub mod layer_stats;
 pub mod lock;
 pub mod metrics;

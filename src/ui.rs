@@ -15,6 +15,7 @@ pub(crate) mod draw;
 mod editor;
 mod eta;
 mod export;
+mod feature_maps;
 mod help;
 mod insight;
 mod keys;
@@ -25,7 +26,9 @@ mod log;
 mod loss;
 mod lr;
 pub mod lr_find;
+mod pad;
 mod rect;
+mod rf;
 mod runs;
 mod screen;
 mod spark;
@@ -229,6 +232,7 @@ pub fn run(
         signals: crossbeam_channel::never(),
         history,
         pictures: Pictures::default(),
+        inspect: None,
     };
     run_with(events, control, opts, hooks)
 }
@@ -243,6 +247,9 @@ pub struct Hooks {
     pub signals: Receiver<Signal>,
     /// The run history for the runs panel.
     pub history: HistoryLoader,
+    /// The inspector worker behind the feature maps and the drawing pad; without it they
+    /// say they are not available.
+    pub inspect: Option<crate::inspect::Handle>,
     /// The flips view's and the augmentation preview's pixels.
     pub pictures: Pictures,
 }
@@ -331,10 +338,13 @@ fn event_loop(
         mut signals,
         history,
         pictures,
+        inspect,
     } = hooks;
+    let mut answers = inspect.as_ref().map(|h| h.rx.clone());
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
     let never = crossbeam_channel::never();
+    let never_answer = crossbeam_channel::never();
     let mut events = Some(events);
     let mut control = control;
     let mut next = next;
@@ -381,6 +391,13 @@ fn event_loop(
                 }
                 Err(_) => signals = crossbeam_channel::never(),
             },
+            recv(answers.as_ref().unwrap_or(&never_answer)) -> msg => match msg {
+                Ok(a) => {
+                    feature_maps::on_answer(&mut app.view, a);
+                    app.session.dirty = true;
+                }
+                Err(_) => answers = None,
+            },
             recv(ticker) -> _ => {
                 // The editor's range test, if any, is folded on the tick it is drawn on.
                 if let Some(job) = app.view.editor.as_mut().and_then(|e| e.lr_find.as_mut()) {
@@ -390,6 +407,13 @@ fn event_loop(
                     lost = screen.draw(&mut app).err().map(lost_writing);
                 }
             },
+        }
+        send_questions(&mut app, inspect.as_ref());
+        if lost.is_none() {
+            lost = screen
+                .mouse(app.view.pad.is_some() && app.view.maps.is_none())
+                .err()
+                .map(lost_writing);
         }
         if app.ended() && !reloaded_after_end {
             reloaded_after_end = true;
@@ -410,6 +434,23 @@ fn event_loop(
         earlier: app.session.earlier,
         detached: lost,
     })
+}
+
+/// Hand the view's questions to the inspector; without one (or when it has stopped) they
+/// are answered at once with why not.
+fn send_questions(app: &mut App, inspect: Option<&crate::inspect::Handle>) {
+    for req in std::mem::take(&mut app.view.inspect_out) {
+        let id = req.id;
+        let sent = inspect.map(|h| h.tx.send(req).is_ok());
+        let why = match sent {
+            Some(true) => continue,
+            Some(false) => "the inspector stopped; reopen the dashboard",
+            None => "feature maps and the pad are not available here",
+        };
+        let result = Err(why.to_string());
+        feature_maps::on_answer(&mut app.view, crate::inspect::Answer { id, result });
+        app.session.dirty = true;
+    }
 }
 
 /// A write to the terminal failed: it is taken as gone.
@@ -459,6 +500,9 @@ fn on_input(
             if std::mem::take(&mut app.session.export_requested) {
                 export_screen(screen, app)?;
             }
+        }
+        Event::Mouse(m) if app.view.maps.is_none() && pad::on_mouse(app, m) => {
+            app.session.dirty = true;
         }
         Event::Resize(w, h) => {
             app.view.area = Rect::new(0, 0, w, h);

@@ -33,6 +33,8 @@ pub(super) fn run(
     };
     let (events, control) = (trainer.events.clone(), trainer.control.clone());
     let root = start.runs_root.clone();
+    // The feature maps and the pad: a worker of its own over the data already loaded.
+    let inspect = crate::inspect::spawn(Some(start.data.clone())).ok();
     let history = Box::new(move || crate::history::scan(&root));
     let trainers = Rc::new(RefCell::new(vec![trainer]));
     let data = start.data.clone();
@@ -54,6 +56,7 @@ pub(super) fn run(
             signals: to_ui,
             history,
             pictures,
+            inspect,
         };
         crate::ui::run_with(events, control, opts, hooks)
     }));

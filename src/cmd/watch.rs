@@ -109,6 +109,8 @@ fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exi
         signals,
         history,
         pictures: super::dashboard::pictures::pictures(super::dashboard::pictures::lazy()),
+        // The watched folder's checkpoint; the test set is loaded when first asked for.
+        inspect: crate::inspect::spawn(None).ok(),
     };
     match crate::ui::run_with(events, control, opts, hooks) {
         Ok(o) if o.detached.is_some() => Ok(Exit::HangUp),

@@ -30,6 +30,10 @@ pub enum Context {
     Help,
     /// The test-pass view (`i`) is showing.
     TestPass,
+    /// The feature-map view (`m`) is open.
+    Maps,
+    /// The drawing pad (`d`) is open (and no feature-map view over it).
+    Pad,
     /// The dashboard itself.
     Dashboard,
 }
@@ -43,6 +47,37 @@ pub enum Scroll {
     PageDown,
     Home,
     End,
+}
+
+/// A key of the feature-map view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapsKey {
+    /// The previous (-1) or next (+1) layer.
+    Layer(i8),
+    /// Move the output position by (rows, columns).
+    Move(i8, i8),
+    /// The previous or next channel.
+    Channel(i8),
+    /// The previous or next mistake (or test image).
+    Image(i8),
+    /// Type a test index.
+    TypeIndex,
+    Close,
+}
+
+/// A key of the drawing pad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PadKey {
+    /// Move the cursor by (rows, columns).
+    Move(i8, i8),
+    Paint,
+    Erase,
+    /// A wider (+1) or narrower (-1) brush.
+    Brush(i8),
+    Clear,
+    /// The drawing's feature maps.
+    Maps,
+    Close,
 }
 
 /// What a key does.
@@ -68,6 +103,12 @@ pub enum Action {
     ConfusionPct,
     PrevDigits,
     NextDigits,
+    /// `m` in the test-pass view: the feature maps of the first mistake on the page.
+    OpenMaps,
+    /// `d`: the drawing pad.
+    OpenPad,
+    Maps(MapsKey),
+    Pad(PadKey),
     SaveScreen,
     FocusNext,
     FocusPrev,
@@ -135,8 +176,16 @@ use Action as A;
 use Context as C;
 use KeyCode as K;
 
+const fn maps(code: KeyCode, k: MapsKey) -> Key {
+    key(code, Context::Maps, Action::Maps(k))
+}
+
+const fn pad(code: KeyCode, k: PadKey) -> Key {
+    key(code, Context::Pad, Action::Pad(k))
+}
+
 /// Every key of the dashboard, in the order the `?` overlay lists them.
-pub const KEYS: [Binding; 20] = [
+pub const KEYS: [Binding; 22] = [
     Binding {
         label: "h",
         word: "edit",
@@ -273,6 +322,50 @@ pub const KEYS: [Binding; 20] = [
         keys: &[
             key(K::Left, C::TestPass, A::PrevDigits),
             key(K::Right, C::TestPass, A::NextDigits),
+        ],
+    },
+    Binding {
+        label: "m",
+        word: "maps",
+        what: "feature maps (test pass, pad): ↑↓ layer, ←→ hjkl unit's RF, ,. channel, [] image, g index",
+        hint: Hint::Never,
+        keys: &[
+            key(K::Char('m'), C::TestPass, A::OpenMaps),
+            pad(K::Char('m'), PadKey::Maps),
+            maps(K::Up, MapsKey::Layer(-1)),
+            maps(K::Down, MapsKey::Layer(1)),
+            maps(K::Left, MapsKey::Move(0, -1)),
+            maps(K::Right, MapsKey::Move(0, 1)),
+            maps(K::Char('h'), MapsKey::Move(0, -1)),
+            maps(K::Char('l'), MapsKey::Move(0, 1)),
+            maps(K::Char('k'), MapsKey::Move(-1, 0)),
+            maps(K::Char('j'), MapsKey::Move(1, 0)),
+            maps(K::Char(','), MapsKey::Channel(-1)),
+            maps(K::Char('.'), MapsKey::Channel(1)),
+            maps(K::Char('['), MapsKey::Image(-1)),
+            maps(K::Char(']'), MapsKey::Image(1)),
+            maps(K::Char('g'), MapsKey::TypeIndex),
+            maps(K::Esc, MapsKey::Close),
+        ],
+    },
+    Binding {
+        label: "d",
+        word: "draw",
+        what: "drawing pad: mouse (right erases) or arrows+space, ⌫ erase, +- brush, c clear",
+        hint: Hint::Never,
+        keys: &[
+            dash('d', A::OpenPad),
+            pad(K::Up, PadKey::Move(-1, 0)),
+            pad(K::Down, PadKey::Move(1, 0)),
+            pad(K::Left, PadKey::Move(0, -1)),
+            pad(K::Right, PadKey::Move(0, 1)),
+            pad(K::Char(' '), PadKey::Paint),
+            pad(K::Backspace, PadKey::Erase),
+            pad(K::Char('+'), PadKey::Brush(1)),
+            pad(K::Char('='), PadKey::Brush(1)),
+            pad(K::Char('-'), PadKey::Brush(-1)),
+            pad(K::Char('c'), PadKey::Clear),
+            pad(K::Esc, PadKey::Close),
         ],
     },
     Binding {

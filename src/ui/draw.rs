@@ -4,7 +4,8 @@
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::{
-    accuracy, confirm, confusion, digits, editor, help, layers, log, loss, runs, status, theme,
+    accuracy, confirm, confusion, digits, editor, feature_maps, help, layers, log, loss, pad, runs,
+    status, theme,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -23,6 +24,9 @@ impl Widget for &App {
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
+        return;
+    }
+    if render_inspect(app, area, buf) {
         return;
     }
     let Some(a) = layout::areas(area, app) else {
@@ -57,6 +61,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(c) = app.view.confirm {
         confirm::render(app, c, area, buf);
     }
+}
+
+/// The feature maps or the drawing pad, over the whole screen when open (they degrade on
+/// their own below the dashboard's minimum size); `false` when neither is open. The help
+/// and a question still show over them.
+fn render_inspect(app: &App, area: Rect, buf: &mut Buffer) -> bool {
+    match (&app.view.maps, &app.view.pad) {
+        (Some(m), _) => feature_maps::render::render(app, m, area, buf),
+        (None, Some(p)) => pad::render(p, area, buf),
+        (None, None) => return false,
+    }
+    if app.view.help {
+        help::overlay(area, buf);
+    }
+    if let Some(c) = app.view.confirm {
+        confirm::render(app, c, area, buf);
+    }
+    true
 }
 
 /// Below the minimum size: say so, and keep the question visible if one is open (the

@@ -5,7 +5,7 @@
 
 use super::app::{App, Confirm, Panel, Session, View};
 use super::bindings::{self, Action, Context, Scroll};
-use super::{digits, editor, layout, runs, Start};
+use super::{digits, editor, feature_maps, layout, pad, runs, Start};
 use crate::events::{Control, Level, RunState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
@@ -38,7 +38,15 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
     if action.is_none() && app.view.runs.open && plain(&key) && runs_key(app, key.code) {
         return None;
     }
-    if app.view.insight {
+    let typing = app.view.maps.as_ref().is_some_and(|m| m.typing.is_some());
+    if action.is_none() && typing && plain(&key) && feature_maps::type_key(app, key.code) {
+        return None;
+    }
+    if app.view.maps.is_some() {
+        action = action.or_else(|| bindings::lookup(Context::Maps, &key));
+    } else if app.view.pad.is_some() {
+        action = action.or_else(|| bindings::lookup(Context::Pad, &key));
+    } else if app.view.insight {
         action = action.or_else(|| bindings::lookup(Context::TestPass, &key));
     }
     match action.or_else(|| bindings::lookup(Context::Dashboard, &key)) {
@@ -78,6 +86,23 @@ fn apply(app: &mut App, action: Action) -> Option<Control> {
         }
         Action::Scroll(s) => {
             scroll(app, s);
+            None
+        }
+        Action::OpenMaps => {
+            let first = digit_page(app) * digits::per_page(app, digits_rect(app));
+            feature_maps::open_from_test_pass(app, first);
+            None
+        }
+        Action::OpenPad => {
+            pad::open(app);
+            None
+        }
+        Action::Maps(k) => {
+            feature_maps::on_key(app, k);
+            None
+        }
+        Action::Pad(k) => {
+            pad::on_key(app, k);
             None
         }
         Action::PrevDigits | Action::NextDigits => {
@@ -286,8 +311,12 @@ fn toggle_pause(ended: bool, state: RunState, session: &mut Session) -> Option<C
 
 /// The page of digits the test-pass view shows now, at the last drawn size.
 fn digit_page(app: &App) -> usize {
-    let rect = layout::areas(app.view.area, app).map_or(Rect::default(), |a| a.digits);
-    digits::page(app, digits::per_page(app, rect))
+    digits::page(app, digits::per_page(app, digits_rect(app)))
+}
+
+/// Where the test-pass view's digits are at the last drawn size.
+fn digits_rect(app: &App) -> Rect {
+    layout::areas(app.view.area, app).map_or(Rect::default(), |a| a.digits)
 }
 
 /// Scroll the focused panel, clamped to what its content and current size allow.

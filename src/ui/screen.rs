@@ -5,7 +5,7 @@
 use super::App;
 use crossbeam_channel::{Receiver, Sender};
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -55,8 +55,14 @@ fn describe(info: &PanicHookInfo<'_>) -> String {
     }
 }
 
-/// Undo raw mode and the alternate screen; safe to call twice.
+/// Whether mouse capture is on (only while the drawing pad is open).
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Undo mouse capture, raw mode and the alternate screen; safe to call twice.
 fn leave() {
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+    }
     let _ = disable_raw_mode();
     let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
 }
@@ -100,6 +106,21 @@ impl Screen {
         app.view.area = Rect::new(0, 0, size.width, size.height);
         self.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
         app.drawn();
+        Ok(())
+    }
+
+    /// Turn mouse capture on or off (a no-op when it already is). `leave` turns it off on
+    /// every exit path, panics included.
+    pub fn mouse(&mut self, on: bool) -> io::Result<()> {
+        if MOUSE.load(Ordering::SeqCst) == on {
+            return Ok(());
+        }
+        if on {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)?;
+        }
+        MOUSE.store(on, Ordering::SeqCst);
         Ok(())
     }
 

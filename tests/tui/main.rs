@@ -8,6 +8,7 @@ mod editor;
 mod exits;
 mod fake;
 mod flips;
+mod inside;
 mod layer_stats;
 mod lr_find;
 mod pty;

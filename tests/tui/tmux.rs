@@ -83,6 +83,19 @@ impl Session {
         self.tmux_ok(&["send-keys", "-t", &self.name, keys]);
     }
 
+    /// Type `text` as it is (no key names): e.g. a terminal's mouse report.
+    pub fn send_literal(&self, text: &str) {
+        self.tmux_ok(&["send-keys", "-l", "-t", &self.name, text]);
+    }
+
+    /// Whether the program in the pane has asked for mouse reports.
+    pub fn mouse_on(&self) -> bool {
+        let flags = "#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}";
+        self.tmux_ok(&["display-message", "-p", "-t", &self.name, flags])
+            .trim()
+            .contains('1')
+    }
+
     /// Resize the pane's window to `w`×`h`.
     pub fn resize(&self, w: u16, h: u16) {
         self.tmux_ok(&[

@@ -2,6 +2,8 @@
 //! a question, the editor, the runs panel). Keys change it; events never do.
 
 use super::super::editor::Editor;
+use super::super::feature_maps::MapsView;
+use super::super::pad::Pad;
 use super::super::runs::Runs;
 use super::super::Marker;
 use ratatui::layout::Rect;
@@ -58,6 +60,13 @@ pub struct View {
     pub editor: Option<Editor>,
     /// The runs panel (`r`): earlier runs, the selection, the overlays.
     pub runs: Runs,
+    /// `m`: the feature maps of one image (over everything, the pad included).
+    pub maps: Option<MapsView>,
+    /// `d`: the drawing pad (the mouse is captured while it is open).
+    pub pad: Option<Pad>,
+    /// Questions for the inspector, sent by the event loop; the last id given out.
+    pub inspect_out: Vec<crate::inspect::Request>,
+    pub inspect_seq: u64,
 }
 
 impl View {
@@ -77,6 +86,10 @@ impl View {
             area: Rect::default(),
             editor: None,
             runs: Runs::default(),
+            maps: None,
+            pad: None,
+            inspect_out: Vec::new(),
+            inspect_seq: 0,
         }
     }
 
@@ -89,6 +102,8 @@ impl View {
         next.area = self.area;
         next.runs = std::mem::take(&mut self.runs);
         next.editor = self.editor.take();
+        // Answers to earlier questions are told apart from the new run's by their ids.
+        next.inspect_seq = self.inspect_seq;
         next
     }
 }

@@ -46,6 +46,19 @@ fn situation(context: Context) -> (App, Vec<Context>) {
             app.view.digit_page = 1;
             vec![Context::TestPass]
         }
+        Context::Maps => {
+            app.view.insight = true;
+            let mut m = crate::ui::feature_maps::fixture::answered_view(&mut app);
+            (m.layer, m.channel, m.pos) = (3, 1, (1, 1));
+            app.view.maps = Some(m);
+            vec![Context::Maps]
+        }
+        Context::Pad => {
+            let mut p = crate::ui::pad::Pad::default();
+            p.stamp((10.0, 10.0), true);
+            app.view.pad = Some(p);
+            vec![Context::Pad]
+        }
     };
     let mut all = vec![Context::Anywhere];
     all.extend(contexts);
@@ -133,6 +146,8 @@ fn a_key_does_something_exactly_when_the_table_lists_it_there() {
         Context::Help,
         Context::TestPass,
         Context::Question,
+        Context::Maps,
+        Context::Pad,
     ] {
         let (app, contexts) = situation(context);
         for key in all_keys() {
