@@ -146,6 +146,7 @@ impl RunDir {
             path: path.to_path_buf(),
             changed,
             metrics,
+            budget: BudgetFold::default(),
         })
     }
 

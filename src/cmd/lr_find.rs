@@ -10,7 +10,7 @@ use crate::train::lr_find::{self, LrFindEvent, Outcome, Spec};
 use crossbeam_channel::Receiver;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -226,14 +226,22 @@ fn chart(o: &Outcome) -> Chart {
             .map(|p| (p.lr, value(p).clamp(y0, y1)))
             .collect()
     };
-    let mut c = Chart::new("LR range test", "learning rate (log scale)", "training loss")
-        .log_x()
-        .x_range(10f64.powf(x0), 10f64.powf(x1))
-        .y_range(y0, y1)
-        .legend(Corner::UpperLeft)
-        .size(SIZE.0, SIZE.1)
-        .series(Series::new("batch loss", curve(|p| p.loss), GREY).width(1))
-        .series(Series::new("smoothed loss", curve(|p| p.smoothed), PALETTE[0]));
+    let mut c = Chart::new(
+        "LR range test",
+        "learning rate (log scale)",
+        "training loss",
+    )
+    .log_x()
+    .x_range(10f64.powf(x0), 10f64.powf(x1))
+    .y_range(y0, y1)
+    .legend(Corner::UpperLeft)
+    .size(SIZE.0, SIZE.1)
+    .series(Series::new("batch loss", curve(|p| p.loss), GREY).width(1))
+    .series(Series::new(
+        "smoothed loss",
+        curve(|p| p.smoothed),
+        PALETTE[0],
+    ));
     let s = &o.suggestion;
     for (lr, name, colour) in [
         (s.steepest, "steepest descent", PALETTE[1]),
@@ -280,4 +288,3 @@ fn ranges(o: &Outcome) -> ((f64, f64), (f64, f64)) {
     };
     (x, y)
 }
-

@@ -142,8 +142,10 @@ fn broken_pipe_stops_the_run_quietly() {
 /// after each epoch, and in the last lines.
 #[test]
 fn budget_shows_before_the_run_per_epoch_and_in_the_summary_line() {
-    let mut config = crate::config::Config::default();
-    config.model = "model-2".into();
+    let mut config = crate::config::Config {
+        model: "model-2".into(),
+        ..Default::default()
+    };
     config.train.epochs = 1;
     let mut events = script();
     if let TrainEvent::Started(info) = &mut events[0] {
