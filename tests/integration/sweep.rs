@@ -541,3 +541,95 @@ fn a_failing_trial_is_marked_failed_with_its_reason_and_the_sweep_goes_on() {
     );
     assert_eq!(std::fs::read(t1.join("metrics.jsonl")).unwrap(), before);
 }
+
+/// The trials' overrides in a plan's sweep.toml.
+fn planned(plan: &Path) -> Vec<Vec<String>> {
+    let t: toml::Table = std::fs::read_to_string(plan.join("sweep.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    t["trial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            x["overrides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn random_plans_follow_the_sweep_seed_and_a_sweep_file_plans_like_the_flags() {
+    let random = |name: &str, seed: &str| {
+        let dir = scratch(name);
+        let o = sweep(&dir)
+            .args([
+                "--plan",
+                "--random",
+                "3",
+                "--sweep-seed",
+                seed,
+                "--seed-list",
+                "4,9",
+            ])
+            .args([
+                "--sweep",
+                "train.lr=log:0.01..0.3",
+                "--sweep",
+                "train.batch_size=int:32..64",
+            ])
+            .output()
+            .unwrap();
+        let (out, _) = ok(&o);
+        assert!(out.contains("6 trials (0..=5)"), "{out}");
+        planned(&sweep_dir(&dir))
+    };
+    let a = random("sweep-random-a", "5");
+    assert_eq!(
+        a,
+        random("sweep-random-b", "5"),
+        "the same --sweep-seed draws the same points"
+    );
+    assert_ne!(a, random("sweep-random-c", "6"));
+    for t in &a {
+        let lr: f64 = t[0].strip_prefix("train.lr=").unwrap().parse().unwrap();
+        let bs: u64 = t[1]
+            .strip_prefix("train.batch_size=")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (0.01..=0.3).contains(&lr) && (32..=64).contains(&bs),
+            "{t:?}"
+        );
+    }
+    assert_eq!(a[0][2], "train.seed=4");
+    assert_eq!(a[1][2], "train.seed=9");
+    assert_eq!(a[0][..2], a[1][..2], "both seeds of one point");
+
+    let dir = scratch("sweep-file-plan");
+    std::fs::write(
+        dir.join("s.toml"),
+        "seeds = 2\n[sweep]\n\"train.lr\" = [0.05, 0.1]\n",
+    )
+    .unwrap();
+    ok(&sweep(&dir)
+        .args(["--plan", "--sweep-file", "s.toml"])
+        .output()
+        .unwrap());
+    let flags = scratch("sweep-flags-plan");
+    ok(&sweep(&flags)
+        .args(["--plan", "--sweep", "train.lr=0.05,0.1", "--seeds", "2"])
+        .output()
+        .unwrap());
+    assert_eq!(planned(&sweep_dir(&dir)), planned(&sweep_dir(&flags)));
+    assert_eq!(
+        planned(&sweep_dir(&dir))[3],
+        ["train.lr=0.1", "train.seed=2"]
+    );
+}
