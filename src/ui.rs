@@ -4,6 +4,7 @@
 
 mod accuracy;
 mod app;
+mod arch_editor;
 mod axes;
 mod bindings;
 mod confirm;

@@ -59,6 +59,7 @@ pub enum Action {
     ShowHelp,
     CloseHelp,
     OpenEditor,
+    OpenArchEditor,
     NextRun,
     Zoom,
     LogScale,
@@ -136,13 +137,20 @@ use Context as C;
 use KeyCode as K;
 
 /// Every key of the dashboard, in the order the `?` overlay lists them.
-pub const KEYS: [Binding; 20] = [
+pub const KEYS: [Binding; 21] = [
     Binding {
         label: "h",
         word: "edit",
         what: "hyperparameter editor (↑↓ select, ←→ step, Enter type, w save)",
         hint: Hint::Editor,
         keys: &[dash('h', A::OpenEditor)],
+    },
+    Binding {
+        label: "a",
+        word: "layers",
+        what: "architecture editor (i/I/b insert, x delete, u undo, w save)",
+        hint: Hint::Never,
+        keys: &[dash('a', A::OpenArchEditor)],
     },
     Binding {
         label: "n",

@@ -4,7 +4,8 @@
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::{
-    accuracy, confirm, confusion, digits, editor, help, layers, log, loss, runs, status, theme,
+    accuracy, arch_editor, confirm, confusion, digits, editor, help, layers, log, loss, runs,
+    status, theme,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -47,6 +48,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(ed) = app.view.editor.as_ref().filter(|e| e.open) {
         editor::view::render(ed, app.run_number(), area, buf);
     }
+    if let Some(a) = app.view.arch.as_ref().filter(|a| a.open) {
+        arch_editor::view::render(a, area, buf);
+    }
     if app.view.runs.open {
         runs::render(&app.view.runs, area, buf);
     }
@@ -68,6 +72,9 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
     lines.push(Line::raw(format!("state: {}", app.state_label())));
     if app.view.editor.as_ref().is_some_and(|e| e.open) {
         lines.push(Line::raw("hyperparameter editor open: Esc closes it"));
+    }
+    if app.view.arch.as_ref().is_some_and(|a| a.open) {
+        lines.push(Line::raw("architecture editor open: Esc closes it"));
     }
     if let Some(c) = app.view.confirm {
         lines.push(Line::raw(confirm::question(app, c).1));

@@ -1,6 +1,7 @@
 //! What the user chose to look at: focus, scroll, zoom, the toggles and the overlays (help,
 //! a question, the editor, the runs panel). Keys change it; events never do.
 
+use super::super::arch_editor::ArchEditor;
 use super::super::editor::Editor;
 use super::super::runs::Runs;
 use super::super::Marker;
@@ -58,6 +59,8 @@ pub struct View {
     pub editor: Option<Editor>,
     /// The runs panel (`r`): earlier runs, the selection, the overlays.
     pub runs: Runs,
+    /// The architecture editor (`a`), kept closed with its undo history once opened.
+    pub arch: Option<ArchEditor>,
 }
 
 impl View {
@@ -77,6 +80,7 @@ impl View {
             area: Rect::default(),
             editor: None,
             runs: Runs::default(),
+            arch: None,
         }
     }
 
@@ -89,6 +93,10 @@ impl View {
         next.area = self.area;
         next.runs = std::mem::take(&mut self.runs);
         next.editor = self.editor.take();
+        next.arch = self.arch.take().map(|mut a| {
+            a.open = false;
+            a
+        });
         next
     }
 }

@@ -1,7 +1,8 @@
 //! What keys do while the editor is open: ↑/↓ select (Home/End: first row, start), ←/→ (or
 //! −/+) step, Enter types a value (Enter again sets it, Esc cancels) or starts the next run on
 //! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
-//! `r` reloads the config file (`editor/reload.rs`), Esc or `h` closes. Ctrl-C and `q` keep
+//! `r` reloads the config file (`editor/reload.rs`), `a` opens the architecture editor, Esc
+//! or `h` closes. Ctrl-C and `q` keep
 //! their dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last
 //! word, as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only
 //! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
@@ -20,6 +21,8 @@ pub enum Outcome {
     NextRun,
     /// `q`: the dashboard's quit.
     Quit,
+    /// `a`: open the architecture editor on the preset the draft trains.
+    Arch,
 }
 
 /// Keys for an open editor.
@@ -56,6 +59,7 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         KeyCode::Char('r') => ed.reload(),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
+        KeyCode::Char('a') => return Outcome::Arch,
         _ => return Outcome::Unused,
     }
     Outcome::Used
