@@ -36,11 +36,7 @@ fn wait_runs(s: &crate::tmux::Session, runs: &Path, n: usize, secs: u64) {
 /// The RF column (the last number) of the editor's `maxpool` row.
 fn maxpool_rf(screen: &str) -> Option<u32> {
     let line = screen.lines().find(|l| l.contains(" maxpool "))?;
-    line.split_whitespace()
-        .last()?
-        .trim_end_matches('│')
-        .parse()
-        .ok()
+    line.split_whitespace().rev().find_map(|t| t.parse().ok())
 }
 
 /// Send one key and give the dashboard a moment to draw.
