@@ -4,6 +4,7 @@
 
 mod accuracy;
 mod app;
+mod arch_editor;
 mod aug_preview;
 mod axes;
 mod bindings;

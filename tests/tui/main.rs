@@ -2,6 +2,7 @@
 //! and (with the engine) the real binary. One test binary for all of it: every extra test
 //! binary is another slow link of candle.
 
+mod arch_editor;
 mod binary;
 mod detach;
 mod editor;
