@@ -32,16 +32,17 @@ pub const GAP: &str = "gap";
 const TRAIN: usize = 0;
 const TEST: usize = 1;
 
-/// `{v:.2}%`.
+/// `{v:.1}%`.
 pub fn percent(v: &f64) -> String {
     format!("{v:.1}%")
 }
 
-fn epoch_ticks(v: &f64) -> String {
+/// Whole epochs only (no label between two epochs).
+pub fn epoch_ticks(v: &f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else {
-        format!("{v:.1}")
+        String::new()
     }
 }
 
