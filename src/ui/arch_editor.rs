@@ -13,21 +13,6 @@ use crate::arch::edit::{self, Draft, Field, Kind, Op};
 use crate::arch::{self as archs, LayerRow};
 use crate::config::{Config, ConfigError, Invalid, ModelPreset};
 
-/// The budget the totals are shown against until `budget` supplies `[budget]`: the
-/// exercise's 8,000 parameters and a receptive field of 28 (the whole image) at the
-/// classifier.
-pub const BUDGET: Budget = Budget {
-    max_params: 8_000,
-    min_rf: 28,
-};
-
-/// Limits the totals line compares against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    pub max_params: usize,
-    pub min_rf: usize,
-}
-
 /// The layer table of the edited list and what is wrong with it, if anything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {

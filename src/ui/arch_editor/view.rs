@@ -5,7 +5,7 @@
 //! keys; the insert chooser and the save dialog on top.
 
 use super::keys::KIND_KEYS;
-use super::{ArchEditor, Saving, BUDGET};
+use super::{ArchEditor, Saving};
 use crate::arch::edit::{fields, value};
 use crate::arch::{thousands, LayerSpec, Summary};
 use crate::ui::layers::{cell, columns, COLUMNS};
@@ -196,46 +196,25 @@ fn short(spec: &LayerSpec) -> &'static str {
     }
 }
 
-/// `24 layers · params 7,726 / 8,000 ✓ · RF at the classifier 28 / 28 ✓`.
+/// `24 layers · params 7,726 / 8,000 ✓ · RF 28 ✓ · layers ✓ · epochs 15 / 15 ✓`: the
+/// edited layers against the draft's `[budget]`, the same rules `convscope check` applies.
 pub fn totals(a: &ArchEditor) -> Line<'static> {
-    let tick = |ok: bool| {
-        if ok {
-            Span::styled(" ✓", Style::new().fg(theme::GOOD))
-        } else {
-            Span::styled(" ✗", Style::new().fg(theme::BAD))
+    let mut preset = a.preset.clone();
+    preset.layers = a.layers().to_vec();
+    let plan = crate::budget::Plan::of(&preset, a.config.train.epochs);
+    let checks = crate::budget::static_rules(&a.config.budget, &plan);
+    let mut spans = vec![Span::raw(format!(" {} layers", a.layers().len()))];
+    for c in &checks {
+        let text = crate::budget::bar(std::slice::from_ref(c));
+        if text.is_empty() {
+            continue;
         }
-    };
-    let params = a.check.total_params;
-    let mut spans = vec![Span::raw(format!(" {} layers · ", a.layers().len()))];
-    if a.check.rows.len() == a.layers().len() {
+        let colour = if c.pass { theme::GOOD } else { theme::BAD };
+        spans.push(Span::raw(" · "));
         spans.push(Span::styled(
-            format!(
-                "params {} / {}",
-                thousands(params),
-                thousands(BUDGET.max_params)
-            ),
-            Style::new().add_modifier(Modifier::BOLD),
+            text,
+            Style::new().fg(colour).add_modifier(Modifier::BOLD),
         ));
-        spans.push(tick(params <= BUDGET.max_params));
-    } else {
-        spans.push(Span::styled(
-            format!("params – / {}", thousands(BUDGET.max_params)),
-            Style::new().fg(theme::DIM),
-        ));
-    }
-    spans.push(Span::raw(" · "));
-    match a.classifier_rf() {
-        Some(rf) => {
-            spans.push(Span::styled(
-                format!("RF {rf} / {}", BUDGET.min_rf),
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
-            spans.push(tick(rf >= BUDGET.min_rf));
-        }
-        None => spans.push(Span::styled(
-            format!("RF – / {}", BUDGET.min_rf),
-            Style::new().fg(theme::DIM),
-        )),
     }
     if a.draft.can_undo() {
         spans.push(Span::styled(" · edited", Style::new().fg(theme::WARN)));
