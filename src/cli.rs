@@ -155,6 +155,21 @@ pub struct RunsArgs {
     /// Runs to compare (two or more): folders, ids, id prefixes, names, or @-1, @-2, …
     #[arg(long, value_name = "RUN", num_args = 2..)]
     pub compare: Vec<String>,
+
+    /// Group runs by their hyperparameters, seed left out: runs per group and mean ± sample
+    /// std (n−1) of best, last and last-3-epochs test accuracy, final gap and wall time
+    #[arg(long, conflicts_with = "compare")]
+    pub group: bool,
+
+    /// With --group: run or sweep folders (or run ids) to group [default: every run under
+    /// the runs folder, sweep folders followed into]
+    #[arg(value_name = "DIR", requires = "group")]
+    pub dirs: Vec<PathBuf>,
+
+    /// With --group: the column groups are sorted by (accuracies highest first, gap and
+    /// time smallest first)
+    #[arg(long, value_enum, default_value = "best", requires = "group")]
+    pub sort: crate::group::SortKey,
 }
 
 impl RunsArgs {

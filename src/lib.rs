@@ -22,6 +22,7 @@ pub mod exit;
 pub mod export;
 pub mod fault;
 pub mod fmt;
+pub mod group;
 pub mod headless;
 pub mod history;
 pub mod insight;

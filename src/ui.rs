@@ -28,6 +28,7 @@ mod runs;
 mod screen;
 mod spark;
 mod status;
+pub mod sweep;
 mod theme;
 
 #[cfg(test)]
