@@ -1,6 +1,6 @@
 //! Which folders hold runs: a run folder has a `config.toml` or a `metrics.jsonl`; a sweep
-//! folder is not one but has run folders among its subfolders (whether or not a
-//! `sweep.toml` is there). A runs root may hold both; sweeps are followed into.
+//! folder has run folders among its subfolders (whatever files of its own it has: a
+//! `sweep.toml`, even a `config.toml`). A runs root may hold both; sweeps are followed into.
 
 use std::path::{Path, PathBuf};
 
@@ -24,9 +24,9 @@ pub fn is_run(dir: &Path) -> bool {
     dir.join("config.toml").is_file() || crate::metrics::path(dir).is_file()
 }
 
-/// `dir` is a sweep folder: not a run, and at least one subfolder is.
+/// `dir` is a sweep folder: at least one of its subfolders is a run folder.
 pub fn is_sweep(dir: &Path) -> bool {
-    !is_run(dir) && subfolders(dir).is_ok_and(|s| s.iter().any(|d| is_run(d)))
+    subfolders(dir).is_ok_and(|s| s.iter().any(|d| is_run(d)))
 }
 
 /// The run folders `dir` is or holds (itself, or those below it, sweeps followed into),
@@ -44,7 +44,7 @@ pub fn run_folders(dir: &Path) -> Result<Vec<PathBuf>, FolderError> {
 }
 
 fn collect(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<(), FolderError> {
-    if is_run(dir) {
+    if is_run(dir) && !is_sweep(dir) {
         found.push(dir.to_path_buf());
         return Ok(());
     }

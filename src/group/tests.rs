@@ -103,6 +103,10 @@ fn sweep_folders_are_folders_whose_subfolders_are_runs() {
     assert_eq!(all.len(), 5, "{all:?}");
     assert_eq!(run_folders(&root.join("single")).unwrap().len(), 1);
     assert!(run_folders(&root.join("empty")).unwrap().is_empty());
+    // A sweep folder with a config.toml of its own is still a sweep.
+    std::fs::write(root.join("sweep-1/config.toml"), "model = \"model-3\"\n").unwrap();
+    assert!(is_sweep(&root.join("sweep-1")));
+    assert_eq!(run_folders(&root).unwrap().len(), 5);
     let missing = run_folders(&root.join("nope")).unwrap_err().to_string();
     assert!(missing.ends_with("nope: no such folder"), "{missing}");
 }

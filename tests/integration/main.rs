@@ -12,6 +12,7 @@ mod endings;
 mod errors;
 mod export;
 mod faults;
+mod group;
 mod history;
 mod invalid_configs;
 mod layer_options;

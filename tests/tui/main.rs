@@ -9,6 +9,7 @@ mod exits;
 mod fake;
 mod layer_stats;
 mod pty;
+mod sweep;
 mod tmux;
 mod views;
 
