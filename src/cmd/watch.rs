@@ -149,7 +149,7 @@ fn watch_view(
 /// The sweep view of `dir`; Enter on a trial shows that run's watch view, and leaving it
 /// comes back to the sweep. Ctrl-C exits 130; the trials belong to other processes and go on.
 #[cfg(feature = "tui")]
-fn sweep_dashboard(dir: &Path, signals: &Signals) -> Result<Exit, Error> {
+pub(super) fn sweep_dashboard(dir: &Path, signals: &Signals) -> Result<Exit, Error> {
     let mut note = None;
     loop {
         let opts = crate::ui::sweep::SweepOptions {
