@@ -119,9 +119,38 @@ fn edit_the_architecture_save_it_as_a_preset_and_train_it() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{table}");
     let id = dirs[1].file_name().unwrap().to_string_lossy().into_owned();
+    let line = table
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("run 2 listed:\n{table}"));
+    assert!(line.contains("wide"), "its preset:\n{table}");
+    // Over the 8,000-parameter budget: the budget column names the first rule it fails,
+    // and what changed is the architecture, in words, not a line of TOML.
+    assert!(line.contains("✗ params"), "its budget column:\n{table}");
     assert!(
-        table.lines().any(|l| l.contains(&id) && l.contains("wide")),
-        "the run of the new preset listed:\n{table}"
+        line.contains("7,726 → 8,746"),
+        "its architecture change:\n{table}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convscope"))
+        .args(["runs", "--runs-dir"])
+        .arg(&runs)
+        .arg("--compare")
+        .args(&dirs[..2])
+        .output()
+        .unwrap();
+    let compare = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{compare}");
+    assert!(
+        compare.contains("out 16 → 17"),
+        "the widened conv:\n{compare}"
+    );
+    assert!(
+        compare.contains("7,726 → 8,746 params (+1,020)"),
+        "the params line:\n{compare}"
+    );
+    assert!(
+        !compare.contains("bias = false"),
+        "no TOML dump:\n{compare}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

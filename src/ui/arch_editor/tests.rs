@@ -86,7 +86,7 @@ fn a_opens_the_editor_on_the_preset_that_trains_with_its_totals() {
     assert_eq!(a.check.problem, None);
     let s = screen(&mut app, 120, 40);
     assert!(s.contains("params 7,726 / 8,000 ✓"), "{s}");
-    assert!(s.contains("RF 28 / 28 ✓"), "{s}");
+    assert!(s.contains("RF 28 ✓ · layers ✓ · epochs 15 / 15 ✓"), "{s}");
     press(&mut app, KeyCode::Esc);
     assert!(!arch(&app).open);
 }

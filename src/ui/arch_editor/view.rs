@@ -204,7 +204,25 @@ pub fn totals(a: &ArchEditor) -> Line<'static> {
     let plan = crate::budget::Plan::of(&preset, a.config.train.epochs);
     let checks = crate::budget::static_rules(&a.config.budget, &plan);
     let mut spans = vec![Span::raw(format!(" {} layers", a.layers().len()))];
+    let fits = checks
+        .iter()
+        .all(|c| c.rule != crate::budget::Rule::Shapes || c.pass);
     for c in &checks {
+        if !fits
+            && matches!(
+                c.rule,
+                crate::budget::Rule::Params | crate::budget::Rule::Rf
+            )
+        {
+            // Unknown until the layers fit; the reason is on the marked row and below.
+            let word = c.rule.name();
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(
+                format!("{word} –"),
+                Style::new().fg(theme::DIM),
+            ));
+            continue;
+        }
         let text = crate::budget::bar(std::slice::from_ref(c));
         if text.is_empty() {
             continue;
