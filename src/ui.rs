@@ -34,6 +34,7 @@ mod runs;
 mod screen;
 mod spark;
 mod status;
+pub mod sweep;
 mod theme;
 
 #[cfg(test)]

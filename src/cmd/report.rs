@@ -75,7 +75,7 @@ fn comparison(args: &ReportArgs) -> Result<Exit, Error> {
         crate::report::Budget::of(&runs[0].run),
         args.format == Format::Html,
     )
-        .map_err(|e| Error::Failed(format!("report: {e}")))?;
+    .map_err(|e| Error::Failed(format!("report: {e}")))?;
     let written = compare::write(&out, &files).map_err(|e| Error::usage(format!("report: {e}")))?;
     for p in written
         .iter()

@@ -48,13 +48,21 @@ fn facts_name_the_best_epoch_the_gap_and_its_trend() {
 #[test]
 fn the_gap_widens_when_its_size_grows_whatever_its_sign() {
     // The two cases: −11.33 → −1.94 pp narrows, −0.40 → −0.53 pp widens.
-    let f = facts(&[epoch(1, 8000, 9133), epoch(2, 9500, 9694)], 2, BUDGET.target_test_acc);
+    let f = facts(
+        &[epoch(1, 8000, 9133), epoch(2, 9500, 9694)],
+        2,
+        BUDGET.target_test_acc,
+    );
     assert!(
         f[2].ends_with("-11.33 → -1.94 pp, narrowing: |gap| shrank by 9.39 pp."),
         "{}",
         f[2]
     );
-    let f = facts(&[epoch(1, 9900, 9940), epoch(2, 9900, 9953)], 2, BUDGET.target_test_acc);
+    let f = facts(
+        &[epoch(1, 9900, 9940), epoch(2, 9900, 9953)],
+        2,
+        BUDGET.target_test_acc,
+    );
     assert!(
         f[2].ends_with("-0.40 → -0.53 pp, widening: |gap| grew by 0.13 pp."),
         "{}",

@@ -14,6 +14,7 @@ mod layer_stats;
 mod lr_find;
 mod pty;
 mod run;
+mod sweep;
 mod tmux;
 mod views;
 
