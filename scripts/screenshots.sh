@@ -5,8 +5,9 @@
 # Then: the status panel's budget line mid-run and its verdict at the end (crops of the first
 # two shots), a mistake's feature maps with the receptive-field outline (m), the drawing pad
 # with a 7 drawn by keys (d), the flips of the two runs (f in the runs panel), the editor's
-# augmentation preview (v), the architecture editor (a) with two edits, and
-# `convscope lr-find` live and with its suggestions.
+# augmentation preview (v), the architecture editor (a) with two edits, a small sweep in
+# `convscope watch runs/<sweep-id>` (trials, then groups), and `convscope lr-find` live and
+# with its suggestions.
 # The program runs inside tmux in that xterm so the script can tell when to shoot and can
 # quit cleanly with keys.
 #
@@ -242,8 +243,28 @@ sleep 1
 if screen | grep -q 'quit?'; then keys y; fi
 for _ in $(seq 100); do [ -s "$TMP/exit" ] && break; sleep 0.1; done
 cat "$TMP/exit" 2>/dev/null || echo "screenshots: the program did not exit after q" >&2
-# `convscope lr-find` on the terminal: the live chart, then the suggestions marked.
 if [ -z "${CONVSCOPE_CMD:-}" ]; then
+  # A small sweep (3 lrs × 2 seeds, headless), then `convscope watch runs/<sweep-id>`: the
+  # trials, then the groups over seeds with their mean ± std band.
+  (cd "$WORK" && "$BIN" sweep --sweep train.lr=0.02,0.05,0.2 --seeds 2 --epochs 3 \
+    --set data.limit_train=2000 --set data.limit_test=1000 --jobs 2) >"$TMP/sweep.log" 2>&1 ||
+    { echo "screenshots: the sweep failed:" >&2; cat "$TMP/sweep.log" >&2; exit 1; }
+  SWEEP=$(cd "$WORK" && dirname runs/*/sweep.toml)
+  cat >"$TMP/sweep.sh" <<SW
+#!/bin/sh
+cd '$WORK'
+'$BIN' watch '$SWEEP'
+sleep 600
+SW
+  tmux -L "$SOCK" respawn-pane -k -t shot "sh $TMP/sweep.sh"
+  wait_for 60 '6 trials: 6 finished'
+  shoot sweep-view
+  keys g
+  wait_for 10 'groups: mean ± std'
+  shoot sweep-groups
+  keys q
+  wait_gone 30 '6 trials: 6 finished'
+  # `convscope lr-find` on the terminal: the live chart, then the suggestions marked.
   cat >"$TMP/lr.sh" <<LR
 #!/bin/sh
 cd '$WORK'
