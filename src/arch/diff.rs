@@ -87,21 +87,40 @@ enum Op {
 }
 
 /// How well two layers pair up: identical layers most (100), layers of the same type less
-/// and more the more settings they share (40 + 5 per equal setting, at most 75), layers of
+/// and more the more settings they share (40 + 5 per equal setting, plus up to 4 per
+/// differing number as it is closer), layers of
 /// different types not at all.
 fn score(a: &LayerSpec, b: &LayerSpec) -> u32 {
     if a == b {
         100
     } else if a.type_name() == b.type_name() {
-        let same = fields(a)
-            .iter()
-            .zip(&fields(b))
-            .filter(|(x, y)| x.value == y.value)
-            .count();
-        40 + 5 * same as u32
+        let (fa, fb) = (fields(a), fields(b));
+        let pairs = fa.iter().zip(&fb);
+        let same = pairs.clone().filter(|(x, y)| x.value == y.value).count();
+        // Of two candidates with as many equal fields, the one with the closer numbers
+        // (a conv widened 16 → 17 rather than one of 10 inserted next to it).
+        let near: u32 = pairs
+            .filter(|(x, y)| x.value != y.value)
+            .map(|(x, y)| closeness(&x.value, &y.value))
+            .sum();
+        40 + 5 * same as u32 + near
     } else {
         0
     }
+}
+
+/// 0–4: how close two differing numeric values are (4: within a few percent; 0: not
+/// numbers, or one at least twice the other).
+fn closeness(x: &str, y: &str) -> u32 {
+    let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) else {
+        return 0;
+    };
+    let big = x.abs().max(y.abs());
+    if big == 0.0 {
+        return 0;
+    }
+    let rel = 1.0 - ((x - y).abs() / big).min(1.0);
+    (4.0 * rel).floor() as u32
 }
 
 /// The alignment of `old` and `new` with the highest total score (a weighted LCS), in order.

@@ -42,7 +42,7 @@ fn listed_options(help: &str) -> Vec<String> {
                 .or(l.strip_prefix("-V, "))
                 .unwrap_or(l);
             l.starts_with("--")
-                .then(|| l.split([' ', '=']).next().unwrap().to_string())
+                .then(|| l.split([' ', '=', '[']).next().unwrap().to_string())
         })
         .collect()
 }
@@ -53,7 +53,10 @@ fn each_subcommand_help_lists_exactly_the_options_it_uses() {
     let cases: [(&str, &[&str]); 5] = [
         ("watch", &["--runs-dir", "--headless"]),
         ("summary", &["--config", "--set"]),
-        ("runs", &["--runs-dir", "--compare"]),
+        (
+            "runs",
+            &["--runs-dir", "--compare", "--flips", "--group", "--sort"],
+        ),
         ("report", &["--runs-dir", "--format", "--out"]),
         (
             "bench",

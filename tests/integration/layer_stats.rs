@@ -97,7 +97,7 @@ fn a_short_run_records_sensible_layer_stats_once_per_epoch() {
         .unwrap();
     assert!(h.status.success(), "{:?}", text(&h));
     let html = std::fs::read_to_string(run.join("report.html")).unwrap();
-    assert!(html.contains("<tr><td>Conv2d-1</td><td>"), "{html}");
+    assert!(html.contains("<tr><td>Conv2d-1</td><td"), "{html}");
     let runs = convscope(&dir).arg("runs").output().unwrap();
     let (rout, rerr) = text(&runs);
     assert!(runs.status.success(), "{rout}\n{rerr}");

@@ -79,7 +79,8 @@ fn table_rows(out: &str) -> Vec<String> {
     out[start..]
         .lines()
         .skip(1)
-        .take_while(|l| !l.starts_with("sweep "))
+        // The grouped table (seeds pooled), when there is one, follows after a blank line.
+        .take_while(|l| !l.is_empty() && !l.starts_with("sweep "))
         .map(|l| {
             let cells: Vec<&str> = l.split_whitespace().collect();
             cells[..cells.len() - 1].join(" ")

@@ -194,3 +194,19 @@ fn a_changed_layer_pairs_with_the_most_similar_one_of_its_type() {
         ]
     );
 }
+
+/// The editor's tmux flow: model-3's second conv widened 16 → 17 and a conv → BN → dropout →
+/// ReLU block of 10 inserted before it. The widened conv pairs with the conv it was (the
+/// closer width), the block reads as the insertion.
+#[test]
+fn a_widened_conv_after_an_inserted_block_pairs_with_the_closer_width() {
+    let old = crate::config::presets::model3().layers;
+    let mut new = old.clone();
+    set_out(&mut new[4], 17);
+    let block: Vec<LayerSpec> = old[0..4].to_vec();
+    new.splice(4..4, block);
+    let l = lines(&old, &new);
+    assert!(l.iter().any(|x| x.contains("out 16 → 17")), "{l:#?}");
+    assert!(l.iter().any(|x| x.starts_with("+ Conv2d")), "{l:#?}");
+    assert!(!l.iter().any(|x| x.contains("16 → 10")), "{l:#?}");
+}
