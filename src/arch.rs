@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 pub mod diff;
+pub mod edit;
 pub mod flops;
 
 /// One layer of a preset, as written in `config.toml` (`[[models.NAME.layers]]`).
@@ -137,30 +138,11 @@ pub struct ShapeError {
 
 /// Walk the layers from `input`, computing shapes, parameters and receptive fields.
 pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError> {
-    let mut rows = Vec::with_capacity(layers.len());
-    let (mut shape, mut jump, mut rf) = (input, 1usize, 1usize);
-    for (i, spec) in layers.iter().enumerate() {
-        let name = format!("{}-{}", spec.type_name(), i + 1);
-        let step = apply(spec, shape).map_err(|misfit| ShapeError {
-            index: i + 1,
-            name: name.clone(),
-            reason: misfit.to_string(),
-        })?;
-        rf += (step.span - 1) * jump;
-        jump *= step.stride;
-        rows.push(LayerRow {
-            name,
-            input: shape,
-            output: step.out,
-            params: step.params,
-            kernel: step.kernel,
-            stride: step.stride,
-            padding: step.padding,
-            jump,
-            rf,
-        });
-        shape = step.out;
+    let (rows, misfit) = walk(input, layers);
+    if let Some(e) = misfit {
+        return Err(e);
     }
+    let shape = rows.last().map_or(input, |r| r.output);
     if shape.h != 1 || shape.w != 1 {
         let last = rows.len();
         return Err(ShapeError {
@@ -178,6 +160,46 @@ pub fn summarize(input: Chw, layers: &[LayerSpec]) -> Result<Summary, ShapeError
         total_params,
         classes: shape.c,
     })
+}
+
+/// The rows of `layers` from `input` up to the first layer that does not fit, and why that
+/// one does not (the end's shape is not checked: see [`summarize`]). The architecture
+/// editor shows the rows that fit and marks the one that does not.
+pub fn walk(input: Chw, layers: &[LayerSpec]) -> (Vec<LayerRow>, Option<ShapeError>) {
+    let mut rows = Vec::with_capacity(layers.len());
+    let (mut shape, mut jump, mut rf) = (input, 1usize, 1usize);
+    for (i, spec) in layers.iter().enumerate() {
+        let name = format!("{}-{}", spec.type_name(), i + 1);
+        let step = match apply(spec, shape) {
+            Ok(step) => step,
+            Err(misfit) => {
+                let reason = misfit.to_string();
+                return (
+                    rows,
+                    Some(ShapeError {
+                        index: i + 1,
+                        name,
+                        reason,
+                    }),
+                );
+            }
+        };
+        rf += (step.span - 1) * jump;
+        jump *= step.stride;
+        rows.push(LayerRow {
+            name,
+            input: shape,
+            output: step.out,
+            params: step.params,
+            kernel: step.kernel,
+            stride: step.stride,
+            padding: step.padding,
+            jump,
+            rf,
+        });
+        shape = step.out;
+    }
+    (rows, None)
 }
 
 /// What one layer does to its input: the output shape, its parameters and its spatial window

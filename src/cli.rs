@@ -214,6 +214,21 @@ pub struct RunsArgs {
     /// two epochs of one run: --compare A A --flips=5:15
     #[arg(long, value_name = "EA:EB", num_args = 0..=1, require_equals = true, default_missing_value = "", requires = "compare")]
     pub flips: Option<String>,
+
+    /// Group runs by their hyperparameters, seed left out: runs per group and mean ± sample
+    /// std (n−1) of best, last and last-3-epochs test accuracy, final gap and wall time
+    #[arg(long, conflicts_with = "compare")]
+    pub group: bool,
+
+    /// With --group: run or sweep folders (or run ids) to group [default: every run under
+    /// the runs folder, sweep folders followed into]
+    #[arg(value_name = "DIR", requires = "group")]
+    pub dirs: Vec<PathBuf>,
+
+    /// With --group: the column groups are sorted by (accuracies highest first, gap and
+    /// time smallest first)
+    #[arg(long, value_enum, default_value = "best", requires = "group")]
+    pub sort: crate::group::SortKey,
 }
 
 impl RunsArgs {

@@ -24,6 +24,7 @@ pub mod export;
 pub mod fault;
 pub mod flips;
 pub mod fmt;
+pub mod group;
 pub mod headless;
 pub mod history;
 pub mod insight;

@@ -43,7 +43,7 @@ pub fn load(dir: &Path) -> Result<crate::metrics::Recorded, ReportError> {
 
 /// Write the plots and `report.md` into `dir`; returns the markdown's path.
 pub fn write(dir: &Path, rec: &Run) -> Result<PathBuf, ReportError> {
-    plots::write(dir, rec, BUDGET)?;
+    plots::write(dir, rec, Budget::of(rec))?;
     if let Some(d) = &rec.last_detail {
         detail::write(dir, d)?;
     }
@@ -123,7 +123,7 @@ pub fn document(rec: &Run, header: &Header, dir: Option<&Path>) -> String {
     if let Some(d) = &rec.last_detail {
         md.push_str(&detail::section(d));
     }
-    md.push_str(&plots_section(BUDGET));
+    md.push_str(&plots_section(Budget::of(rec)));
     let _ = writeln!(md, "## Training logs\n\n```text\n{}```", logs(rec));
     // A run id, message or config note can hold escape sequences; reports are read in
     // terminals too.
@@ -173,8 +173,9 @@ fn results(rec: &Run) -> String {
     md
 }
 
-/// Facts computed from the epochs, then the config's own notes.
-pub fn facts(epochs: &[EpochStats], planned: usize) -> Vec<String> {
+/// Facts computed from the epochs (the last epochs against `target`, the test accuracy in
+/// percent the budget asks for), then the config's own notes.
+pub fn facts(epochs: &[EpochStats], planned: usize, target: f64) -> Vec<String> {
     let Some(last) = epochs.last() else {
         return vec!["No epoch finished, so there is nothing to analyse.".into()];
     };
@@ -215,12 +216,12 @@ pub fn facts(epochs: &[EpochStats], planned: usize) -> Vec<String> {
             .collect();
         let all = epochs[epochs.len() - k..]
             .iter()
-            .all(|e| 100.0 * e.test_acc() >= BUDGET.target_test_acc);
+            .all(|e| 100.0 * e.test_acc() >= target);
         out.push(format!(
             "Test accuracy of the last {k} epochs: {}% ({} {}% in each).",
             accs.join(" / "),
             if all { "at least" } else { "not" },
-            BUDGET.target_test_acc
+            target
         ));
     }
     out
@@ -245,7 +246,7 @@ fn gap_trend(first: &EpochStats, last: &EpochStats, k: usize) -> String {
 
 fn analysis(rec: &Run, analysis: Option<String>, result: Option<String>) -> String {
     let mut md = String::from("## Analysis\n\n");
-    for f in facts(&rec.epochs, rec.planned) {
+    for f in facts(&rec.epochs, rec.planned, Budget::of(rec).target_test_acc) {
         let _ = writeln!(md, "- {f}");
     }
     if let Some(d) = &rec.last_detail {

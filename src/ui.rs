@@ -4,6 +4,7 @@
 
 mod accuracy;
 mod app;
+mod arch_editor;
 mod aug_preview;
 mod axes;
 mod bindings;
@@ -33,6 +34,7 @@ mod runs;
 mod screen;
 mod spark;
 mod status;
+pub mod sweep;
 mod theme;
 
 #[cfg(test)]
@@ -340,11 +342,12 @@ fn event_loop(
         pictures,
         inspect,
     } = hooks;
-    let mut answers = inspect.as_ref().map(|h| h.rx.clone());
+    let mut answers = inspect
+        .as_ref()
+        .map_or_else(crossbeam_channel::never, |h| h.rx.clone());
     let input = screen::Input::spawn()?;
     let ticker = crossbeam_channel::tick(opts.tick);
     let never = crossbeam_channel::never();
-    let never_answer = crossbeam_channel::never();
     let mut events = Some(events);
     let mut control = control;
     let mut next = next;
@@ -391,12 +394,9 @@ fn event_loop(
                 }
                 Err(_) => signals = crossbeam_channel::never(),
             },
-            recv(answers.as_ref().unwrap_or(&never_answer)) -> msg => match msg {
-                Ok(a) => {
-                    feature_maps::on_answer(&mut app.view, a);
-                    app.session.dirty = true;
-                }
-                Err(_) => answers = None,
+            recv(answers) -> msg => match msg {
+                Ok(a) => on_answer(&mut app, a),
+                Err(_) => answers = crossbeam_channel::never(),
             },
             recv(ticker) -> _ => {
                 // The editor's range test, if any, is folded on the tick it is drawn on.
@@ -408,21 +408,10 @@ fn event_loop(
                 }
             },
         }
-        send_questions(&mut app, inspect.as_ref());
         if lost.is_none() {
-            lost = screen
-                .mouse(app.view.pad.is_some() && app.view.maps.is_none())
-                .err()
-                .map(lost_writing);
+            lost = sync_inspect(screen, &mut app, inspect.as_ref());
         }
-        if app.ended() && !reloaded_after_end {
-            reloaded_after_end = true;
-            app.view.runs.set_records(history());
-            app.session.dirty = true;
-        }
-        if std::mem::take(&mut app.view.runs.rescan) {
-            app.view.runs.set_records(history());
-        }
+        reload_history(&mut app, &history, &mut reloaded_after_end);
     }
     if lost.is_some() {
         input.abandon();
@@ -434,6 +423,37 @@ fn event_loop(
         earlier: app.session.earlier,
         detached: lost,
     })
+}
+
+/// Read the run history again once the run has ended (so the panel lists it as finished)
+/// and whenever the runs panel asks.
+fn reload_history(app: &mut App, history: &HistoryLoader, reloaded_after_end: &mut bool) {
+    if app.ended() && !*reloaded_after_end {
+        *reloaded_after_end = true;
+        app.view.runs.set_records(history());
+        app.session.dirty = true;
+    }
+    if std::mem::take(&mut app.view.runs.rescan) {
+        app.view.runs.set_records(history());
+    }
+}
+
+/// An answer from the inspector, for the view that asked.
+fn on_answer(app: &mut App, a: crate::inspect::Answer) {
+    feature_maps::on_answer(&mut app.view, a);
+    app.session.dirty = true;
+}
+
+/// After each event: the view's questions go to the inspector, and the mouse is captured
+/// exactly while the pad shows. A failed write means the terminal is gone (why).
+fn sync_inspect(
+    screen: &mut screen::Screen,
+    app: &mut App,
+    inspect: Option<&crate::inspect::Handle>,
+) -> Option<String> {
+    send_questions(app, inspect);
+    let pad_shows = app.view.pad.is_some() && app.view.maps.is_none();
+    screen.mouse(pad_shows).err().map(lost_writing)
 }
 
 /// Hand the view's questions to the inspector; without one (or when it has stopped) they

@@ -70,8 +70,12 @@ fn comparison(args: &ReportArgs) -> Result<Exit, Error> {
         .out
         .clone()
         .unwrap_or_else(|| compare::default_out(&runs));
-    let files = compare::render(&runs, crate::report::BUDGET, args.format == Format::Html)
-        .map_err(|e| Error::Failed(format!("report: {e}")))?;
+    let files = compare::render(
+        &runs,
+        crate::report::Budget::of(&runs[0].run),
+        args.format == Format::Html,
+    )
+    .map_err(|e| Error::Failed(format!("report: {e}")))?;
     let written = compare::write(&out, &files).map_err(|e| Error::usage(format!("report: {e}")))?;
     for p in written
         .iter()

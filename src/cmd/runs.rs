@@ -1,6 +1,7 @@
-//! `convscope runs [--compare A B … [--flips[=EA:EB]]]`: the run history, or some runs side by side. Needs
-//! no config and no data. Also the one place the commands turn what the user typed for a
-//! run into its folder ([`resolve`]).
+//! `convscope runs [--compare A B … [--flips[=EA:EB]]] [--group [DIR…]]`: the run history,
+//! some runs side by side (or the test images that flipped between two), or runs grouped by
+//! their hyperparameters across seeds. Needs no config and no data. Also the one place the
+//! commands turn what the user typed for a run into its folder ([`resolve`]).
 
 use super::{Error, Exit};
 use crate::cli::RunsArgs;
@@ -8,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 pub fn run(args: &RunsArgs) -> Result<Exit, Error> {
     let root = args.runs_dir();
+    if args.group {
+        return group(args, &root);
+    }
     if args.compare.is_empty() {
         let text = crate::history::output(&root, &[]).map_err(Error::usage)?;
         super::print(&text)?;
@@ -42,6 +46,43 @@ fn flips(dirs: &[PathBuf], epochs: &str) -> Result<Exit, Error> {
     let report = crate::flips::between(&pick(a, ea), &pick(b, eb))
         .map_err(|e| Error::usage(format!("runs --compare --flips: {e}")))?;
     super::print(&crate::flips::text(&report))?;
+    Ok(Exit::Done)
+}
+
+/// `runs --group`: every run under the runs folder, or under the folders typed (a typed
+/// name that is no folder is looked up as a run). A folder typed that holds no run is an
+/// error naming it (exit 2); an empty runs folder just says so.
+fn group(args: &RunsArgs, root: &Path) -> Result<Exit, Error> {
+    let mut dirs = Vec::new();
+    if args.dirs.is_empty() {
+        if root.is_dir() {
+            dirs = crate::group::run_folders(root)
+                .map_err(|e| Error::usage(format!("runs --group: {e}")))?;
+        }
+        if dirs.is_empty() {
+            super::print(&format!("no runs in {}\n", root.display()))?;
+            return Ok(Exit::Done);
+        }
+    }
+    for typed in &args.dirs {
+        let dir = if typed.is_dir() {
+            typed.clone()
+        } else {
+            resolve(root, typed, "runs --group")?
+        };
+        let found = crate::group::run_folders(&dir)
+            .map_err(|e| Error::usage(format!("runs --group: {e}")))?;
+        if found.is_empty() {
+            return Err(Error::usage(format!(
+                "runs --group: {}: no run folders in it (a run folder has config.toml or \
+                 metrics.jsonl)",
+                dir.display()
+            )));
+        }
+        dirs.extend(found);
+    }
+    let grouping = crate::group::Grouping::read(&dirs);
+    super::print(&crate::group::table(&grouping, args.sort))?;
     Ok(Exit::Done)
 }
 

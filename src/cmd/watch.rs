@@ -1,5 +1,9 @@
 //! `convscope watch RUN`: follow a run another process writes, read-only, as the dashboard
-//! or as the headless log, until its last event.
+//! or as the headless log, until its last event. A sweep folder (a folder of run folders)
+//! opens the sweep view instead, or, headless, a line per trial as it ends, then the
+//! grouped table.
+
+mod sweep_log;
 
 use super::signals::{SignalTarget, Signals};
 use super::{Error, Exit};
@@ -14,6 +18,13 @@ use std::path::{Path, PathBuf};
 /// terminal going away ends the watch (129): there is nothing to show it on.
 pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
     signals.route(SignalTarget::Exit("watching interrupted"));
+    if let Some(dir) = sweep_folder(args) {
+        #[cfg(feature = "tui")]
+        if super::dashboard_wanted(args.headless) {
+            return sweep_dashboard(&dir, signals);
+        }
+        return sweep_log::run(&dir);
+    }
     let source = crate::watch::source(&target(args)?).map_err(Error::usage)?;
     #[cfg(feature = "tui")]
     if super::dashboard_wanted(args.headless) {
@@ -25,6 +36,14 @@ pub fn run(args: &WatchArgs, signals: &Signals) -> Result<Exit, Error> {
     let tty = std::io::stdout().is_terminal();
     let outcome = crate::headless::run(&events, &control, &mut std::io::stdout().lock(), tty);
     super::headless_result(outcome, false, "watch")
+}
+
+/// The sweep folder `watch` was given, as a path or by its name under the runs folder.
+fn sweep_folder(args: &WatchArgs) -> Option<PathBuf> {
+    let typed = &args.target;
+    [typed.clone(), args.runs_dir().join(typed)]
+        .into_iter()
+        .find(|d| d.is_dir() && crate::group::is_sweep(d))
 }
 
 /// What `watch` reads: `-` (stdin) and a metrics file as typed, anything else the run
@@ -83,6 +102,18 @@ fn first(event: TrainEvent, rest: Receiver<TrainEvent>) -> Result<Receiver<Train
 
 #[cfg(feature = "tui")]
 fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exit, Error> {
+    match watch_view(source, signals)? {
+        Ok(o) if o.detached.is_some() => Ok(Exit::HangUp),
+        r => super::dashboard::exit(r, None, "watch"),
+    }
+}
+
+/// The read-only dashboard over one run's events.
+#[cfg(feature = "tui")]
+fn watch_view(
+    source: Source,
+    signals: Receiver<crate::ui::Signal>,
+) -> Result<anyhow::Result<crate::ui::UiOutcome>, Error> {
     // The runs panel lists the watched run's neighbours; `x` exports beside it.
     let export_dir = match &source {
         Source::File(f) => f.parent().map(Path::to_path_buf),
@@ -112,8 +143,44 @@ fn dashboard(source: Source, signals: Receiver<crate::ui::Signal>) -> Result<Exi
         // The watched folder's checkpoint; the test set is loaded when first asked for.
         inspect: crate::inspect::spawn(None).ok(),
     };
-    match crate::ui::run_with(events, control, opts, hooks) {
-        Ok(o) if o.detached.is_some() => Ok(Exit::HangUp),
-        r => super::dashboard::exit(r, None, "watch"),
+    Ok(crate::ui::run_with(events, control, opts, hooks))
+}
+
+/// The sweep view of `dir`; Enter on a trial shows that run's watch view, and leaving it
+/// comes back to the sweep. Ctrl-C exits 130; the trials belong to other processes and go on.
+#[cfg(feature = "tui")]
+pub(super) fn sweep_dashboard(dir: &Path, signals: &Signals) -> Result<Exit, Error> {
+    let mut note = None;
+    loop {
+        let opts = crate::ui::sweep::SweepOptions {
+            marker: crate::ui::Marker::from_env(),
+            signals: signals.to_dashboard(),
+            note: note.take(),
+            ..Default::default()
+        };
+        let o = crate::ui::sweep::run(dir, opts)
+            .map_err(|e| Error::Failed(format!("watch: the sweep view: {e:#}")))?;
+        if o.detached.is_some() {
+            return Ok(Exit::HangUp);
+        }
+        if o.interrupted {
+            return Ok(Exit::Interrupted);
+        }
+        let Some(run) = o.open else {
+            return Ok(Exit::Done);
+        };
+        let source = match crate::watch::source(&run) {
+            Ok(s) => s,
+            Err(e) => {
+                note = Some(crate::fmt::clean(&format!("cannot open it yet: {e}")));
+                continue;
+            }
+        };
+        match watch_view(source, signals.to_dashboard())? {
+            Ok(o) if o.detached.is_some() => return Ok(Exit::HangUp),
+            Ok(o) if o.interrupted => return Ok(Exit::Interrupted),
+            Ok(_) => {}
+            Err(e) => note = Some(crate::fmt::clean(&format!("the watch view failed: {e:#}"))),
+        }
     }
 }

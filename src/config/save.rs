@@ -6,6 +6,8 @@ use super::{file, Config, ConfigError};
 use std::path::Path;
 use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
+pub mod preset;
+
 /// Why edited values cannot be written into a config file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SaveError {
@@ -19,6 +21,22 @@ pub enum SaveError {
     ReadsBack(&'static str),
     #[error("cannot write: {0}")]
     Write(String),
+    #[error("cannot save into it: {0}")]
+    Missing(String),
+    #[error("the file is read-only: nothing was saved")]
+    ReadOnly,
+    #[error("'{0}' is not a preset name (empty or with control characters)")]
+    Name(String),
+    #[error("[models.{0}] exists already: pick another name, or save over it")]
+    Exists(String),
+}
+
+/// `problem` as the error of saving into `path`.
+fn err_at(path: &Path) -> impl Fn(SaveError) -> ConfigError + '_ {
+    move |problem| ConfigError::Save {
+        path: path.display().to_string(),
+        problem,
+    }
 }
 
 /// One key `w` would write: its value in the file now (the default when the file does not

@@ -142,11 +142,12 @@ fn broken_pipe_stops_the_run_quietly() {
 /// after each epoch, and in the last lines.
 #[test]
 fn budget_shows_before_the_run_per_epoch_and_in_the_summary_line() {
-    let mut config = crate::config::Config {
-        model: "model-2".into(),
-        ..Default::default()
-    };
-    config.train.epochs = 1;
+    let config = crate::config::Config::default()
+        .with_sets(&[
+            ("model".into(), "model-2".into()),
+            ("train.epochs".into(), "1".into()),
+        ])
+        .unwrap();
     let mut events = script();
     if let TrainEvent::Started(info) = &mut events[0] {
         info.config_toml = config.to_toml();

@@ -142,19 +142,24 @@ pub enum ChartError {
     Write(#[from] std::io::Error),
 }
 
+/// Tick labels with as many decimals as the value's size needs (trailing zeros dropped),
+/// so neighbouring ticks such as 2.15 and 2.2 stay apart.
 fn default_ticks(v: &f64) -> String {
     let a = v.abs();
     if a != 0.0 && !(1e-3..1e5).contains(&a) {
-        format!("{v:.0e}")
-    } else if a >= 100.0 || a == a.round() {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
+        return format!("{v:.0e}");
+    }
+    let decimals = match a {
+        a if a >= 100.0 => 0,
+        a if a >= 10.0 => 1,
+        a if a >= 1.0 => 2,
+        _ => 3,
+    };
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{v:.3}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        s
     }
 }
 

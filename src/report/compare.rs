@@ -102,6 +102,7 @@ pub fn accuracy(runs: &[Compared], budget: Budget) -> Chart {
         .series(plots::limit(budget, y, hi))
         .x_range(lo, hi)
         .y_range(y.0, y.1)
+        .x_ticks(plots::epoch_ticks)
         .y_ticks(plots::percent)
         .legend(Corner::LowerRight)
 }
@@ -134,7 +135,7 @@ pub fn loss(runs: &[Compared]) -> Chart {
                 .dashed(),
             );
     }
-    c.x_range(lo, hi)
+    c.x_range(lo, hi).x_ticks(plots::epoch_ticks)
 }
 
 /// Every file of the comparison, rendered: the plots, `report.md`, and with `html`

@@ -17,12 +17,22 @@ pub struct Budget {
     pub max_epochs: usize,
 }
 
-/// The assignment's budget (99.4% in 15 epochs) until the config's `[budget]` section is
-/// wired in.
+/// The exercise's budget (99.4% in 15 epochs): `[budget]`'s defaults, for a run whose
+/// config cannot be read back.
 pub const BUDGET: Budget = Budget {
     target_test_acc: 99.4,
     max_epochs: 15,
 };
+
+impl Budget {
+    /// The run's own `[budget]` (from the config.toml it recorded), else [`BUDGET`].
+    pub fn of(rec: &Run) -> Budget {
+        crate::budget::of_config_toml(&rec.info.config_toml).map_or(BUDGET, |r| Budget {
+            target_test_acc: r.budget.target_test_acc,
+            max_epochs: r.budget.max_epochs,
+        })
+    }
+}
 
 /// File stems of the run's plots; each is written as `.svg` and `.png`.
 pub const LOSS: &str = "loss";
@@ -32,16 +42,17 @@ pub const GAP: &str = "gap";
 const TRAIN: usize = 0;
 const TEST: usize = 1;
 
-/// `{v:.2}%`.
+/// `{v:.1}%`.
 pub fn percent(v: &f64) -> String {
     format!("{v:.1}%")
 }
 
-fn epoch_ticks(v: &f64) -> String {
+/// Whole epochs only (no label between two epochs).
+pub fn epoch_ticks(v: &f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else {
-        format!("{v:.1}")
+        String::new()
     }
 }
 

@@ -25,7 +25,7 @@ fn facts_name_the_best_epoch_the_gap_and_its_trend() {
         epoch(2, 9950, 9944),
         epoch(3, 9970, 9941),
     ];
-    let f = facts(&e, 4);
+    let f = facts(&e, 4, BUDGET.target_test_acc);
     assert_eq!(
         f[0],
         "Best test accuracy 99.45% at epoch 1; last 99.41% at epoch 3 of 4 planned."
@@ -40,21 +40,29 @@ fn facts_name_the_best_epoch_the_gap_and_its_trend() {
         "{}",
         f[3]
     );
-    let f = facts(&e[..1], 3);
+    let f = facts(&e[..1], 3, BUDGET.target_test_acc);
     assert_eq!(f.len(), 2);
-    assert!(facts(&[], 3)[0].starts_with("No epoch finished"));
+    assert!(facts(&[], 3, BUDGET.target_test_acc)[0].starts_with("No epoch finished"));
 }
 
 #[test]
 fn the_gap_widens_when_its_size_grows_whatever_its_sign() {
     // The two cases: −11.33 → −1.94 pp narrows, −0.40 → −0.53 pp widens.
-    let f = facts(&[epoch(1, 8000, 9133), epoch(2, 9500, 9694)], 2);
+    let f = facts(
+        &[epoch(1, 8000, 9133), epoch(2, 9500, 9694)],
+        2,
+        BUDGET.target_test_acc,
+    );
     assert!(
         f[2].ends_with("-11.33 → -1.94 pp, narrowing: |gap| shrank by 9.39 pp."),
         "{}",
         f[2]
     );
-    let f = facts(&[epoch(1, 9900, 9940), epoch(2, 9900, 9953)], 2);
+    let f = facts(
+        &[epoch(1, 9900, 9940), epoch(2, 9900, 9953)],
+        2,
+        BUDGET.target_test_acc,
+    );
     assert!(
         f[2].ends_with("-0.40 → -0.53 pp, widening: |gap| grew by 0.13 pp."),
         "{}",
@@ -210,8 +218,8 @@ fn the_last_test_pass_is_a_confusion_table_and_a_grid_of_the_mistakes() {
     // The label under it is drawn in black (anti-aliased: some pixels nearly black).
     let label_row = 8 + 84 + 8;
     assert!((label_row - 4..label_row + 16).any(|y| (8..60).any(|x| at(x, y)[0] < 60)));
-    // Nothing of the label above it, among the digit's rows.
-    assert!((8 + 84..label_row).all(|y| (8..92).all(|x| at(x, y) == [255, 255, 255])));
+    // A white gap between the digit and its label.
+    assert!((8 + 84..8 + 84 + 3).all(|y| (8..92).all(|x| at(x, y) == [255, 255, 255])));
     let none = crate::insight::TestDetail {
         mistakes: Vec::new(),
         ..d

@@ -94,6 +94,7 @@ pub enum Action {
     ShowHelp,
     CloseHelp,
     OpenEditor,
+    OpenArchEditor,
     NextRun,
     Zoom,
     LogScale,
@@ -185,13 +186,20 @@ const fn pad(code: KeyCode, k: PadKey) -> Key {
 }
 
 /// Every key of the dashboard, in the order the `?` overlay lists them.
-pub const KEYS: [Binding; 22] = [
+pub const KEYS: [Binding; 23] = [
     Binding {
         label: "h",
         word: "edit",
         what: "hyperparameters (↑↓ ←→ Enter edit, w save, v augmented samples)",
         hint: Hint::Editor,
         keys: &[dash('h', A::OpenEditor)],
+    },
+    Binding {
+        label: "a",
+        word: "layers",
+        what: "architecture editor (i/I/b insert, x delete, u undo, w save)",
+        hint: Hint::Never,
+        keys: &[dash('a', A::OpenArchEditor)],
     },
     Binding {
         label: "n",

@@ -4,8 +4,8 @@
 use super::app::App;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use super::{
-    accuracy, confirm, confusion, digits, editor, feature_maps, help, layers, log, loss, pad, runs,
-    status, theme,
+    accuracy, arch_editor, confirm, confusion, digits, editor, feature_maps, help, layers, log,
+    loss, pad, runs, status, theme,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -52,6 +52,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         editor::view::render(ed, app.run_number(), area, buf);
         super::aug_preview::render(&ed.preview, area, buf);
     }
+    if let Some(a) = app.view.arch.as_ref().filter(|a| a.open) {
+        arch_editor::view::render(a, area, buf);
+    }
     if app.view.runs.open {
         runs::render(&app.view.runs, area, buf);
     }
@@ -91,6 +94,9 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
     lines.push(Line::raw(format!("state: {}", app.state_label())));
     if app.view.editor.as_ref().is_some_and(|e| e.open) {
         lines.push(Line::raw("hyperparameter editor open: Esc closes it"));
+    }
+    if app.view.arch.as_ref().is_some_and(|a| a.open) {
+        lines.push(Line::raw("architecture editor open: Esc closes it"));
     }
     if let Some(c) = app.view.confirm {
         lines.push(Line::raw(confirm::question(app, c).1));

@@ -9,7 +9,7 @@ pub mod save_confirm;
 pub mod view;
 
 use crate::config::params::{self, lookup, Param};
-use crate::config::{parse_value as parse, Config};
+use crate::config::{parse_value as parse, Config, ModelPreset};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use toml::Value;
@@ -46,6 +46,9 @@ pub struct Editor {
     pub lr_find: Option<crate::ui::lr_find::Job>,
     /// `v`: the augmentation preview of the draft.
     pub preview: crate::ui::aug_preview::AugPreview,
+    /// The architecture editor's preset (`a`): put into `[models]` under its name before the
+    /// edits are applied, so the next run trains it (saved or not).
+    pub preset: Option<(String, ModelPreset)>,
 }
 
 impl Editor {
@@ -66,6 +69,7 @@ impl Editor {
             lr_find_asked: false,
             lr_find: None,
             preview: Default::default(),
+            preset: None,
         }
     }
 
@@ -77,6 +81,32 @@ impl Editor {
         self.edits.clear();
         self.bad_key = None;
         self.typing = None;
+        self.preset = None;
+    }
+
+    /// The architecture editor changed its preset `name` (or saved it under a new name,
+    /// which the next run then trains): validate the draft again with it.
+    pub fn set_preset(&mut self, name: &str, preset: ModelPreset, train_it: bool) {
+        self.preset = Some((name.to_string(), preset));
+        if train_it {
+            let quoted = toml::Value::from(name).to_string();
+            if self.base.model == name {
+                self.edits.remove("model");
+            } else {
+                self.edits.insert("model".into(), quoted);
+            }
+        }
+        self.revalidate(None);
+    }
+
+    /// The configuration the edits apply to: the previous run's, with the architecture
+    /// editor's preset in `[models]`.
+    fn with_preset(&self) -> Config {
+        let mut config = self.base.clone();
+        if let Some((name, preset)) = &self.preset {
+            config.models.insert(name.clone(), preset.clone());
+        }
+        config
     }
 
     /// The value the editor holds for `key` now: the edit if any (even an invalid one),
@@ -128,7 +158,10 @@ impl Editor {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        self.draft = self.base.with_sets(&sets).map_err(|e| e.to_string());
+        self.draft = self
+            .with_preset()
+            .with_sets(&sets)
+            .map_err(|e| e.to_string());
         // The key the error names, else the one just changed (a rule across two keys).
         self.bad_key = self.draft.as_ref().err().and_then(|e| {
             self.edits

@@ -5,7 +5,7 @@
 
 use super::app::{App, Confirm, Panel, Session, View};
 use super::bindings::{self, Action, Context, Scroll};
-use super::{digits, editor, feature_maps, layout, pad, runs, Start};
+use super::{arch_editor, digits, editor, feature_maps, layout, pad, runs, Start};
 use crate::events::{Control, Level, RunState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
@@ -31,6 +31,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Option<Control> {
     let mut action = bindings::lookup(Context::Anywhere, &key);
     if app.view.help {
         action = action.or_else(|| bindings::lookup(Context::Help, &key));
+    }
+    if action.is_none() && app.view.arch.as_ref().is_some_and(|a| a.open) {
+        return arch_key(app, key);
     }
     if action.is_none() && app.view.editor.as_ref().is_some_and(|e| e.open) {
         return editor_key(app, key);
@@ -131,6 +134,7 @@ fn change_view(view: &mut View, action: Action) {
                 ed.open = true;
             }
         }
+        Action::OpenArchEditor => open_arch(view),
         Action::Zoom => view.zoom = !view.zoom,
         Action::LogScale => view.log_scale = !view.log_scale,
         Action::StatsView => view.stats_view = !view.stats_view,
@@ -174,6 +178,39 @@ fn editor_key(app: &mut App, key: KeyEvent) -> Option<Control> {
         }
         editor::keys::Outcome::NextRun => next_run(ended, &mut app.view, &mut app.session),
         editor::keys::Outcome::Quit => request_quit(ended, false, &mut app.view, &mut app.session),
+        editor::keys::Outcome::Arch => {
+            open_arch(&mut app.view);
+            None
+        }
+    }
+}
+
+/// `a`: open the architecture editor (the one kept, if it still edits what would train).
+fn open_arch(view: &mut View) {
+    if let Some(ed) = view.editor.as_ref() {
+        view.arch = Some(arch_editor::ArchEditor::open(view.arch.take(), ed));
+    }
+}
+
+/// A key for the open architecture editor; its edits reach the hyperparameter editor's
+/// draft (what `n` starts).
+fn arch_key(app: &mut App, key: KeyEvent) -> Option<Control> {
+    let ended = app.ended();
+    let (arch, ed) = (app.view.arch.as_mut()?, app.view.editor.as_mut());
+    match arch_editor::keys::on_key(arch, key, ed) {
+        arch_editor::keys::Outcome::Used => None,
+        arch_editor::keys::Outcome::Unused => {
+            app.session.dirty = false;
+            None
+        }
+        arch_editor::keys::Outcome::Help => {
+            app.view.help = true;
+            None
+        }
+        arch_editor::keys::Outcome::NextRun => next_run(ended, &mut app.view, &mut app.session),
+        arch_editor::keys::Outcome::Quit => {
+            request_quit(ended, false, &mut app.view, &mut app.session)
+        }
     }
 }
 

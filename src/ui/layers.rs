@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Row, StatefulWidget, Table, TableState, Widget
 
 /// Columns in display order: header, width, and rank (lower ranks are kept first when the
 /// panel is too narrow for all of them).
-const COLUMNS: [(&str, u16, u8); 8] = [
+pub const COLUMNS: [(&str, u16, u8); 8] = [
     ("Layer", 21, 0),
     ("Output", 8, 3),
     ("Params", 6, 2),
@@ -108,7 +108,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(table, area, buf, &mut state);
 }
 
-fn cell(s: &Summary, r: &LayerRow, column: usize, full: bool) -> String {
+pub fn cell(s: &Summary, r: &LayerRow, column: usize, full: bool) -> String {
     match COLUMNS[column].0 {
         "Layer" => format!("{}{}", if full { "►" } else { " " }, r.name),
         "Output" => format!("{}×{}×{}", r.output.c, r.output.h, r.output.w),

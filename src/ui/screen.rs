@@ -100,6 +100,11 @@ impl Screen {
         })
     }
 
+    /// Draw one frame with `draw` (another screen than the dashboard's: the sweep view).
+    pub fn render(&mut self, draw: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        self.terminal.draw(draw).map(|_| ())
+    }
+
     /// Draw one frame from the state, then mark the state as drawn.
     pub fn draw(&mut self, app: &mut App) -> io::Result<()> {
         let size = self.terminal.size()?;

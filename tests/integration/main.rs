@@ -14,6 +14,7 @@ mod errors;
 mod export;
 mod faults;
 mod flips;
+mod group;
 mod history;
 mod invalid_configs;
 mod layer_options;

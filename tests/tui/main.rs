@@ -2,6 +2,7 @@
 //! and (with the engine) the real binary. One test binary for all of it: every extra test
 //! binary is another slow link of candle.
 
+mod arch_editor;
 mod binary;
 mod detach;
 mod editor;
@@ -13,6 +14,7 @@ mod layer_stats;
 mod lr_find;
 mod pty;
 mod run;
+mod sweep;
 mod tmux;
 mod views;
 

@@ -58,7 +58,8 @@ pub(super) fn run(
     conclude(dir, &outcomes, stopped)
 }
 
-/// Start the jobs, J at once, and fold their outcomes; whether a signal stopped them.
+/// Start the jobs, J at once, and fold their outcomes; whether a signal (or leaving the
+/// sweep view) stopped them. On a terminal the sweep view follows the trials while they run.
 fn execute(
     dir: &Path,
     plan: &Plan,
@@ -78,6 +79,10 @@ fn execute(
     ))?;
     let exe = std::env::current_exe()
         .map_err(|e| Error::Failed(format!("cannot find this program to run the trials: {e}")))?;
+    #[cfg(feature = "tui")]
+    if super::super::dashboard_wanted(args.headless) {
+        return viewed(dir, plan, (exe, jobs, slots), signals, outcomes);
+    }
     let (tx, rx) = crossbeam_channel::unbounded();
     signals.route(SignalTarget::Relay(tx));
     let mut done = 0;
@@ -101,6 +106,49 @@ fn execute(
             outcomes.push(o);
         }
     });
+    Ok(stopped || signals.received())
+}
+
+/// On a terminal: the trials run on a thread (nothing printed while the screen is up) and
+/// the sweep view (`convscope watch`'s) follows their folders. Leaving the view while trials
+/// still run stops them cleanly (`--resume` continues them); after a hang-up they go on to
+/// their end.
+#[cfg(feature = "tui")]
+fn viewed(
+    dir: &Path,
+    plan: &Plan,
+    (exe, jobs, slots): (std::path::PathBuf, Vec<Job>, Slots),
+    signals: &Signals,
+    outcomes: &mut Vec<Outcome>,
+) -> Result<bool, Error> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let trials = plan.trials.clone();
+    let pool = std::thread::Builder::new()
+        .name("convscope-sweep".into())
+        .spawn(move || {
+            let mut ended = Vec::new();
+            let stopped = pool::run(&exe, jobs, slots, &rx, |event| {
+                if let Event::Ended(job, code, secs) = event {
+                    let t = &trials[job.index];
+                    ended.push(outcome::read(&job.dir, t, Some(code), Some(secs)));
+                }
+            });
+            (stopped, ended)
+        })
+        .map_err(|e| Error::Failed(format!("cannot start the sweep's thread: {e}")))?;
+    let shown = super::super::watch::sweep_dashboard(dir, signals);
+    let hung_up = matches!(shown, Ok(Exit::HangUp));
+    if !pool.is_finished() && !hung_up {
+        let _ = tx.send(());
+        print("sweep view closed: stopping the trials still running\n")?;
+    }
+    // Ctrl-C while waiting for the trials to stop (or, after a hang-up, to end).
+    signals.route(SignalTarget::Relay(tx.clone()));
+    let (stopped, ended) = pool
+        .join()
+        .map_err(|_| Error::Failed("the sweep's thread panicked".into()))?;
+    outcomes.extend(ended);
+    shown?;
     Ok(stopped || signals.received())
 }
 
@@ -148,6 +196,7 @@ fn conclude(dir: &Path, outcomes: &[Outcome], stopped: bool) -> Result<Exit, Err
     let (finished, failed) = (count("finished"), count("failed"));
     let rest = outcomes.len() - finished - failed;
     let mut text = format!("\n{}", outcome::table(outcomes));
+    text.push_str(&grouped(dir));
     text.push_str(&format!(
         "sweep {}: {finished} finished, {failed} failed, {rest} not finished\n",
         dir.display()
@@ -166,6 +215,22 @@ fn conclude(dir: &Path, outcomes: &[Outcome], stopped: bool) -> Result<Exit, Err
     } else {
         Exit::Failed
     })
+}
+
+/// The trials grouped by their hyperparameters with the seed left out (mean ± std over
+/// seeds), when some group has more than one trial.
+fn grouped(dir: &Path) -> String {
+    let Ok(dirs) = crate::group::run_folders(dir) else {
+        return String::new();
+    };
+    let grouping = crate::group::Grouping::read(&dirs);
+    if grouping.groups.iter().all(|g| g.trials.len() < 2) {
+        return String::new();
+    }
+    format!(
+        "\n{}",
+        crate::group::table(&grouping, crate::group::SortKey::Best)
+    )
 }
 
 /// Skip trial `k` when it is done, else claim it and say how to run it.

