@@ -183,10 +183,13 @@ fn first_line(s: &str) -> String {
         .to_string()
 }
 
-/// One folder as a record (a sweep's trial named `<sweep-id>/<trial-dir>`); never fails
-/// (problems become `Status::Damaged`).
+/// One folder as a record, its id the folder's name (the sweep view lists trials so); never
+/// fails (problems become `Status::Damaged`).
 pub fn scan_dir(path: &Path) -> RunRecord {
-    let id = trials::id(path);
+    let id = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut problems = Vec::new();
     let config = read_config(path).map_err(|e| problems.push(e)).ok();
     let preset = config

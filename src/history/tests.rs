@@ -605,7 +605,9 @@ fn config_before_a_trial_is_the_nearest_planned_trial_with_a_config() {
     let before = config_before(&t02).unwrap();
     assert_eq!(before["train"]["lr"].as_float(), Some(0.1));
     assert!(config_before(&sweep.join("t00-lr0.1")).is_none());
-    assert_eq!(scan_dir(&t02).id, "20261201-061502-sweep/t02-lr0.02");
+    assert_eq!(scan_dir(&t02).id, "t02-lr0.02");
+    let text = compare(&[sweep.join("t00-lr0.1"), sweep.join("t01-lr0.05")]);
+    assert!(text.contains("20261201-061502-sweep/t00-lr0.1"), "{text}");
 }
 
 #[test]
