@@ -1,7 +1,8 @@
 //! Run history: every folder under a runs root read back as a plain-data record (status,
 //! summary numbers, effective config, what changed from the run before), newest first, for
-//! `convscope runs` and the dashboard's runs panel. No candle; a damaged folder becomes a
-//! `Damaged` record with its reason, never a panic.
+//! `convscope runs` and the dashboard's runs panel; a sweep folder's trials are listed as
+//! `<sweep-id>/<trial-dir>` ([`trials`]). No candle; a damaged folder becomes a `Damaged`
+//! record with its reason, never a panic.
 
 mod command;
 mod error;
@@ -9,6 +10,7 @@ mod label;
 mod metrics;
 mod report;
 mod scan;
+pub mod trials;
 
 #[cfg(test)]
 pub mod fixture;
@@ -23,6 +25,7 @@ pub use label::{read_name, read_note, NAME_FILE, NOTE_FILE};
 pub use metrics::{epochs, EpochPoint};
 pub use report::{cells, compare_table, history_table, COLUMNS};
 pub use scan::{config_before, previous_config, scan, scan_dir};
+pub use trials::SWEEP_FILE;
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -78,7 +81,7 @@ pub struct Numbers {
 /// One run folder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
-    /// The folder's name.
+    /// The folder's name; a sweep's trial's is `<sweep-id>/<trial-dir>`.
     pub id: String,
     pub path: PathBuf,
     /// `20261126-041502` from the id, else the folder's modification time, UTC.

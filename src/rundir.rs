@@ -82,10 +82,12 @@ fn changed_before(run: &Path) -> Vec<Change> {
 
 /// What differs between the newest run under `root` and a run with `config_toml`.
 fn changed_since_previous(root: &Path, config_toml: &str) -> Vec<Change> {
-    let (Some(previous), Ok(this)) = (
-        crate::history::previous_config(root),
-        toml::from_str::<toml::Table>(config_toml),
-    ) else {
+    changed_against(crate::history::previous_config(root), config_toml)
+}
+
+/// What differs between `previous` and a run with `config_toml`.
+fn changed_against(previous: Option<toml::Table>, config_toml: &str) -> Vec<Change> {
+    let (Some(previous), Ok(this)) = (previous, toml::from_str::<toml::Table>(config_toml)) else {
         return Vec::new();
     };
     diff(&previous, &this)
@@ -132,8 +134,8 @@ impl RunDir {
                 std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it already holds a run");
             return Err(annotate(path, "cannot create run folder", e));
         }
-        let root = path.parent().unwrap_or(Path::new("."));
-        let changed = changed_since_previous(root, config_toml);
+        // A trial compares with the trial planned before it (`history::config_before`).
+        let changed = changed_against(crate::history::config_before(path), config_toml);
         write_atomic(&path.join("config.toml"), config_toml.as_bytes())?;
         crate::status::write(path, &crate::status::RunStatus::running())?;
         let metrics = Writer::create(path).map_err(MetricsError::into_io)?;

@@ -2,6 +2,8 @@
 //! completion gives), the run id (the folder's name under the runs dir), a unique prefix of an
 //! id, `@-1`/`@-2`/… for the newest runs, or the run's name. One resolver, so that every
 //! command that takes a run accepts the same things and fails with the same clear errors.
+//! A sweep's trial is a run like any other: its folder (`runs/<sweep-id>/t00-…`) or its id
+//! `<sweep-id>/<trial-dir>` (or a unique prefix of that).
 //!
 //! Tried in this order: `@-N`; an existing folder at the typed path; an id under the runs
 //! dir; a run's name; an id prefix. Runs are ordered as `convscope runs` lists them: newest
@@ -15,7 +17,6 @@ mod tests;
 pub use crate::history::{read_name, read_note, NAME_FILE, NOTE_FILE};
 pub use label::LabelError;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Why what was typed does not name exactly one run.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,8 @@ pub enum RunRefError {
     NotAFolder { path: PathBuf },
     #[error("{}: a folder, but not a run folder (it holds no config.toml and no metrics.jsonl)", .path.display())]
     NotARun { path: PathBuf },
+    #[error("{}: a sweep folder, not a run: name one of its trials, e.g. {}/t00-…, or its id as <sweep-id>/<trial-dir>", .path.display(), .path.display())]
+    Sweep { path: PathBuf },
     #[error("{}: @-N counts runs from the newest, @-1 (N must be 1 or more)", quoted(.typed))]
     BadNewest { typed: String },
     #[error("{}: there {} in {}", quoted(.typed), runs_text(*.runs), .runs_dir.display())]
@@ -97,28 +100,16 @@ pub fn resolve_with(
     if let Some(n) = typed.strip_prefix("@-") {
         return newest(runs_dir, typed, n);
     }
-    let as_path = Path::new(typed);
-    if as_path.is_dir() {
-        return if is_run(as_path) {
-            Ok(as_path.to_path_buf())
-        } else {
-            Err(RunRefError::NotARun {
-                path: as_path.to_path_buf(),
-            })
-        };
+    if let Some(found) = as_a_path(Path::new(typed)) {
+        return found;
     }
-    if as_path.exists() {
-        return Err(RunRefError::NotAFolder {
-            path: as_path.to_path_buf(),
-        });
-    }
-    if looks_like_a_path(typed) {
+    let runs = list(runs_dir)?;
+    if looks_like_a_path(typed) && !runs.iter().any(|r| r.id.starts_with(typed)) {
         return Err(RunRefError::NoSuchFolder {
             typed: typed.into(),
             runs_dir: runs_dir.to_path_buf(),
         });
     }
-    let runs = list(runs_dir)?;
     if let Some(run) = runs.iter().find(|r| r.id == typed) {
         return Ok(run.path.clone());
     }
@@ -144,6 +135,29 @@ pub fn resolve_with(
                 .collect(),
         }),
     }
+}
+
+/// `typed` as an existing path: a run folder, or why that path is none (`None`: nothing
+/// there, so it may be an id).
+fn as_a_path(path: &Path) -> Option<Result<PathBuf, RunRefError>> {
+    if path.is_dir() {
+        return Some(if is_run(path) {
+            Ok(path.to_path_buf())
+        } else if crate::history::trials::is_sweep(path) {
+            Err(RunRefError::Sweep {
+                path: path.to_path_buf(),
+            })
+        } else {
+            Err(RunRefError::NotARun {
+                path: path.to_path_buf(),
+            })
+        });
+    }
+    path.exists().then(|| {
+        Err(RunRefError::NotAFolder {
+            path: path.to_path_buf(),
+        })
+    })
 }
 
 /// `@-N`: the N-th newest run.
@@ -181,52 +195,26 @@ fn is_run(dir: &Path) -> bool {
     dir.join("config.toml").is_file() || crate::metrics::path(dir).is_file()
 }
 
-/// One folder under the runs dir.
+/// One run under the runs dir (a sweep's trial as `<sweep-id>/<trial-dir>`).
 struct Run {
     id: String,
     path: PathBuf,
-    /// `20261126-041502` from the id, else from the folder's modification time.
-    started: String,
 }
 
-/// The folders under `runs_dir`, newest first (as `convscope runs` lists them). A missing
-/// runs dir holds no runs.
+/// The runs under `runs_dir`, newest first (as `convscope runs` lists them). A missing
+/// runs dir holds no runs; a sweep folder whose plan cannot be read holds none either.
 fn list(runs_dir: &Path) -> Result<Vec<Run>, RunRefError> {
-    let entries = match std::fs::read_dir(runs_dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(RunRefError::RunsDir {
-                runs_dir: runs_dir.to_path_buf(),
-                source,
-            })
-        }
-    };
-    let mut runs: Vec<Run> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| {
-            let path = e.path();
-            let id = e.file_name().to_string_lossy().into_owned();
-            Run {
-                started: started(&id, &path),
-                id,
-                path,
-            }
+    let entries =
+        crate::history::trials::entries(runs_dir).map_err(|source| RunRefError::RunsDir {
+            runs_dir: runs_dir.to_path_buf(),
+            source,
+        })?;
+    Ok(entries
+        .into_iter()
+        .filter(|e| !matches!(e.kind, crate::history::trials::Kind::BadSweep(_)))
+        .map(|e| Run {
+            id: e.id,
+            path: e.path,
         })
-        .collect();
-    runs.sort_by(|a, b| (&b.started, &b.id).cmp(&(&a.started, &a.id)));
-    Ok(runs)
-}
-
-/// The timestamp an id starts with (`20261126-041502-model-2`), else the folder's mtime.
-fn started(id: &str, path: &Path) -> String {
-    let b = id.as_bytes();
-    let stamped =
-        b.len() >= 15 && b[8] == b'-' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit);
-    if stamped {
-        return id[..15].to_string();
-    }
-    let mtime = std::fs::metadata(path).and_then(|m| m.modified());
-    crate::rundir::timestamp(mtime.unwrap_or(SystemTime::UNIX_EPOCH))
+        .collect())
 }

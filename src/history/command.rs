@@ -32,7 +32,14 @@ pub fn output(root: &Path, ids: &[String]) -> Result<String, HistoryError> {
 /// `runs --compare`'s text for the run folders `dirs` (found by the caller, wherever they
 /// are), in that order.
 pub fn compare(dirs: &[PathBuf]) -> String {
-    let records: Vec<RunRecord> = dirs.iter().map(|d| scan_dir(d)).collect();
+    // A trial is shown as `<sweep-id>/<trial-dir>`, as `convscope runs` lists it.
+    let records: Vec<RunRecord> = dirs
+        .iter()
+        .map(|d| RunRecord {
+            id: super::trials::id(d),
+            ..scan_dir(d)
+        })
+        .collect();
     let runs: Vec<&RunRecord> = records.iter().collect();
     let per_epoch: Vec<_> = runs
         .iter()

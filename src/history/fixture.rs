@@ -221,3 +221,21 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Write the sweep folder `root/id` with a `sweep.toml` planning trials `dirs` (in that
+/// order) and a `base.toml`, as `convscope sweep --plan` does; no trial folder is made.
+pub fn write_sweep(root: &Path, id: &str, dirs: &[&str]) -> PathBuf {
+    let dir = root.join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut plan = format!(
+        "id = \"{id}\"\ncreated = \"2026-12-01 06:15:02 UTC\"\nbase = \"base.toml\"\nkeys = [\"train.lr\"]\n"
+    );
+    for (k, d) in dirs.iter().enumerate() {
+        plan.push_str(&format!(
+            "\n[[trial]]\nindex = {k}\ndir = \"{d}\"\noverrides = []\n"
+        ));
+    }
+    std::fs::write(dir.join(super::SWEEP_FILE), plan).unwrap();
+    std::fs::write(dir.join("base.toml"), "model = \"model-3\"\n").unwrap();
+    dir
+}

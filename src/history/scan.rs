@@ -1,14 +1,14 @@
-//! Reading run folders: one `RunRecord` per folder, from `config.toml`, `summary.json` and,
-//! only for runs without a summary, `metrics.jsonl`. Whatever is missing or unreadable
-//! makes the record `Damaged` with the file and the error; nothing here panics.
+//! Reading run folders: one `RunRecord` per run or sweep trial, from `config.toml`,
+//! `summary.json` and, only for runs without a summary, `metrics.jsonl`. Whatever is missing
+//! or unreadable makes the record `Damaged` with the file and the error; nothing here panics.
 //! A `summary.json` older than `metrics.jsonl` belongs to an earlier session of a run that
 //! has since been resumed: then the metrics tell how the run stands.
 
+use super::trials::{self, started, Entry, Kind};
 use super::{HistoryError, Numbers, RunRecord, Status, SummaryFile};
 use crate::events::{EpochStats, RunSummary};
 use crate::metrics::{End, Keep, MetricsError, FILE_NAME};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 const SUMMARY: &str = "summary.json";
 const CONFIG: &str = "config.toml";
@@ -28,47 +28,83 @@ enum Problem {
     SummaryLost,
 }
 
-/// Every folder under `root`, newest first. A missing root is an empty history; a root that
-/// cannot be listed is an error naming it.
+/// Every run under `root`, newest first; a sweep folder's trials in its place (ids
+/// `<sweep-id>/<trial-dir>`). A missing root is an empty history; a root that cannot be
+/// listed is an error naming it.
 pub fn scan(root: &Path) -> Result<Vec<RunRecord>, HistoryError> {
-    let mut records: Vec<RunRecord> = folders(root)?.iter().map(|p| scan_dir(p)).collect();
-    records.sort_by(|a, b| (&b.started, &b.id).cmp(&(&a.started, &a.id)));
-    // A run without summary.json (failed, killed, running) has no recorded `changed`, and
-    // an older convscope recorded preset definitions key by key: compare its config with
-    // the next older readable one, as the trainer would have (now).
-    for i in 0..records.len() {
-        let legacy = crate::config::diff::is_legacy(&records[i].changed);
-        if !legacy && !matches!(records[i].status, Status::Failed(_) | Status::Running) {
-            continue;
-        }
-        let older = records[i + 1..].iter().find_map(|r| r.config.as_ref());
-        if let (Some(this), Some(older)) = (&records[i].config, older) {
-            records[i].changed = super::diff(older, this);
-        } else if legacy {
-            let changed = std::mem::take(&mut records[i].changed);
-            records[i].changed = crate::config::diff::tidy(changed, &records[i].preset);
+    let entries = trials::entries(root).map_err(|source| HistoryError::List {
+        root: root.to_path_buf(),
+        source,
+    })?;
+    let mut records: Vec<RunRecord> = entries.iter().map(record).collect();
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.kind {
+            Kind::Trial { before } => records[i].changed = within_sweep(&records, i, before),
+            Kind::Run => fill_changed(&mut records, &entries, i),
+            Kind::BadSweep(_) => {}
         }
     }
     Ok(records)
 }
 
-/// The folders directly under `root` (not following anything else).
-fn folders(root: &Path) -> Result<Vec<PathBuf>, HistoryError> {
-    let entries = match std::fs::read_dir(root) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(HistoryError::List {
-                root: root.to_path_buf(),
-                source,
-            })
-        }
+/// One entry as a record: a run or trial from its folder, an unreadable sweep `Damaged`.
+fn record(entry: &Entry) -> RunRecord {
+    let mut r = match &entry.kind {
+        Kind::BadSweep(why) => RunRecord {
+            id: String::new(),
+            path: entry.path.clone(),
+            started: String::new(),
+            preset: "sweep".into(),
+            status: Status::Damaged(why.clone()),
+            numbers: None,
+            config: None,
+            changed: Vec::new(),
+            name: None,
+            note: None,
+            budget: None,
+        },
+        _ => scan_dir(&entry.path),
     };
-    Ok(entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .collect())
+    r.id.clone_from(&entry.id);
+    r.started.clone_from(&entry.started);
+    r
+}
+
+/// A trial's changes: its config against the nearest trial planned before it whose config
+/// reads (none for the first), whatever its `summary.json` recorded when trials ran side
+/// by side.
+fn within_sweep(records: &[RunRecord], i: usize, before: &[PathBuf]) -> Vec<super::Change> {
+    let older = before.iter().find_map(|p| {
+        records
+            .iter()
+            .find(|r| &r.path == p)
+            .and_then(|r| r.config.as_ref())
+    });
+    match (&records[i].config, older) {
+        (Some(this), Some(older)) => super::diff(older, this),
+        _ => Vec::new(),
+    }
+}
+
+/// A run without summary.json (failed, killed, running) has no recorded `changed`, and an
+/// older convscope recorded preset definitions key by key: compare its config with the next
+/// older readable run's (not a trial's), as the trainer would have (now).
+fn fill_changed(records: &mut [RunRecord], entries: &[Entry], i: usize) {
+    let legacy = crate::config::diff::is_legacy(&records[i].changed);
+    if !legacy && !matches!(records[i].status, Status::Failed(_) | Status::Running) {
+        return;
+    }
+    let older = records[i + 1..]
+        .iter()
+        .zip(&entries[i + 1..])
+        .filter(|(_, e)| e.kind == Kind::Run)
+        .find_map(|(r, _)| r.config.as_ref());
+    if let (Some(this), Some(older)) = (&records[i].config, older) {
+        records[i].changed = super::diff(older, this);
+    } else if legacy {
+        let changed = std::mem::take(&mut records[i].changed);
+        records[i].changed = crate::config::diff::tidy(changed, &records[i].preset);
+    }
 }
 
 /// The effective config of the newest run under `root` whose `config.toml` parses: what a
@@ -77,9 +113,13 @@ pub fn previous_config(root: &Path) -> Option<toml::Table> {
     newest_config(root, |_| true)
 }
 
-/// As `previous_config`, for the existing run folder `run`: the newest readable config among
-/// the folders beside it that are older than it (what a resumed run compares with).
+/// As `previous_config`, for the existing run folder `run` (a resumed run, or a sweep's
+/// trial as it starts): the newest readable config among the folders beside it that are
+/// older than it; for a trial, the nearest trial planned before it whose config reads.
 pub fn config_before(run: &Path) -> Option<toml::Table> {
+    if let Some(before) = trials::before(run) {
+        return before.iter().find_map(|p| read_config(p).ok());
+    }
     let this = (started(run), run.file_name()?.to_os_string());
     newest_config(run.parent()?, |p| {
         p.file_name()
@@ -88,7 +128,7 @@ pub fn config_before(run: &Path) -> Option<toml::Table> {
 }
 
 fn newest_config(root: &Path, keep: impl Fn(&Path) -> bool) -> Option<toml::Table> {
-    let mut dirs: Vec<(String, PathBuf)> = folders(root)
+    let mut dirs: Vec<(String, PathBuf)> = trials::folders(root)
         .ok()?
         .into_iter()
         .filter(|p| keep(p))
@@ -96,22 +136,6 @@ fn newest_config(root: &Path, keep: impl Fn(&Path) -> bool) -> Option<toml::Tabl
         .collect();
     dirs.sort_by(|a, b| b.cmp(a));
     dirs.iter().find_map(|(_, p)| read_config(p).ok())
-}
-
-/// `20261126-041502` from a folder named `20261126-041502-model-2`, else its mtime.
-fn started(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let b = name.as_bytes();
-    let stamped =
-        b.len() >= 15 && b[8] == b'-' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit);
-    if stamped {
-        return name[..15].to_string();
-    }
-    let mtime = std::fs::metadata(path).and_then(|m| m.modified());
-    crate::fmt::timestamp(mtime.unwrap_or(SystemTime::UNIX_EPOCH))
 }
 
 fn read_config(run: &Path) -> Result<toml::Table, Problem> {
@@ -159,7 +183,8 @@ fn first_line(s: &str) -> String {
         .to_string()
 }
 
-/// One folder as a record; never fails (problems become `Status::Damaged`).
+/// One folder as a record, its id the folder's name (the sweep view lists trials so); never
+/// fails (problems become `Status::Damaged`).
 pub fn scan_dir(path: &Path) -> RunRecord {
     let id = path
         .file_name()

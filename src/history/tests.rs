@@ -526,3 +526,114 @@ fn the_budget_column_shows_the_summary_s_first_failed_rule_or_a_dash() {
     assert!(history_table(&scan(&root).unwrap()).contains("✗ accuracy"));
     fs::remove_dir_all(&root).unwrap();
 }
+
+/// An older run, a sweep of three planned trials (two run, t01 recorded no `changed` as a
+/// trial run beside t00 would) and a newer failed run.
+fn with_a_sweep(root: &std::path::Path) -> std::path::PathBuf {
+    write_run(
+        root,
+        "20261130-090000-model-3",
+        0.1,
+        &ACCS,
+        End::Finished,
+        1,
+        &[],
+    );
+    let sweep = super::fixture::write_sweep(
+        root,
+        "20261201-061502-sweep",
+        &["t00-lr0.1", "t01-lr0.05", "t02-lr0.02"],
+    );
+    write_run(&sweep, "t00-lr0.1", 0.1, &ACCS, End::Finished, 1, &[]);
+    write_run(&sweep, "t01-lr0.05", 0.05, &ACCS, End::Finished, 1, &[]);
+    write_run(
+        root,
+        "20261201-070000-model-3",
+        0.05,
+        &ACCS,
+        End::Failed,
+        1,
+        &[],
+    );
+    sweep
+}
+
+#[test]
+fn a_sweep_folder_lists_its_trials_as_runs_not_as_damaged() {
+    let root = scratch("sweep-listed");
+    with_a_sweep(&root);
+    let records = scan(&root).unwrap();
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "20261201-070000-model-3",
+            "20261201-061502-sweep/t01-lr0.05",
+            "20261201-061502-sweep/t00-lr0.1",
+            "20261130-090000-model-3",
+        ]
+    );
+    assert!(records.iter().all(|r| !r.is_damaged()), "{records:?}");
+    assert_eq!(records[1].status, Status::Finished);
+    assert_eq!(records[1].started, "20261201-061502");
+    let text = history_table(&records);
+    assert!(text.contains("20261201-061502-sweep/t00-lr0.1"), "{text}");
+    assert!(!text.contains("damaged"), "{text}");
+}
+
+#[test]
+fn a_trial_is_compared_with_the_trial_before_it_and_a_run_never_with_a_trial() {
+    let root = scratch("sweep-changed");
+    with_a_sweep(&root);
+    let records = scan(&root).unwrap();
+    // t01 recorded nothing; the history compares it with t00 (lr 0.1 → 0.05).
+    assert_eq!(records[1].changed, vec![lr_change()]);
+    // The first trial has nothing before it in its sweep (not the older run).
+    assert!(records[2].changed.is_empty(), "{:?}", records[2].changed);
+    // The failed run after the sweep compares with the older run (lr 0.1), not t01 (0.05).
+    assert_eq!(records[0].changed, vec![lr_change()]);
+}
+
+#[test]
+fn config_before_a_trial_is_the_nearest_planned_trial_with_a_config() {
+    let root = scratch("sweep-before");
+    let sweep = with_a_sweep(&root);
+    let t02 = sweep.join("t02-lr0.02");
+    fs::create_dir_all(&t02).unwrap();
+    // t01 unreadable: t02 compares with t00.
+    fs::write(sweep.join("t01-lr0.05").join("config.toml"), "model = [").unwrap();
+    let before = config_before(&t02).unwrap();
+    assert_eq!(before["train"]["lr"].as_float(), Some(0.1));
+    assert!(config_before(&sweep.join("t00-lr0.1")).is_none());
+    assert_eq!(scan_dir(&t02).id, "t02-lr0.02");
+    let text = compare(&[sweep.join("t00-lr0.1"), sweep.join("t01-lr0.05")]);
+    assert!(text.contains("20261201-061502-sweep/t00-lr0.1"), "{text}");
+}
+
+#[test]
+fn a_sweep_folder_as_the_root_lists_its_trials_by_folder_name() {
+    let root = scratch("sweep-root");
+    let sweep = with_a_sweep(&root);
+    let ids: Vec<String> = scan(&sweep).unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["t01-lr0.05", "t00-lr0.1"]);
+}
+
+#[test]
+fn an_unreadable_sweep_toml_is_one_damaged_line_naming_it() {
+    let root = scratch("sweep-bad");
+    let sweep = with_a_sweep(&root);
+    fs::write(sweep.join(SWEEP_FILE), "[[trial]]\ndir = \"../../etc\"\n").unwrap();
+    let records = scan(&root).unwrap();
+    let bad: Vec<&RunRecord> = records.iter().filter(|r| r.is_damaged()).collect();
+    assert_eq!(bad.len(), 1, "{records:?}");
+    assert_eq!(bad[0].id, "20261201-061502-sweep");
+    let why = bad[0].status.describe();
+    assert!(
+        why.contains("sweep.toml") && why.contains("../../etc"),
+        "{why}"
+    );
+    fs::write(sweep.join(SWEEP_FILE), "trial = 3").unwrap();
+    let records = scan(&root).unwrap();
+    let why = records[1].status.describe();
+    assert!(why.starts_with("damaged: sweep.toml:"), "{why}");
+}

@@ -211,3 +211,37 @@ fn runref_names_are_read_from_the_name_file_first_line() {
     });
     assert_eq!(by_fn.unwrap(), run);
 }
+
+#[test]
+fn runref_resolves_a_sweep_trial_by_folder_by_id_by_prefix_and_by_newest() {
+    let r = four();
+    let sweep_id = "20261201-040000-sweep";
+    let sweep = crate::history::fixture::write_sweep(&r.0, sweep_id, &["t00-lr0.1", "t01-lr0.05"]);
+    let t00 = r.run(&format!("{sweep_id}/t00-lr0.1"), None);
+    let t01 = r.run(&format!("{sweep_id}/t01-lr0.05"), None);
+    // The folder, as `runs/<sweep-id>/t00-…` tab-completes.
+    assert_eq!(resolve(&r.0, &t00.display().to_string()).unwrap(), t00);
+    // The id as `convscope runs` shows it, and a unique prefix of it.
+    assert_eq!(
+        resolve(&r.0, &format!("{sweep_id}/t00-lr0.1")).unwrap(),
+        t00
+    );
+    assert_eq!(resolve(&r.0, &format!("{sweep_id}/t01")).unwrap(), t01);
+    // The sweep is newer than every run: its last-planned trial is listed first.
+    assert_eq!(resolve(&r.0, "@-1").unwrap(), t01);
+    assert_eq!(resolve(&r.0, "@-2").unwrap(), t00);
+    assert_eq!(resolve(&r.0, "@-3").unwrap(), r.0.join(C));
+    // `<sweep-id>/t` matches both trials.
+    let e = resolve(&r.0, &format!("{sweep_id}/t")).unwrap_err();
+    assert!(
+        matches!(e, RunRefError::Ambiguous { ref candidates, .. } if candidates.len() == 2),
+        "{e}"
+    );
+    // The sweep folder itself is no run; the error says how to name a trial.
+    let e = resolve(&r.0, &sweep.display().to_string()).unwrap_err();
+    assert!(matches!(e, RunRefError::Sweep { .. }), "{e}");
+    assert!(e.to_string().contains("name one of its trials"), "{e}");
+    // A trial id that is not there is still "no such folder".
+    let e = resolve(&r.0, &format!("{sweep_id}/t09")).unwrap_err();
+    assert!(matches!(e, RunRefError::NoSuchFolder { .. }), "{e}");
+}

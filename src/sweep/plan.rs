@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The plan's file name inside a sweep folder.
-pub const PLAN_FILE: &str = "sweep.toml";
+pub const PLAN_FILE: &str = crate::history::SWEEP_FILE;
 /// The base configuration's file name inside a sweep folder.
 pub const BASE_FILE: &str = "base.toml";
 

@@ -634,3 +634,71 @@ fn random_plans_follow_the_sweep_seed_and_a_sweep_file_plans_like_the_flags() {
         ["train.lr=0.1", "train.seed=2"]
     );
 }
+
+#[test]
+fn runs_lists_a_planned_sweeps_trials_and_run_references_resolve_them() {
+    let dir = scratch("sweep-runs");
+    let o = sweep(&dir)
+        .args(["--plan", "--sweep", "train.lr=0.05,0.1"])
+        .args(TINY)
+        .output()
+        .unwrap();
+    ok(&o);
+    let p = sweep_dir(&dir);
+    let id = p.file_name().unwrap().to_string_lossy().into_owned();
+    for k in ["0", "1"] {
+        ok(&sweep(&dir).args(["--trial", k]).arg(&p).output().unwrap());
+    }
+    let trial = |k: &str| {
+        std::fs::read_dir(&p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with(k))
+            .unwrap()
+    };
+    let (t0, t1) = (trial("t00"), trial("t01"));
+    let (out, _) = ok(&convscope(&dir).arg("runs").output().unwrap());
+    assert!(!out.contains("damaged"), "{out}");
+    let line = |t: &str| {
+        let want = format!("{id}/{t} ");
+        out.lines()
+            .find(|l| l.starts_with(&want))
+            .unwrap_or_else(|| panic!("no line for {want}:\n{out}"))
+            .to_string()
+    };
+    // Last-planned first; each trial compared with the one planned before it.
+    assert!(out.find(&line(&t1)) < out.find(&line(&t0)), "{out}");
+    assert!(line(&t0).contains("finished"), "{out}");
+    assert!(
+        line(&t1).contains("finished") && line(&t1).contains("train.lr"),
+        "{out}"
+    );
+    assert!(!line(&t0).contains("train.lr"), "{out}");
+    // The id as listed, a prefix of it, and the folder's path all name the trial.
+    let o = convscope(&dir)
+        .args([
+            "runs",
+            "--compare",
+            &format!("{id}/{t0}"),
+            &format!("{id}/t01"),
+        ])
+        .output()
+        .unwrap();
+    let (cmp, _) = ok(&o);
+    assert!(cmp.contains("train.lr"), "{cmp}");
+    let path = format!("runs/{id}/{t0}");
+    let (rep, _) = ok(&convscope(&dir).args(["report", &path]).output().unwrap());
+    assert!(rep.contains("report.md"), "{rep}");
+    assert!(p.join(&t0).join("report.md").is_file());
+    // The sweep folder itself is no run: the error says how to name a trial (exit 2).
+    let o = convscope(&dir)
+        .args(["report", &format!("runs/{id}")])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{:?}", text(&o));
+    assert!(
+        text(&o).1.contains("name one of its trials"),
+        "{:?}",
+        text(&o)
+    );
+}

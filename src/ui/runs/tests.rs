@@ -345,3 +345,30 @@ fn snapshot_runs_diff_80x24() {
     insta::assert_snapshot!(s);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[test]
+fn a_sweeps_trials_are_rows_of_the_panel_with_what_each_varies() {
+    let root = scratch("ui-sweep");
+    let sweep = crate::history::fixture::write_sweep(
+        &root,
+        "20261201-061502-sweep",
+        &["t00-lr0.1", "t01-lr0.05"],
+    );
+    let accs = [(0.90, 0.92), (0.95, 0.94)];
+    write_run(&sweep, "t00-lr0.1", 0.1, &accs, End::Finished, 0, &[]);
+    write_run(&sweep, "t01-lr0.05", 0.05, &accs, End::Finished, 0, &[]);
+    let mut app = finished();
+    app.view.runs.set_records(scan(&root));
+    press(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app, 120, 40);
+    let row = |t: &str| {
+        s.lines()
+            .find(|l| l.contains(&format!("sweep/{t}")))
+            .unwrap_or_else(|| panic!("no row for {t}:\n{s}"))
+            .to_string()
+    };
+    assert!(row("t01-lr0.05").contains("train.lr 0.1→0.05"), "{s}");
+    assert!(row("t00-lr0.1").contains("finished"), "{s}");
+    assert!(!s.contains("damaged"), "{s}");
+    std::fs::remove_dir_all(root).unwrap();
+}
