@@ -43,6 +43,8 @@ pub struct View {
     pub focus: Panel,
     pub zoom: bool,
     pub help: bool,
+    /// The first key row the `?` overlay shows (when it is taller than the screen).
+    pub help_top: usize,
     pub confirm: Option<Confirm>,
     pub log_scale: bool,
     /// `t`: the layer table shows per-layer statistics instead of shapes.
@@ -79,6 +81,7 @@ impl View {
             focus: Panel::Layers,
             zoom: false,
             help: false,
+            help_top: 0,
             confirm: None,
             log_scale: false,
             stats_view: false,

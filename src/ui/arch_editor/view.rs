@@ -7,7 +7,7 @@
 use super::keys::KIND_KEYS;
 use super::{ArchEditor, Saving};
 use crate::arch::edit::{fields, value};
-use crate::arch::{thousands, LayerSpec, Summary};
+use crate::arch::{LayerSpec, Summary};
 use crate::ui::layers::{cell, columns, COLUMNS};
 use crate::ui::rect::{centered, inner};
 use crate::ui::theme;
