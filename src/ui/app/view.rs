@@ -68,7 +68,7 @@ pub struct View {
     /// `d`: the drawing pad (the mouse is captured while it is open).
     pub pad: Option<Pad>,
     /// Questions for the inspector, sent by the event loop; the last id given out.
-    pub inspect_out: Vec<crate::inspect::Request>,
+    pub inspect_out: Vec<crate::inspection::Request>,
     pub inspect_seq: u64,
     /// The architecture editor (`a`), kept closed with its undo history once opened.
     pub arch: Option<ArchEditor>,
