@@ -3,11 +3,10 @@
 //! loss recorded, stopped when it diverges; then thrown away. Nothing is written here (the
 //! command writes its files); progress goes out as plain [`LrFindEvent`]s.
 
-mod curve;
 #[cfg(test)]
 mod tests;
 
-pub use curve::{
+pub use crate::lr_range::{
     stop_after, suggest, LrFindEvent, Outcome, Point, Smoother, Spec, SpecError, Stop, Suggestion,
     BETA, DIVERGE,
 };

@@ -93,6 +93,8 @@ pub enum Action {
     Close,
     ShowHelp,
     CloseHelp,
+    /// A scroll key while the `?` overlay is open: it scrolls the overlay.
+    ScrollHelp(Scroll),
     OpenEditor,
     OpenArchEditor,
     NextRun,
@@ -261,11 +263,13 @@ pub const KEYS: [Binding; 23] = [
     Binding {
         label: "↑↓",
         word: "scroll",
-        what: "scroll the focused panel by a row",
+        what: "scroll the focused panel (or this help) by a row",
         hint: Hint::Always,
         keys: &[
             key(K::Up, C::Dashboard, A::Scroll(Scroll::Up)),
             key(K::Down, C::Dashboard, A::Scroll(Scroll::Down)),
+            key(K::Up, C::Help, A::ScrollHelp(Scroll::Up)),
+            key(K::Down, C::Help, A::ScrollHelp(Scroll::Down)),
         ],
     },
     Binding {
@@ -278,6 +282,10 @@ pub const KEYS: [Binding; 23] = [
             key(K::PageDown, C::Dashboard, A::Scroll(Scroll::PageDown)),
             key(K::Home, C::Dashboard, A::Scroll(Scroll::Home)),
             key(K::End, C::Dashboard, A::Scroll(Scroll::End)),
+            key(K::PageUp, C::Help, A::ScrollHelp(Scroll::PageUp)),
+            key(K::PageDown, C::Help, A::ScrollHelp(Scroll::PageDown)),
+            key(K::Home, C::Help, A::ScrollHelp(Scroll::Home)),
+            key(K::End, C::Help, A::ScrollHelp(Scroll::End)),
         ],
     },
     Binding {

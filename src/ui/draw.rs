@@ -59,7 +59,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         runs::render(&app.view.runs, area, buf);
     }
     if app.view.help {
-        help::overlay(area, buf);
+        help::overlay(app.view.help_top, area, buf);
     }
     if let Some(c) = app.view.confirm {
         confirm::render(app, c, area, buf);
@@ -76,7 +76,7 @@ fn render_inspect(app: &App, area: Rect, buf: &mut Buffer) -> bool {
         (None, None) => return false,
     }
     if app.view.help {
-        help::overlay(area, buf);
+        help::overlay(app.view.help_top, area, buf);
     }
     if let Some(c) = app.view.confirm {
         confirm::render(app, c, area, buf);

@@ -8,7 +8,7 @@ pub mod render;
 use super::app::App;
 use super::app::View;
 use super::bindings::MapsKey;
-use crate::inspect::{Answer, Image, Maps, Request};
+use crate::inspection::{Answer, Image, Maps, Request};
 use std::path::PathBuf;
 
 /// Which image the view shows.

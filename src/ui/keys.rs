@@ -5,7 +5,7 @@
 
 use super::app::{App, Confirm, Panel, Session, View};
 use super::bindings::{self, Action, Context, Scroll};
-use super::{arch_editor, digits, editor, feature_maps, layout, pad, runs, Start};
+use super::{arch_editor, digits, editor, feature_maps, help, layout, pad, runs, Start};
 use crate::events::{Control, Level, RunState};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
@@ -127,7 +127,8 @@ fn apply(app: &mut App, action: Action) -> Option<Control> {
 fn change_view(view: &mut View, action: Action) {
     let n = Panel::ALL.len();
     match action {
-        Action::ShowHelp => view.help = true,
+        Action::ShowHelp => (view.help, view.help_top) = (true, 0),
+        Action::ScrollHelp(s) => scroll_help(view, s),
         Action::CloseHelp => view.help = false,
         Action::OpenEditor => {
             if let Some(ed) = view.editor.as_mut() {
@@ -204,7 +205,7 @@ fn arch_key(app: &mut App, key: KeyEvent) -> Option<Control> {
             None
         }
         arch_editor::keys::Outcome::Help => {
-            app.view.help = true;
+            (app.view.help, app.view.help_top) = (true, 0);
             None
         }
         arch_editor::keys::Outcome::NextRun => next_run(ended, &mut app.view, &mut app.session),
@@ -354,6 +355,21 @@ fn digit_page(app: &App) -> usize {
 /// Where the test-pass view's digits are at the last drawn size.
 fn digits_rect(app: &App) -> Rect {
     layout::areas(app.view.area, app).map_or(Rect::default(), |a| a.digits)
+}
+
+/// Scroll the `?` overlay, clamped to the rows the last drawn size leaves hidden.
+fn scroll_help(view: &mut View, s: Scroll) {
+    let page = help::visible_rows(view.area).max(1) as isize;
+    let delta = match s {
+        Scroll::Up => -1,
+        Scroll::Down => 1,
+        Scroll::PageUp => -page,
+        Scroll::PageDown => page,
+        Scroll::Home => isize::MIN / 2,
+        Scroll::End => isize::MAX / 2,
+    };
+    let max = help::max_top(view.area) as isize;
+    view.help_top = (view.help_top as isize).saturating_add(delta).clamp(0, max) as usize;
 }
 
 /// Scroll the focused panel, clamped to what its content and current size allow.

@@ -4,7 +4,7 @@
 //! `&LrFindView`; the editor's run is a [`Job`] that offers to set `train.lr`.
 
 use super::theme;
-use crate::train::lr_find::{LrFindEvent, Outcome, Point, Spec};
+use crate::lr_range::{LrFindEvent, Outcome, Point, Spec};
 use crossbeam_channel::{select, Receiver};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};

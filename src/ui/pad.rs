@@ -7,7 +7,7 @@ use super::app::App;
 use super::bindings::PadKey;
 use super::feature_maps::{self, render::half_blocks, Subject};
 use super::theme;
-use crate::inspect::{Image, Maps};
+use crate::inspection::{Image, Maps};
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;

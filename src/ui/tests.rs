@@ -205,7 +205,9 @@ fn every_widget_renders_on_any_area_without_panicking() {
         for app in &apps {
             renders_without_panic(app, &widgets, w, h);
             let area = Rect::new(0, 0, w, h);
-            help::overlay(area, &mut Buffer::empty(area));
+            for top in [0, 1, 30] {
+                help::overlay(top, area, &mut Buffer::empty(area));
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct View {
     pub focus: Panel,
     pub zoom: bool,
     pub help: bool,
+    /// The first key row the `?` overlay shows (when it is taller than the screen).
+    pub help_top: usize,
     pub confirm: Option<Confirm>,
     pub log_scale: bool,
     /// `t`: the layer table shows per-layer statistics instead of shapes.
@@ -66,7 +68,7 @@ pub struct View {
     /// `d`: the drawing pad (the mouse is captured while it is open).
     pub pad: Option<Pad>,
     /// Questions for the inspector, sent by the event loop; the last id given out.
-    pub inspect_out: Vec<crate::inspect::Request>,
+    pub inspect_out: Vec<crate::inspection::Request>,
     pub inspect_seq: u64,
     /// The architecture editor (`a`), kept closed with its undo history once opened.
     pub arch: Option<ArchEditor>,
@@ -79,6 +81,7 @@ impl View {
             focus: Panel::Layers,
             zoom: false,
             help: false,
+            help_top: 0,
             confirm: None,
             log_scale: false,
             stats_view: false,

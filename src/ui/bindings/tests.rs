@@ -38,7 +38,9 @@ fn situation(context: Context) -> (App, Vec<Context>) {
         }
         Context::Anywhere | Context::Dashboard => vec![],
         Context::Help => {
-            app.view.help = true;
+            // Taller than 80x20 and scrolled one row: every scroll key moves it.
+            (app.view.help, app.view.help_top) = (true, 1);
+            app.view.area = Rect::new(0, 0, 80, 20);
             vec![Context::Help]
         }
         Context::TestPass => {

@@ -357,6 +357,23 @@ fn at_80x24_the_start_row_shows_wherever_the_selection_is() {
 }
 
 #[test]
+fn at_80_columns_the_key_line_fits_whole_and_names_the_architecture_editor() {
+    let mut app = app(4, true);
+    press(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 80, 24);
+    let line = s
+        .lines()
+        .find(|l| l.contains("↑↓ select"))
+        .expect("key line");
+    for k in ["f lr-find", "v aug", "a arch", "Esc close"] {
+        assert!(line.contains(k), "{k} missing:\n{s}");
+    }
+    // At 120 columns the editor keeps its width: the same whole line.
+    let wide = screen(&mut app, 120, 40);
+    assert!(wide.contains("a arch Esc close"), "{wide}");
+}
+
+#[test]
 fn a_too_small_terminal_says_the_editor_is_open() {
     let mut app = edited();
     let s = screen(&mut app, 59, 15);

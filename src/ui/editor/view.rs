@@ -70,7 +70,7 @@ pub fn render(ed: &Editor, run: usize, area: Rect, buf: &mut Buffer) {
     Paragraph::new(status_line(ed))
         .wrap(Wrap { trim: true })
         .render(status, buf);
-    Paragraph::new(keys_line(ed)).render(keys, buf);
+    Paragraph::new(keys_line(ed, keys.width as usize)).render(keys, buf);
     super::save_confirm::render(ed, area, buf);
 }
 
@@ -190,39 +190,62 @@ fn status_line(ed: &Editor) -> Line<'static> {
     }
 }
 
-fn keys_line(ed: &Editor) -> Line<'static> {
-    let keys: &[(&str, &str)] = if ed.typing.is_some() {
+/// The editor's keys on one line of `width` cells: each key with its word, two spaces
+/// apart; when that does not fit, shorter words, then one space apart (the editor is at
+/// most 76 cells inside, so at 80 columns it takes the shortest form).
+fn keys_line(ed: &Editor, width: usize) -> Line<'static> {
+    // (key, word, short word)
+    let keys: &[(&str, &str, &str)] = if ed.typing.is_some() {
         &[
-            ("Enter", "set"),
-            ("Esc", "cancel"),
-            ("Backspace", "erase"),
-            ("Ctrl-U", "clear"),
+            ("Enter", "set", "set"),
+            ("Esc", "cancel", "cancel"),
+            ("Backspace", "erase", "erase"),
+            ("Ctrl-U", "clear", "clear"),
         ]
     } else if ed.disk.changed {
         &[
-            ("↑↓", "select"),
-            ("←→", "step"),
-            ("n", "start"),
-            ("w", "save"),
-            ("r", "reload file"),
-            ("Esc", "close"),
+            ("↑↓", "select", "select"),
+            ("←→", "step", "step"),
+            ("n", "start", "start"),
+            ("w", "save", "save"),
+            ("r", "reload file", "reload"),
+            ("a", "arch", "arch"),
+            ("Esc", "close", "close"),
         ]
     } else {
         &[
-            ("↑↓", "select"),
-            ("←→", "step"),
-            ("Enter", "type"),
-            ("n", "start"),
-            ("w", "save"),
-            ("f", "lr-find"),
-            ("v", "augmented"),
-            ("Esc", "close"),
+            ("↑↓", "select", "select"),
+            ("←→", "step", "step"),
+            ("Enter", "type", "type"),
+            ("n", "start", "start"),
+            ("w", "save", "save"),
+            ("f", "lr-find", "lr-find"),
+            ("v", "augmented", "aug"),
+            ("a", "arch", "arch"),
+            ("Esc", "close", "close"),
         ]
     };
-    let mut spans = Vec::new();
-    for (k, w) in keys {
-        spans.push(Span::styled(*k, theme::key()));
-        spans.push(Span::raw(format!(" {w}  ")));
+    let form = |short: bool, gap: &'static str| {
+        let words = keys
+            .iter()
+            .map(move |(k, w, s)| (*k, if short { *s } else { *w }));
+        words.enumerate().flat_map(move |(i, (k, w))| {
+            let sep = if i == 0 { "" } else { gap };
+            [
+                Span::raw(sep),
+                Span::styled(k, theme::key()),
+                Span::raw(format!(" {w}")),
+            ]
+        })
+    };
+    let fits = |spans: &Vec<Span>| spans.iter().map(|s| s.width()).sum::<usize>() <= width;
+    let tries = [(false, "  "), (true, "  "), (true, " ")];
+    let mut spans: Vec<Span> = Vec::new();
+    for (short, gap) in tries {
+        spans = form(short, gap).collect();
+        if fits(&spans) {
+            break;
+        }
     }
     Line::from(spans)
 }

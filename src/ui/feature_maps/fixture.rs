@@ -1,7 +1,7 @@
 //! Made-up feature maps for the view's tests: model-3's real layer table and channels with
 //! fixed patterns, so the screens are exact without candle.
 
-use crate::inspect::{Channel, LayerMaps, Maps};
+use crate::inspection::{Channel, LayerMaps, Maps};
 
 /// Maps of a 7 (the dashboard fixture's glyph) through model-3, predicting 1 at 87%.
 pub fn maps() -> Maps {

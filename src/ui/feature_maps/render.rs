@@ -5,7 +5,7 @@
 use super::super::app::App;
 use super::super::{rf, theme};
 use super::MapsView;
-use crate::inspect::{Channel, LayerMaps, Maps};
+use crate::inspection::{Channel, LayerMaps, Maps};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -4,7 +4,7 @@
 use super::fixture::maps;
 use super::*;
 use crate::events::TrainEvent;
-use crate::inspect::Answer;
+use crate::inspection::Answer;
 use crate::ui::bindings::MapsKey;
 use crate::ui::keys::on_key;
 use crate::ui::tests::{mid_run, screen};
@@ -234,7 +234,7 @@ fn without_an_inspector_a_question_is_answered_with_why_not() {
     let (tx, rx) = crossbeam_channel::unbounded();
     drop(rx);
     let (_atx, arx) = crossbeam_channel::unbounded();
-    let gone = crate::inspect::Handle { tx, rx: arx };
+    let gone = crate::inspection::Handle { tx, rx: arx };
     open(&mut app, Subject::Mistake(0));
     crate::ui::send_questions(&mut app, Some(&gone));
     let m = app.view.maps.as_ref().unwrap();

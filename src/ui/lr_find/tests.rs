@@ -1,7 +1,7 @@
 //! The lr-find screen: folded from events, drawn at the two snapshot sizes and at any size.
 
 use super::*;
-use crate::train::lr_find::{suggest, Stop};
+use crate::lr_range::{suggest, Stop};
 use ratatui::buffer::Buffer;
 
 const SPEC: Spec = Spec {

@@ -2,7 +2,7 @@
 //! requests it queues and the answers it shows; screens at 120×40 and 80×24 and every size.
 
 use super::*;
-use crate::inspect::Answer;
+use crate::inspection::Answer;
 use crate::ui::feature_maps::{fixture::maps, on_answer};
 use crate::ui::keys::on_key;
 use crate::ui::tests::{mid_run, screen};

@@ -1,4 +1,5 @@
-//! The LR range test's arithmetic, without tensors: the exponential lr sweep, fastai's
+//! The LR range test's arithmetic, without tensors (a top-level module so the dashboard
+//! reads it without reaching `train`, which holds candle): the exponential lr sweep, fastai's
 //! bias-corrected smoothing of the loss, the stop rule and the two suggestions. Plain data,
 //! so the dashboard and the command can draw and print what the engine measured.
 
