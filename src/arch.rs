@@ -65,6 +65,20 @@ fn is_one(n: &usize) -> bool {
 }
 
 impl LayerSpec {
+    /// A `kernel`×`kernel` conv to `out` channels with every other setting at its default:
+    /// stride 1, no padding, no dilation, one group, no bias (the presets' convs).
+    pub fn conv(out: usize, kernel: usize) -> LayerSpec {
+        LayerSpec::Conv {
+            out,
+            kernel,
+            stride: 1,
+            padding: 0,
+            dilation: 1,
+            groups: 1,
+            bias: false,
+        }
+    }
+
     /// torchsummary's class name for the layer.
     pub fn type_name(&self) -> &'static str {
         match self {

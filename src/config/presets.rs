@@ -6,18 +6,6 @@ use super::ModelPreset;
 use crate::arch::LayerSpec;
 use std::collections::BTreeMap;
 
-fn conv(out: usize, kernel: usize) -> LayerSpec {
-    LayerSpec::Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        dilation: 1,
-        groups: 1,
-        bias: false,
-    }
-}
-
 fn maxpool() -> LayerSpec {
     LayerSpec::Maxpool {
         kernel: 2,
@@ -28,7 +16,7 @@ fn maxpool() -> LayerSpec {
 /// conv 3x3 -> BatchNorm -> Dropout -> ReLU, the seed's block.
 fn block(out: usize) -> [LayerSpec; 4] {
     [
-        conv(out, 3),
+        LayerSpec::conv(out, 3),
         LayerSpec::Batchnorm,
         LayerSpec::Dropout { p: None },
         LayerSpec::Relu,
@@ -44,15 +32,15 @@ fn text(s: &str) -> Option<String> {
 pub fn model1() -> ModelPreset {
     let mut layers = Vec::new();
     for (out, k) in [(8, 3), (16, 3)] {
-        layers.extend([conv(out, k), LayerSpec::Relu]);
+        layers.extend([LayerSpec::conv(out, k), LayerSpec::Relu]);
     }
     layers.push(maxpool());
-    layers.extend([conv(8, 1), LayerSpec::Relu]);
+    layers.extend([LayerSpec::conv(8, 1), LayerSpec::Relu]);
     for out in [16, 16, 16] {
-        layers.extend([conv(out, 3), LayerSpec::Relu]);
+        layers.extend([LayerSpec::conv(out, 3), LayerSpec::Relu]);
     }
     layers.push(LayerSpec::AvgpoolGlobal);
-    layers.push(conv(10, 1));
+    layers.push(LayerSpec::conv(10, 1));
     ModelPreset {
         input: [1, 28, 28],
         layers,
@@ -68,13 +56,13 @@ pub fn model2() -> ModelPreset {
     layers.extend(block(10));
     layers.extend(block(20));
     layers.extend(block(12));
-    layers.push(conv(10, 1));
+    layers.push(LayerSpec::conv(10, 1));
     layers.push(maxpool());
     layers.extend(block(12));
     layers.extend(block(12));
     layers.extend(block(10));
     layers.push(LayerSpec::AvgpoolGlobal);
-    layers.push(conv(10, 1));
+    layers.push(LayerSpec::conv(10, 1));
     ModelPreset {
         input: [1, 28, 28],
         layers,
@@ -90,13 +78,13 @@ pub fn model3() -> ModelPreset {
     let mut layers = Vec::new();
     layers.extend(block(10));
     layers.extend(block(16));
-    layers.push(conv(8, 1));
+    layers.push(LayerSpec::conv(8, 1));
     layers.push(maxpool());
     layers.extend(block(16));
     layers.extend(block(16));
     layers.extend(block(16));
     layers.push(LayerSpec::AvgpoolGlobal);
-    layers.push(conv(10, 1));
+    layers.push(LayerSpec::conv(10, 1));
     ModelPreset {
         input: [1, 28, 28],
         layers,

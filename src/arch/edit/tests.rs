@@ -3,18 +3,6 @@
 use super::*;
 use crate::config::presets::model3;
 
-fn conv(out: usize, kernel: usize) -> LayerSpec {
-    LayerSpec::Conv {
-        out,
-        kernel,
-        stride: 1,
-        padding: 0,
-        dilation: 1,
-        groups: 1,
-        bias: false,
-    }
-}
-
 fn draft() -> Draft {
     Draft::new(model3().layers, 0.05)
 }
@@ -45,7 +33,7 @@ fn stepping_out_moves_by_one_or_by_the_big_step_and_undoes() {
             steps: 1,
         },
         4,
-        |l| l[4] == conv(17, 3),
+        |l| l[4] == LayerSpec::conv(17, 3),
     );
     round_trip(
         Op::Step {
@@ -54,36 +42,36 @@ fn stepping_out_moves_by_one_or_by_the_big_step_and_undoes() {
             steps: -4,
         },
         4,
-        |l| l[4] == conv(12, 3),
+        |l| l[4] == LayerSpec::conv(12, 3),
     );
 }
 
 #[test]
 fn out_stops_at_one() {
-    let mut d = Draft::new(vec![conv(2, 3)], 0.0);
+    let mut d = Draft::new(vec![LayerSpec::conv(2, 3)], 0.0);
     d.apply(&Op::Step {
         index: 0,
         field: Field::Out,
         steps: -4,
     })
     .unwrap();
-    assert_eq!(d.layers()[0], conv(1, 3));
+    assert_eq!(d.layers()[0], LayerSpec::conv(1, 3));
     d.apply(&Op::Step {
         index: 0,
         field: Field::Out,
         steps: -1,
     })
     .unwrap();
-    assert_eq!(d.layers()[0], conv(1, 3));
+    assert_eq!(d.layers()[0], LayerSpec::conv(1, 3));
     // The second step changed nothing: one undo brings back 2.
     assert_eq!(d.undo(0), Some(0));
-    assert_eq!(d.layers()[0], conv(2, 3));
+    assert_eq!(d.layers()[0], LayerSpec::conv(2, 3));
     assert!(!d.can_undo());
 }
 
 #[test]
 fn conv_kernels_step_through_1_3_5_7_and_stay_at_the_ends() {
-    let mut d = Draft::new(vec![conv(8, 1)], 0.0);
+    let mut d = Draft::new(vec![LayerSpec::conv(8, 1)], 0.0);
     let mut seen = vec![];
     for _ in 0..5 {
         d.apply(&Op::Step {
@@ -101,7 +89,11 @@ fn conv_kernels_step_through_1_3_5_7_and_stay_at_the_ends() {
         steps: -4,
     })
     .unwrap();
-    assert_eq!(d.layers()[0], conv(8, 5), "a big step is one kernel");
+    assert_eq!(
+        d.layers()[0],
+        LayerSpec::conv(8, 5),
+        "a big step is one kernel"
+    );
     // A typed kernel between the steps steps to its neighbours.
     d.apply(&Op::Set {
         index: 0,
@@ -115,7 +107,7 @@ fn conv_kernels_step_through_1_3_5_7_and_stay_at_the_ends() {
         steps: -1,
     })
     .unwrap();
-    assert_eq!(d.layers()[0], conv(8, 3));
+    assert_eq!(d.layers()[0], LayerSpec::conv(8, 3));
     round_trip(
         Op::Step {
             index: 0,
@@ -123,7 +115,7 @@ fn conv_kernels_step_through_1_3_5_7_and_stay_at_the_ends() {
             steps: 1,
         },
         0,
-        |l| l[0] == conv(10, 5),
+        |l| l[0] == LayerSpec::conv(10, 5),
     );
 }
 
@@ -261,7 +253,7 @@ fn typed_values_are_set_and_undone_and_bad_text_names_layer_field_and_value() {
             text: " 24 ".into(),
         },
         4,
-        |l| l[4] == conv(24, 3),
+        |l| l[4] == LayerSpec::conv(24, 3),
     );
     round_trip(
         Op::Set {
@@ -327,7 +319,7 @@ fn insert_puts_each_kind_at_the_index_with_the_channels_before_it() {
             kind: Kind::Conv,
         },
         0,
-        |l| l[0] == conv(8, 3),
+        |l| l[0] == LayerSpec::conv(8, 3),
     );
     // At the end (after the last layer).
     round_trip(
@@ -346,7 +338,7 @@ fn insert_block_adds_conv_batchnorm_dropout_relu() {
         l.len() == 28
             && l[8..12]
                 == [
-                    conv(16, 3),
+                    LayerSpec::conv(16, 3),
                     LayerSpec::Batchnorm,
                     LayerSpec::Dropout { p: None },
                     LayerSpec::Relu,
@@ -370,14 +362,17 @@ fn delete_removes_the_layer_and_selects_its_neighbour() {
 #[test]
 fn duplicate_inserts_a_copy_after_the_layer() {
     round_trip(Op::Duplicate { index: 4 }, 5, |l| {
-        l.len() == 25 && l[4] == conv(16, 3) && l[5] == conv(16, 3) && l[6] == LayerSpec::Batchnorm
+        l.len() == 25
+            && l[4] == LayerSpec::conv(16, 3)
+            && l[5] == LayerSpec::conv(16, 3)
+            && l[6] == LayerSpec::Batchnorm
     });
 }
 
 #[test]
 fn move_swaps_with_a_neighbour_and_refuses_past_the_ends() {
     round_trip(Op::Move { index: 9, up: true }, 8, |l| {
-        matches!(l[8], LayerSpec::Maxpool { .. }) && l[9] == conv(8, 1)
+        matches!(l[8], LayerSpec::Maxpool { .. }) && l[9] == LayerSpec::conv(8, 1)
     });
     round_trip(
         Op::Move {
@@ -385,7 +380,7 @@ fn move_swaps_with_a_neighbour_and_refuses_past_the_ends() {
             up: false,
         },
         10,
-        |l| matches!(l[10], LayerSpec::Maxpool { .. }) && l[9] == conv(16, 3),
+        |l| matches!(l[10], LayerSpec::Maxpool { .. }) && l[9] == LayerSpec::conv(16, 3),
     );
     let mut d = draft();
     let e = d.apply(&Op::Move { index: 0, up: true }).unwrap_err();
