@@ -64,9 +64,9 @@ fn open_flips(s: &Session, first: usize) -> String {
 /// key (an Esc and a key right after it would read as Alt and that key).
 fn close_flips(s: &Session) {
     s.send("Escape");
-    s.wait_for("the list again", 10, |sc| sc.contains("f flips"));
+    s.wait_for("the list again", 30, |sc| sc.contains("f flips"));
     s.send("Escape");
-    s.wait_for("the panel closed", 10, |sc| {
+    s.wait_for("the panel closed", 30, |sc| {
         !sc.contains("in history, newest first")
     });
 }
@@ -93,7 +93,7 @@ fn the_dashboard_shows_flips_of_two_runs_and_the_augmentation_preview() {
     );
     close_flips(&s);
     s.send("h");
-    s.wait_for("the editor", 10, |sc| {
+    s.wait_for("the editor", 30, |sc| {
         sc.contains("hyperparameters for run")
     });
     s.send("v");
@@ -105,12 +105,12 @@ fn the_dashboard_shows_flips_of_two_runs_and_the_augmentation_preview() {
         "{shown}"
     );
     s.send("v");
-    s.wait_for("the preview closed", 10, |sc| {
+    s.wait_for("the preview closed", 30, |sc| {
         !sc.contains("augmentation preview")
     });
     s.send("Escape");
     s.send("q");
-    s.wait_for("the quit question", 10, |sc| sc.contains("quit?"));
+    s.wait_for("the quit question", 30, |sc| sc.contains("quit?"));
     s.send("y");
     let code = s.wait_exit(&dir.join("code"), 120);
     assert_eq!(code, 0, "{}", s.capture());
