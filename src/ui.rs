@@ -14,6 +14,7 @@ mod curve;
 mod digits;
 pub(crate) mod draw;
 mod editor;
+mod entry;
 mod eta;
 mod export;
 mod feature_maps;

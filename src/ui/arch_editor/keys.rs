@@ -9,6 +9,7 @@
 use super::{ArchEditor, Chooser, Saving};
 use crate::arch::edit::{Kind, Op};
 use crate::ui::editor::Editor;
+use crate::ui::entry::{self, Entry};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the open architecture editor.
@@ -37,9 +38,7 @@ pub fn on_key(a: &mut ArchEditor, key: KeyEvent, ed: Option<&mut Editor>) -> Out
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     if a.saving.is_some() {
-        if !ctrl && !alt {
-            super::save::on_key(a, key.code, ed);
-        }
+        super::save::on_key(a, key, ed);
         return Outcome::Used;
     }
     if a.typing.is_some() {
@@ -163,29 +162,16 @@ fn typing(a: &mut ArchEditor, key: KeyEvent, ed: Option<&mut Editor>) {
     let Some(text) = a.typing.as_mut() else {
         return;
     };
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        if matches!(key.code, KeyCode::Char('u' | 'U')) {
-            text.clear();
-        }
-        return;
-    }
-    match key.code {
-        KeyCode::Char(c) => text.push(c),
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Esc => a.typing = None,
-        KeyCode::Enter => {
+    match entry::on_key(text, key) {
+        Entry::Esc => a.typing = None,
+        Entry::Enter => {
             let text = a.typing.take().unwrap_or_default();
             if let Some(field) = a.selected_field() {
                 let index = a.selected;
                 a.apply(Op::Set { index, field, text }, ed);
             }
         }
-        _ => {}
+        Entry::Edited | Entry::Other => {}
     }
 }
 

@@ -7,40 +7,56 @@
 use super::{ArchEditor, Saving};
 use crate::config::save::preset::{save_preset, Mode};
 use crate::ui::editor::{reload, Editor};
-use ratatui::crossterm::event::KeyCode;
+use crate::ui::entry::{self, Entry};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// A key for the open save dialog.
-pub fn on_key(a: &mut ArchEditor, code: KeyCode, ed: Option<&mut Editor>) {
+/// A key for the open save dialog: y/n for the overwrite question, the shared text entry
+/// (`ui/entry.rs`) for the name and the note.
+pub fn on_key(a: &mut ArchEditor, key: KeyEvent, ed: Option<&mut Editor>) {
     let Some(saving) = a.saving.as_mut() else {
         return;
     };
-    match (saving, code) {
-        (_, KeyCode::Esc) => a.saving = None,
-        (Saving::Overwrite, KeyCode::Char('y' | 'Y') | KeyCode::Enter) => {
+    let text = match saving {
+        Saving::Overwrite => return overwrite(a, key, ed),
+        Saving::Name(t) | Saving::Target { text: t, .. } => t,
+    };
+    match entry::on_key(text, key) {
+        Entry::Esc => a.saving = None,
+        Entry::Enter => match a.saving.take() {
+            Some(Saving::Name(t)) => {
+                a.saving = Some(Saving::Target {
+                    name: t.trim().to_string(),
+                    text: String::new(),
+                });
+            }
+            Some(Saving::Target { name, text }) => {
+                let text = text.trim().to_string();
+                if !text.is_empty() {
+                    a.preset.target = Some(text);
+                }
+                write(a, &name, Mode::New, ed);
+            }
+            other => a.saving = other,
+        },
+        Entry::Edited | Entry::Other => {}
+    }
+}
+
+/// `W`'s question: y or Enter writes over the edited preset, n or Esc does not.
+fn overwrite(a: &mut ArchEditor, key: KeyEvent, ed: Option<&mut Editor>) {
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return;
+    }
+    match key.code {
+        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
             a.saving = None;
             let name = a.name.clone();
             write(a, &name, Mode::Overwrite, ed);
         }
-        (Saving::Overwrite, KeyCode::Char('n' | 'N')) => a.saving = None,
-        (Saving::Name(t) | Saving::Target { text: t, .. }, KeyCode::Char(c)) => t.push(c),
-        (Saving::Name(t) | Saving::Target { text: t, .. }, KeyCode::Backspace) => {
-            t.pop();
-        }
-        (Saving::Name(t), KeyCode::Enter) => {
-            let name = t.trim().to_string();
-            a.saving = Some(Saving::Target {
-                name,
-                text: String::new(),
-            });
-        }
-        (Saving::Target { name, text }, KeyCode::Enter) => {
-            let (name, text) = (name.clone(), text.trim().to_string());
-            a.saving = None;
-            if !text.is_empty() {
-                a.preset.target = Some(text);
-            }
-            write(a, &name, Mode::New, ed);
-        }
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => a.saving = None,
         _ => {}
     }
 }

@@ -10,6 +10,7 @@
 //! the editor is touched here; starting a run or quitting is returned for `ui::keys` to do.
 
 use super::Editor;
+use crate::ui::entry::{self, Entry};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the open editor.
@@ -98,41 +99,14 @@ fn typing(ed: &mut Editor, key: KeyEvent) {
     let Some(text) = ed.typing.as_mut() else {
         return;
     };
-    if modified(&key) {
-        match key.code {
-            KeyCode::Char('u' | 'U') => text.clear(),
-            KeyCode::Char('w' | 'W') => erase_word(text),
-            KeyCode::Char('h' | 'H') => {
-                text.pop();
-            }
-            _ => {}
-        }
-        return;
-    }
-    match key.code {
-        KeyCode::Char(c) => text.push(c),
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Esc => ed.typing = None,
-        KeyCode::Enter => {
+    match entry::on_key(text, key) {
+        Entry::Esc => ed.typing = None,
+        Entry::Enter => {
             let text = ed.typing.take().unwrap_or_default();
             if let Some(p) = ed.selected_param() {
                 ed.set(p.key, text.trim().to_string());
             }
         }
-        _ => {}
+        Entry::Edited | Entry::Other => {}
     }
-}
-
-/// Ctrl-W: the spaces at the end, then the word before them.
-fn erase_word(text: &mut String) {
-    let kept = text.trim_end().len();
-    text.truncate(kept);
-    let start = text
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    text.truncate(start);
 }
