@@ -4,34 +4,12 @@
 //! preset in the config file, `n` trains it for one short epoch, and `convscope runs` lists
 //! that run with the new preset; its run folder's config.toml holds the edited layers.
 
-use crate::binary::{shipped_config, start, test_dir};
+use crate::binary::{finished_runs, shipped_config, start, test_dir, wait_finished_runs};
 use crate::require_tmux;
 use convscope::arch::LayerSpec;
 use convscope::config::Config;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-/// Run folders under `runs` that hold a `summary.json`, oldest first.
-fn finished_runs(runs: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(runs)
-        .map(|rd| rd.filter_map(|e| Some(e.ok()?.path())).collect())
-        .unwrap_or_default();
-    dirs.retain(|d| d.join("summary.json").is_file());
-    dirs.sort();
-    dirs
-}
-
-fn wait_runs(s: &crate::tmux::Session, runs: &Path, n: usize, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while finished_runs(runs).len() < n {
-        assert!(
-            Instant::now() < deadline,
-            "{n} finished runs not there after {secs}s; screen:\n{}",
-            s.capture()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
+use std::time::Duration;
 
 /// The RF column (the last number) of the editor's `maxpool` row.
 fn maxpool_rf(screen: &str) -> Option<u32> {
@@ -57,7 +35,7 @@ fn edit_the_architecture_save_it_as_a_preset_and_train_it() {
         &config,
         "--epochs 1 --set data.limit_train=500 --set data.limit_test=200",
     );
-    wait_runs(&s, &runs, 1, 300);
+    wait_finished_runs(&s, &runs, 1, 300);
     s.wait_for("run 1 to end on screen", 60, |sc| {
         sc.contains("run ended ·")
     });
@@ -91,7 +69,7 @@ fn edit_the_architecture_save_it_as_a_preset_and_train_it() {
     s.wait_for("saved", 30, |sc| sc.contains("saved [models.wide]"));
 
     key(&s, "n");
-    wait_runs(&s, &runs, 2, 300);
+    wait_finished_runs(&s, &runs, 2, 300);
     s.wait_for("run 2 to end on screen", 60, |sc| {
         sc.contains("run ended ·")
     });

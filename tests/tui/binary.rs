@@ -8,7 +8,7 @@ use crate::pty::progress;
 use crate::require_tmux;
 use crate::tmux::Session;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// MNIST as CI and the other tests find it: `$MNIST_DIR`, else `../shared/data/mnist`.
 pub fn mnist_dir() -> PathBuf {
@@ -51,6 +51,36 @@ pub fn start(dir: &Path, config: &Path, args: &str) -> Session {
 }
 
 /// The shipped `config.toml`.
+/// Run folders under `runs`, oldest first (their names start with the UTC time).
+pub fn run_dirs(runs: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(runs)
+        .map(|rd| rd.filter_map(|e| Some(e.ok()?.path())).collect())
+        .unwrap_or_default();
+    dirs.retain(|d| d.is_dir());
+    dirs.sort();
+    dirs
+}
+
+/// The run folders under `runs` that have written their `summary.json`, oldest first.
+pub fn finished_runs(runs: &Path) -> Vec<PathBuf> {
+    let mut dirs = run_dirs(runs);
+    dirs.retain(|d| d.join("summary.json").is_file());
+    dirs
+}
+
+/// Wait until `n` runs have written their `summary.json`.
+pub fn wait_finished_runs(s: &Session, runs: &Path, n: usize, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while finished_runs(runs).len() < n {
+        assert!(
+            Instant::now() < deadline,
+            "{n} finished runs not there after {secs}s; screen:\n{}",
+            s.capture()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
 pub fn shipped_config() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml"))
 }

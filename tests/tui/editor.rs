@@ -4,42 +4,12 @@
 //! quits; both run folders hold their own values, both summary lines are printed and
 //! `convscope runs` lists both with the changed lr and dropout.
 
-use crate::binary::{shipped_config, start, test_dir};
+use crate::binary::{run_dirs, shipped_config, start, test_dir, wait_finished_runs};
 use crate::require_tmux;
 use crate::tmux::Session;
 use convscope::config::Config;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// Run folders under `runs`, oldest first (their names start with the UTC time).
-fn run_dirs(runs: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(runs)
-        .map(|rd| rd.filter_map(|e| Some(e.ok()?.path())).collect())
-        .unwrap_or_default();
-    dirs.retain(|d| d.is_dir());
-    dirs.sort();
-    dirs
-}
-
-/// Wait until `n` runs have written their `summary.json`.
-fn wait_finished_runs(s: &Session, runs: &Path, n: usize, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let done = run_dirs(runs)
-            .iter()
-            .filter(|d| d.join("summary.json").is_file())
-            .count();
-        if done >= n {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{n} finished runs not there after {secs}s; screen:\n{}",
-            s.capture()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
+use std::path::Path;
+use std::time::Duration;
 
 /// Move the editor's selection to `key` (Home, then ↓ until its row is marked).
 fn select(s: &Session, key: &str) {
