@@ -13,6 +13,7 @@ use ratatui::crossterm::{cursor, execute};
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
+use std::mem::ManuallyDrop;
 use std::panic::{self, PanicHookInfo};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -69,7 +70,8 @@ fn leave() {
 
 /// The taken terminal. Dropping it gives the terminal back and reinstalls the previous hook.
 pub struct Screen {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Taken apart by hand in `drop` (see there).
+    terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
     previous: Option<Arc<Hook>>,
 }
 
@@ -95,7 +97,7 @@ impl Screen {
         execute!(io::stdout(), EnterAlternateScreen)?;
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok(Self {
-            terminal,
+            terminal: ManuallyDrop::new(terminal),
             previous: guard.disarm(),
         })
     }
@@ -143,6 +145,15 @@ impl Screen {
 impl Drop for Screen {
     fn drop(&mut self) {
         drop(Restore(self.previous.take()));
+        // SAFETY: `terminal` is taken once, here, and never used again.
+        let mut terminal = unsafe { ManuallyDrop::take(&mut self.terminal) };
+        // `leave` has shown the cursor. On a terminal that is gone (hung up) ratatui's own
+        // drop would try again and print "Failed to show the cursor" on stderr: it is let go
+        // of without its drop then (its buffers are not freed: once, as nothing draws on a
+        // terminal that is gone).
+        if terminal.show_cursor().is_err() {
+            std::mem::forget(terminal);
+        }
     }
 }
 
